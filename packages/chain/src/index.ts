@@ -1,4 +1,50 @@
 export {
+  type ChannelsContext,
+  type ChannelVoucherMessage,
+  channelsDomain,
+  channelsDomainName,
+  channelsDomainVersion,
+  channelVoucherTypes,
+  type RecoverChannelVoucherSignerParameters,
+  recoverChannelVoucherSigner,
+  type SignChannelVoucherParameters,
+  signChannelVoucher,
+  type VerifyChannelVoucherParameters,
+  verifyChannelVoucher,
+} from './eip712/channelVoucher.js'
+export {
+  type EscrowContext,
+  escrowDomain,
+  escrowDomainName,
+  escrowDomainVersion,
+  type RecoverVoucherSignerParameters,
+  recoverVoucherSigner,
+  type SignVoucherParameters,
+  signVoucher,
+  type VerifyVoucherParameters,
+  type VoucherMessage,
+  verifyVoucher,
+  voucherTypes,
+} from './eip712/escrowVoucher.js'
+export { normalizeSignature, toCompactSignature } from './eip712/signature.js'
+export {
+  createVehicleAuthNonce,
+  type RecoverVehicleAuthParameters,
+  recoverVehicleAuth,
+  type SignVehicleAuthParameters,
+  signVehicleAuth,
+  type VehicleAuthContext,
+  type VehicleAuthMessage,
+  type VerifyVehicleAuthParameters,
+  vehicleAuthDomain,
+  vehicleAuthDomainName,
+  vehicleAuthDomainVersion,
+  vehicleAuthTypes,
+  verifyVehicleAuth,
+} from './eip712/vehicleAuth.js'
+export { InvalidSignatureError } from './errors/eip712.js'
+export { InvalidParameterError } from './errors/parameters.js'
+export {
   EmptyPasswordError,
   InvalidPrivateKeyError,
   KeystoreExistsError,
@@ -15,3 +61,5 @@ export {
   loadKeystoreSigner,
 } from './signer/keystore.js'
 export { privateKeySigner, type Signer } from './signer/signer.js'
+export { pileIdFromDmid } from './utils/pileIdFromDmid.js'
+export { priceOf } from './utils/priceOf.js'

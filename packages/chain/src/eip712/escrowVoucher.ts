@@ -1,0 +1,74 @@
+import { type Address, getAddress, type Hex, isAddressEqual, type LocalAccount } from 'viem'
+import { assertAddress, assertBytes, assertChainId, assertUint } from '../utils/assert.js'
+import { recoverSigner } from './recover.js'
+
+export const escrowDomainName = 'ChargeChain Escrow'
+export const escrowDomainVersion = '1'
+export const voucherTypes = {
+  Voucher: [
+    { name: 'sessionId', type: 'bytes32' },
+    { name: 'energyWh', type: 'uint64' },
+    { name: 'amount', type: 'uint256' },
+  ],
+} as const
+
+/** Cumulative for the session: each voucher replaces the previous one. */
+export type VoucherMessage = {
+  sessionId: Hex
+  energyWh: bigint
+  amount: bigint
+}
+
+export interface EscrowContext {
+  chainId: number
+  escrow: Address
+}
+
+export function escrowDomain({ chainId, escrow }: EscrowContext) {
+  assertChainId('Voucher', chainId)
+  assertAddress('Voucher', 'escrow', escrow)
+  return {
+    name: escrowDomainName,
+    version: escrowDomainVersion,
+    chainId,
+    verifyingContract: getAddress(escrow),
+  } as const
+}
+
+export type SignVoucherParameters = EscrowContext & VoucherMessage & { account: LocalAccount }
+
+/** The car signs what it owes so far for an escrow session. */
+export async function signVoucher({ account, ...parameters }: SignVoucherParameters): Promise<Hex> {
+  return account.signTypedData({
+    domain: escrowDomain(parameters),
+    types: voucherTypes,
+    primaryType: 'Voucher',
+    message: voucherMessage(parameters),
+  })
+}
+
+export type RecoverVoucherSignerParameters = EscrowContext & VoucherMessage & { signature: Hex }
+
+export async function recoverVoucherSigner(parameters: RecoverVoucherSignerParameters): Promise<Address> {
+  return recoverSigner({
+    domain: escrowDomain(parameters),
+    types: voucherTypes,
+    primaryType: 'Voucher',
+    message: voucherMessage(parameters),
+    signature: parameters.signature,
+  })
+}
+
+export type VerifyVoucherParameters = RecoverVoucherSignerParameters & { vehicle: Address }
+
+/** True when the session's vehicle signed this voucher. */
+export async function verifyVoucher(parameters: VerifyVoucherParameters): Promise<boolean> {
+  return isAddressEqual(await recoverVoucherSigner(parameters), parameters.vehicle)
+}
+
+function voucherMessage({ sessionId, energyWh, amount }: VoucherMessage): VoucherMessage {
+  assertBytes('Voucher', 'sessionId', sessionId, 32)
+  assertUint('Voucher', 'energyWh', energyWh, 64)
+  assertUint('Voucher', 'amount', amount, 256)
+  return { sessionId, energyWh, amount }
+}
