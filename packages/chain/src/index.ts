@@ -1,4 +1,13 @@
 export {
+  type ContractName,
+  type Deployment,
+  type DeploymentContracts,
+  deploymentSchema,
+  parseDeployment,
+  readDeployment,
+  writeDeployment,
+} from './deploy/deployment.js'
+export {
   type ChannelsContext,
   type ChannelVoucherMessage,
   channelsDomain,
@@ -42,6 +51,12 @@ export {
   vehicleAuthTypes,
   verifyVehicleAuth,
 } from './eip712/vehicleAuth.js'
+export {
+  DeploymentChainMismatchError,
+  DeploymentFailedError,
+  DeploymentNotFoundError,
+  InvalidDeploymentError,
+} from './errors/deployment.js'
 export { InvalidSignatureError } from './errors/eip712.js'
 export { InvalidParameterError } from './errors/parameters.js'
 export {
