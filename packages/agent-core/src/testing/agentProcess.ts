@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { AgentProcessError } from '../errors.js'
+import { STATE_ENTERED } from '../runner.js'
+
+/** One JSON log line from the agent's stdout. */
+export type LogLine = Record<string, unknown> & { msg?: string; state?: string }
+
+export interface SpawnAgentOptions {
+  /** The agent's entry file (TypeScript is fine: it runs under `node --import tsx`). */
+  script: string
+  args?: readonly string[]
+  /** Added to the test's own environment. */
+  env?: Record<string, string>
+  cwd?: string
+}
+
+export interface AgentExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+export interface AgentProcess {
+  readonly pid: number
+  /** Every JSON line logged so far. */
+  readonly logs: readonly LogLine[]
+  /** States entered so far, in order, from the runner's `state entered` lines. */
+  readonly states: readonly string[]
+  /** Settles when the process exits, however it exits. */
+  readonly exited: Promise<AgentExit>
+  /** Resolves with the first log line matching `predicate`, past or future; rejects if the process exits first. */
+  waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>
+  /** Resolves when the runner logs that it entered `state`. */
+  waitForState(state: string, timeoutMs?: number): Promise<LogLine>
+  /** Sends `signal` (default SIGKILL: no cleanup, as in a power cut) and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<AgentExit>
+}
+
+const DEFAULT_TIMEOUT_MS = 20_000
+
+/**
+ * Starts an agent in a child process and follows its JSON log on stdout, so a crash test can kill it at a chosen
+ * state and start it again. Non-JSON output is kept out of `logs`; stderr is quoted when the process dies early.
+ */
+export function spawnAgent(options: SpawnAgentOptions): AgentProcess {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', options.script, ...(options.args ?? [])],
+    {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  const logs: LogLine[] = []
+  const states: string[] = []
+  const waiters = new Set<() => void>()
+  let stderr = ''
+  let exit: AgentExit | undefined
+
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4_000)
+  })
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let line: LogLine
+    try {
+      line = JSON.parse(text) as LogLine
+    } catch {
+      return
+    }
+    logs.push(line)
+    if (line.msg === STATE_ENTERED && typeof line.state === 'string') states.push(line.state)
+    for (const wake of [...waiters]) wake()
+  })
+  const exited = new Promise<AgentExit>((resolve) => {
+    child.on('close', (code, signal) => {
+      exit = { code, signal }
+      resolve(exit)
+      for (const wake of [...waiters]) wake()
+    })
+  })
+
+  const waitForLog = (predicate: (line: LogLine) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS) =>
+    new Promise<LogLine>((resolve, reject) => {
+      const check = () => {
+        const found = logs.find(predicate)
+        if (found) return finish(() => resolve(found))
+        if (exit) {
+          finish(() =>
+            reject(
+              new AgentProcessError(
+                `Agent ${options.script} exited (code ${exit?.code}, signal ${exit?.signal}) before the awaited log line.`,
+                { details: `states: ${states.join(' → ') || 'none'}; stderr: ${stderr.trim() || 'empty'}` },
+              ),
+            ),
+          )
+        }
+      }
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(
+              new AgentProcessError(
+                `Agent ${options.script} did not log the awaited line within ${timeoutMs} ms.`,
+                {
+                  details: `states: ${states.join(' → ') || 'none'}; stderr: ${stderr.trim() || 'empty'}`,
+                },
+              ),
+            ),
+          ),
+        timeoutMs,
+      )
+      const finish = (settle: () => void) => {
+        clearTimeout(timer)
+        waiters.delete(check)
+        settle()
+      }
+      waiters.add(check)
+      check()
+    })
+
+  return {
+    pid: child.pid!,
+    logs,
+    states,
+    exited,
+    waitForLog,
+    waitForState: (state, timeoutMs) =>
+      waitForLog((line) => line.msg === STATE_ENTERED && line.state === state, timeoutMs),
+    async kill(signal = 'SIGKILL') {
+      if (!exit) child.kill(signal)
+      return exited
+    },
+  }
+}
+
+/** Runs an agent until it enters `state`, kills it there with SIGKILL, and returns what it logged. */
+export async function killAgentAtState(
+  options: SpawnAgentOptions,
+  state: string,
+  timeoutMs?: number,
+): Promise<{ states: readonly string[]; logs: readonly LogLine[]; exit: AgentExit }> {
+  const agent = spawnAgent(options)
+  try {
+    await agent.waitForState(state, timeoutMs)
+  } finally {
+    await agent.kill('SIGKILL')
+  }
+  return { states: agent.states, logs: agent.logs, exit: await agent.exited }
+}
