@@ -10,16 +10,24 @@ const script = fileURLToPath(new URL('./fixtures/settlementAgent.ts', import.met
 
 async function world() {
   const directory = await mkdtemp(join(tmpdir(), 'crash-'))
-  const env = { JOURNAL: join(directory, 'agent.journal'), LEDGER: join(directory, 'ledger') }
+  const env = {
+    JOURNAL: join(directory, 'agent.journal'),
+    LEDGER: join(directory, 'ledger'),
+    CHARGE_MS: '50',
+    SETTLE_HOLD_MS: '50',
+  }
+  // The run that gets killed lingers in its states, so the kill lands where the test aims even on a loaded machine.
+  const slowCharge = { ...env, CHARGE_MS: '30000' }
+  const slowSettle = { ...env, SETTLE_HOLD_MS: '30000' }
   const settlements = async () =>
     (await readFile(env.LEDGER, 'utf8').catch(() => '')).split('\n').filter(Boolean)
-  return { env, settlements }
+  return { env, slowCharge, slowSettle, settlements }
 }
 
 describe('an agent killed with SIGKILL and restarted', () => {
   it('resumes at the state it was killed in and finishes exactly once', async () => {
-    const { env, settlements } = await world()
-    const killed = await killAgentAtState({ script, env }, 'charging')
+    const { env, slowCharge, settlements } = await world()
+    const killed = await killAgentAtState({ script, env: slowCharge }, 'charging')
     expect(killed.exit.signal).toBe('SIGKILL')
     expect(killed.states).toEqual(['idle', 'charging'])
 
@@ -36,8 +44,8 @@ describe('an agent killed with SIGKILL and restarted', () => {
   })
 
   it('does not repeat an effect that happened just before the kill', async () => {
-    const { env, settlements } = await world()
-    const agent = spawnAgent({ script, env })
+    const { env, slowSettle, settlements } = await world()
+    const agent = spawnAgent({ script, env: slowSettle })
     await agent.waitForLog((line) => line.msg === 'settlement sent')
     await agent.kill()
     expect(await settlements()).toHaveLength(1)
