@@ -62,6 +62,8 @@ contract SessionEscrow is Funds, EIP712 {
     mapping(bytes32 sessionId => Dispute) private disputes;
 
     uint256 private constant OPEN = 1;
+    /// @dev abi.encode(Session): nine static words.
+    uint256 private constant SESSION_SIZE = 9 * 32;
 
     event SessionOpened(
         bytes32 sessionId,
@@ -325,7 +327,13 @@ contract SessionEscrow is Funds, EIP712 {
 
     /// @notice The session id: `keccak256(abi.encode(session))`.
     function hashSession(Session calldata session) public pure returns (bytes32 sessionId) {
-        return keccak256(abi.encode(session));
+        // The struct is static, so its calldata bytes are exactly abi.encode(session); hashing them in scratch
+        // memory past the free pointer avoids a memory allocation per session in batches.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, session, SESSION_SIZE)
+            sessionId := keccak256(ptr, SESSION_SIZE)
+        }
     }
 
     /// @notice Price of `energyWh` at `pricePerKWh`, rounded up to the next smallest unit.
@@ -335,7 +343,17 @@ contract SessionEscrow is Funds, EIP712 {
 
     /// @notice The EIP-712 digest the vehicle signs for a voucher.
     function voucherDigest(bytes32 sessionId, uint64 energyWh, uint256 amount) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(VOUCHER_TYPEHASH, sessionId, energyWh, amount)));
+        bytes32 structHash;
+        bytes32 typeHash = VOUCHER_TYPEHASH;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            mstore(add(ptr, 0x20), sessionId)
+            mstore(add(ptr, 0x40), energyWh)
+            mstore(add(ptr, 0x60), amount)
+            structHash := keccak256(ptr, 0x80)
+        }
+        return _hashTypedDataV4(structHash);
     }
 
     // ---------------------------------------------------------------- internals
@@ -390,7 +408,7 @@ contract SessionEscrow is Funds, EIP712 {
         if (amount > session.deposit) revert VoucherExceedsDeposit(amount, session.deposit);
         uint256 price = priceOf(energyWh, session.pricePerKWh);
         if (amount > price) revert VoucherExceedsPrice(amount, price);
-        address signer = ECDSA.recover(voucherDigest(sessionId, energyWh, amount), signature);
+        address signer = ECDSA.recoverCalldata(voucherDigest(sessionId, energyWh, amount), signature);
         if (signer != session.vehicle) revert InvalidVoucherSigner(signer, session.vehicle);
     }
 }

@@ -1,0 +1,273 @@
+// Gas of each contract function from real receipts on anvil, and the per-session figures the design targets.
+// Prints a table, then (last line) one JSON object: { sessionGas, batchSettleGasPerSession, channelGasPerSession, … }.
+import { type Account, type Hex, parseEther, parseEventLogs, toHex } from 'viem'
+import { paymentChannelsAbi } from '../src/generated/PaymentChannels.js'
+import { NATIVE_CURRENCY } from '../src/index.js'
+import {
+  CHALLENGE_PERIOD,
+  DISPUTE_WINDOW,
+  SETTLE_WINDOW,
+  type Session,
+  startFixture,
+} from '../test/fixture.js'
+
+const BATCH = 50
+const CHANNEL_SESSIONS = 100
+const targets = { sessionGas: 110_000, batchSettleGasPerSession: 20_000, channelGasPerSession: 2_000 }
+
+const f = await startFixture({ accounts: BATCH + 5 })
+try {
+  const [deployer, arbiter, owner, agent, payout] = f.accounts as [
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+  ]
+  const vehicles = f.accounts.slice(5)
+  const vehicle = vehicles[0]!
+  const functions: Record<string, number> = {}
+  const notes: Record<string, string> = {}
+  const gas = (receipt: { gasUsed: bigint }) => Number(receipt.gasUsed)
+  const record = (name: string, receipt: { gasUsed: bigint }, note = '') => {
+    functions[name] = gas(receipt)
+    if (note) notes[name] = note
+    return gas(receipt)
+  }
+  const price = parseEther('0.0003')
+  const deposit = parseEther('0.05')
+  const energyWh = 20_000n
+  const amount = (energyWh * price + 999n) / 1000n
+
+  // ---- registry
+  const pileId = await f.registerPile(owner, { payout: payout.address, agent: agent.address })
+  const registerReceipt = await f.registry(owner, 'registerPile', [
+    toHex('bench-pile', { size: 32 }),
+    payout.address,
+    agent.address,
+    NATIVE_CURRENCY,
+    price,
+  ])
+  record('registerPile', registerReceipt)
+  record('setTariff', await f.registry(owner, 'setTariff', [pileId, NATIVE_CURRENCY, price]))
+  record('setPayout', await f.registry(owner, 'setPayout', [pileId, payout.address]))
+  record('setAgent', await f.registry(owner, 'setAgent', [pileId, agent.address]))
+  record(
+    'setFreeVehicles',
+    await f.registry(owner, 'setFreeVehicles', [pileId, [vehicles[1]!.address], []]),
+    'one vehicle added',
+  )
+
+  // ---- one session: first time (zero balances) and steady state (payout and vehicle already hold a balance)
+  const settle = async (session: Session, sessionId: Hex, by: Account = agent) => {
+    await f.advance(1)
+    const signature = await f.signVoucher(
+      session.vehicle === vehicle.address ? vehicle : findVehicle(session),
+      {
+        sessionId,
+        energyWh,
+        amount,
+      },
+    )
+    return f.escrow(by, 'settleSession', [session, energyWh, amount, signature])
+  }
+  const findVehicle = (session: Session) => f.accounts.find((a) => a.address === session.vehicle)!
+
+  const first = await f.openSession(vehicle, pileId, deposit, { value: deposit })
+  const firstSettle = await settle(first.session, first.sessionId)
+  record('settleSession (first time)', firstSettle, 'payout and vehicle balances were zero')
+  const steady = await f.openSession(vehicle, pileId, deposit, { value: deposit })
+  record('openSession', steady.receipt, 'native')
+  const steadySettle = await settle(steady.session, steady.sessionId)
+  record('settleSession', steadySettle, 'steady state: payout and vehicle already hold a balance')
+  const sessionGas = gas(steady.receipt) + gas(steadySettle)
+
+  const fromBalance = await f.openSession(vehicle, pileId, deposit / 2n, {
+    functionName: 'openSessionFromBalance',
+  })
+  record('openSessionFromBalance', fromBalance.receipt)
+  await f.advance(1)
+  record(
+    'settleSession (refund only)',
+    await f.escrow(agent, 'settleSession', [fromBalance.session, 0n, 0n, '0x']),
+  )
+
+  // ---- batch of distinct vehicles: first a batch whose vehicles never had a balance, then the steady state
+  const batch = async () => {
+    const inputs = []
+    for (const v of vehicles.slice(0, BATCH)) {
+      const { session, sessionId } = await f.openSession(v, pileId, deposit, { value: deposit })
+      const signature = await f.signVoucher(v, { sessionId, energyWh, amount })
+      inputs.push({ session, energyWh, amount, signature })
+    }
+    await f.advance(1)
+    return gas(await f.escrow(agent, 'settleSessions', [inputs]))
+  }
+  const vehiclesWithoutBalance = vehicles.slice(1, BATCH).length
+  const batchFirst = await batch()
+  const batchSteady = await batch()
+  functions[`settleSessions ×${BATCH} (first time)`] = batchFirst
+  notes[`settleSessions ×${BATCH} (first time)`] =
+    `${vehiclesWithoutBalance} of the vehicles had no balance yet`
+  functions[`settleSessions ×${BATCH}`] = batchSteady
+  notes[`settleSessions ×${BATCH}`] = 'distinct vehicles, each already holding a balance'
+  const batchSettleGasPerSession = Math.round(batchSteady / BATCH)
+
+  // ---- refund path
+  const refunded = await f.openSession(vehicle, pileId, deposit, { value: deposit })
+  record('requestRefund', await f.escrow(vehicle, 'requestRefund', [refunded.session]))
+  await f.advance(SETTLE_WINDOW)
+  record('refund', await f.escrow(vehicle, 'refund', [refunded.session]))
+
+  // ---- disputes
+  const claim = async () => {
+    const { session, sessionId } = await f.openSession(vehicle, pileId, deposit, { value: deposit })
+    const signature = await f.signVoucher(vehicle, { sessionId, energyWh, amount })
+    await f.advance(1)
+    const receipt = await f.escrow(agent, 'settleWithClaim', [
+      session,
+      energyWh,
+      amount,
+      signature,
+      energyWh * 2n,
+      amount / 2n,
+    ])
+    return { sessionId, receipt }
+  }
+  const decided = await claim()
+  record('settleWithClaim', decided.receipt)
+  record('decideDispute', await f.escrow(arbiter, 'decideDispute', [decided.sessionId, amount / 4n]))
+  const expired = await claim()
+  await f.advance(DISPUTE_WINDOW + 1n)
+  record('expireDispute', await f.escrow(vehicle, 'expireDispute', [expired.sessionId]))
+  record('withdraw', await f.escrow(payout, 'withdraw', [NATIVE_CURRENCY, payout.address]), 'native')
+
+  // ---- ERC-20
+  const tokenPile = await f.registerPile(owner, {
+    payout: payout.address,
+    agent: agent.address,
+    currency: f.contracts.token,
+  })
+  await f.token(deployer, 'mint', [vehicle.address, parseEther('1000')])
+  await f.token(vehicle, 'approve', [f.contracts.escrow, parseEther('1')])
+  record('openSession (ERC-20)', (await f.openSession(vehicle, tokenPile, deposit)).receipt, 'after approve')
+  const nonce = await f.publicClient.readContract({
+    address: f.contracts.token,
+    abi: (await import('../src/generated/DemoToken.js')).demoTokenAbi,
+    functionName: 'nonces',
+    args: [vehicle.address],
+  })
+  const deadline = (await f.now()) + 3600n
+  const permit = await vehicle.signTypedData!({
+    domain: {
+      name: 'ChargeChain Demo Token',
+      version: '1',
+      chainId: f.devChain.chainId,
+      verifyingContract: f.contracts.token,
+    },
+    types: {
+      Permit: [
+        { name: 'owner', type: 'address' },
+        { name: 'spender', type: 'address' },
+        { name: 'value', type: 'uint256' },
+        { name: 'nonce', type: 'uint256' },
+        { name: 'deadline', type: 'uint256' },
+      ],
+    },
+    primaryType: 'Permit',
+    message: { owner: vehicle.address, spender: f.contracts.escrow, value: deposit, nonce, deadline },
+  })
+  const { r, s, v } = await import('viem').then((viem) => viem.parseSignature(permit))
+  const permitReceipt = await f.escrow(vehicle, 'openSessionWithPermit', [
+    tokenPile,
+    toHex('permit', { size: 32 }),
+    deposit,
+    deadline,
+    Number(v),
+    r,
+    s,
+  ])
+  record('openSessionWithPermit', permitReceipt)
+
+  // ---- channels: one deposit, 100 sessions paid by cumulative vouchers, one interim settle, one final settle+close
+  const channelDeposit = parseEther('1')
+  const perSession = parseEther('0.006')
+  const openReceipt = await f.channels(
+    vehicle,
+    'openChannel',
+    [payout.address, NATIVE_CURRENCY, channelDeposit, toHex(1, { size: 32 })],
+    channelDeposit,
+  )
+  const [opened] = parseEventLogs({
+    abi: paymentChannelsAbi,
+    eventName: 'ChannelOpened',
+    logs: openReceipt.logs,
+  })
+  const channelId = opened!.args.channelId
+  const voucherAt = (sessions: number) => {
+    const cumulativeAmount = perSession * BigInt(sessions)
+    return f.signChannelVoucher(vehicle, { channelId, cumulativeAmount }).then((signature) => ({
+      cumulativeAmount,
+      signature,
+    }))
+  }
+  const half = await voucherAt(CHANNEL_SESSIONS / 2)
+  const settleReceipt = await f.channels(payout, 'settleChannel', [
+    channelId,
+    half.cumulativeAmount,
+    half.signature,
+  ])
+  const all = await voucherAt(CHANNEL_SESSIONS)
+  const closeReceipt = await f.channels(payout, 'settleAndClose', [
+    channelId,
+    all.cumulativeAmount,
+    all.signature,
+  ])
+  record('openChannel', openReceipt, 'native')
+  record('settleChannel', settleReceipt, 'pays the operator at once')
+  record('settleAndClose', closeReceipt, 'pays the operator and returns the rest to the vehicle')
+  const channelGasPerSession = Math.round(
+    (gas(openReceipt) + gas(settleReceipt) + gas(closeReceipt)) / CHANNEL_SESSIONS,
+  )
+
+  const second = await f.channels(
+    vehicle,
+    'openChannel',
+    [payout.address, NATIVE_CURRENCY, channelDeposit, toHex(2, { size: 32 })],
+    channelDeposit,
+  )
+  const secondId = parseEventLogs({
+    abi: paymentChannelsAbi,
+    eventName: 'ChannelOpened',
+    logs: second.logs,
+  })[0]!.args.channelId
+  record('topUp', await f.channels(vehicle, 'topUp', [secondId, parseEther('0.1')], parseEther('0.1')))
+  record('requestClose', await f.channels(vehicle, 'requestClose', [secondId]))
+  await f.advance(CHALLENGE_PERIOD)
+  record(
+    'closeChannel',
+    await f.channels(vehicle, 'closeChannel', [secondId]),
+    'returns the deposit to the vehicle',
+  )
+
+  // ---- report
+  const rows = Object.entries(functions).map(([name, used]) => [
+    name,
+    used.toLocaleString('en-US'),
+    notes[name] ?? '',
+  ])
+  const width = Math.max(...rows.map(([name]) => name!.length))
+  console.log(`${'function'.padEnd(width)}  ${'gas'.padStart(9)}  notes`)
+  for (const [name, used, note] of rows) console.log(`${name!.padEnd(width)}  ${used!.padStart(9)}  ${note}`)
+  const summary = { sessionGas, batchSettleGasPerSession, channelGasPerSession }
+  console.log('')
+  for (const [name, value] of Object.entries(summary)) {
+    const target = targets[name as keyof typeof targets]
+    console.log(
+      `${name.padEnd(26)} ${value.toLocaleString('en-US').padStart(9)}  target ≤ ${target.toLocaleString('en-US')}  ${value <= target ? 'ok' : 'OVER'}`,
+    )
+  }
+  console.log(JSON.stringify({ ...summary, targets, functions }))
+} finally {
+  await f.stop()
+}
