@@ -140,6 +140,29 @@ describe('session', () => {
     await car.close()
   })
 
+  it('drops a cut-off frame after a quiet gap instead of waiting for its announced length', async () => {
+    const [a, b] = memoryPair()
+    const diagnostics: SessionDiagnostic[] = []
+    const pile = createSession({
+      transport: a,
+      frameGapMs: 30,
+      onDiagnostic: (event) => diagnostics.push(event),
+    })
+    const car = createSession({ transport: b })
+    // A header announcing 300 bytes, then the line goes quiet (the car's radio dropped out mid-frame).
+    b.write(Uint8Array.of(0xcc, 0x5a, 1, 0x32, 1, 0, 0xac, 0x02, 1, 2, 3))
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    const started = performance.now()
+    await car.send({ type: 'StopRequest', reason: 'batteryFull' })
+    expect(await pile.expect('StopRequest')).toEqual({ type: 'StopRequest', reason: 'batteryFull' })
+    expect(performance.now() - started).toBeLessThan(25)
+    expect(
+      diagnostics.some((event) => event.type === 'frameError' && event.error.name === 'FrameTruncatedError'),
+    ).toBe(true)
+    await pile.close()
+    await car.close()
+  })
+
   it('rejects invalid outgoing messages without sending them', async () => {
     const [a] = memoryPair()
     const pile = createSession({ transport: a })

@@ -299,7 +299,7 @@ export function createSession(options: SessionOptions): LinkSession {
   }
 
   const next = async (waitOptions: WaitOptions = {}): Promise<ApplicationMessage> => {
-    const item = await take(waitOptions.timeoutMs ?? DEFAULT_WAIT_MS, ['any message'])
+    const item = await take(waitOptions.timeoutMs ?? DEFAULT_WAIT_MS, ['message'])
     if ('error' in item) throw item.error
     return item.message
   }
