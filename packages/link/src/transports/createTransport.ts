@@ -57,6 +57,8 @@ export function createTransport(
   let closeCause: unknown
   let closing: Promise<void> | undefined
   const stats = { bytesWritten: 0, bytesRead: 0 }
+  // Set once setup returns; an implementation may report a close while still setting up.
+  let driver: TransportDriver | undefined
 
   const markClosed = (cause?: unknown) => {
     if (closed) return
@@ -73,9 +75,22 @@ export function createTransport(
       if (dataListeners.size === 0) early.push(bytes)
       else for (const listener of [...dataListeners]) listener(bytes)
     },
-    closed: markClosed,
+    closed(cause) {
+      markClosed(cause)
+      // The far end is gone: release our side too, so no half-open socket or port keeps the process alive.
+      if (driver) void release().catch(() => {})
+    },
   }
-  const driver = setup(sink)
+  function release(): Promise<void> {
+    closing ??= (async () => {
+      markClosed()
+      dataListeners.clear()
+      await driver!.close()
+    })()
+    return closing
+  }
+  driver = setup(sink)
+  if (closed) void release().catch(() => {})
 
   return {
     key: config.key,
@@ -106,13 +121,6 @@ export function createTransport(
       else closeListeners.add(listener)
       return () => closeListeners.delete(listener)
     },
-    close() {
-      closing ??= (async () => {
-        markClosed()
-        dataListeners.clear()
-        await driver.close()
-      })()
-      return closing
-    },
+    close: release,
   }
 }
