@@ -119,6 +119,8 @@ contract SessionEscrow is Funds, EIP712 {
     error DisputeStillOpen(bytes32 sessionId, uint256 deadline);
     error DecisionExceedsClaim(uint256 amountToPile, uint256 held);
     error EmptyBatch();
+    /// @dev Raised by the registry when opening at an unregistered pile; declared here so it is in this ABI.
+    error UnknownPile(bytes32 pileId);
 
     /// @param registry_ The pile registry sessions read their terms from.
     /// @param arbiter_ The dispute arbiter.

@@ -9,6 +9,7 @@ import {
   createTestClient,
   createWalletClient,
   defineChain,
+  getAddress,
   type Hex,
   http,
   keccak256,
@@ -80,7 +81,7 @@ export async function startFixture(options: { chainId?: number; accounts?: numbe
     const hash = await wallets[0]!.deployContract({ abi, bytecode, args, account: deployer, chain } as never)
     const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 })
     if (!receipt.contractAddress) throw new Error('deployment failed')
-    return receipt.contractAddress
+    return getAddress(receipt.contractAddress)
   }
 
   async function deployAll() {
@@ -113,7 +114,7 @@ export async function startFixture(options: { chainId?: number; accounts?: numbe
     owner: Account,
     terms: { payout?: Address; agent?: Address; currency?: Address; pricePerKWh?: bigint } = {},
   ): Promise<Hex> {
-    const pileId = keccak256(toHex(`pile-${devChain.port}-${++pileCount}`))
+    const pileId = keccak256(toHex(`pile-${++pileCount}`))
     await registry(owner, 'registerPile', [
       pileId,
       terms.payout ?? owner.address,

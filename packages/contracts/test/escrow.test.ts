@@ -1,0 +1,333 @@
+import { type Account, type Hex, parseEther, parseEventLogs, toHex } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sessionEscrowAbi } from '../src/generated/SessionEscrow.js'
+import { NATIVE_CURRENCY, SessionStatus } from '../src/index.js'
+import { expectRevert, type Fixture, SETTLE_WINDOW, type Session, startFixture } from './fixture.js'
+
+let f: Fixture
+let owner: Account
+let agent: Account
+let payout: Account
+let vehicle: Account
+let other: Account
+let pileId: Hex
+const price = parseEther('0.0003') // per kWh
+const deposit = parseEther('0.05')
+
+beforeAll(async () => {
+  f = await startFixture({ accounts: 8 })
+  ;[, , owner, agent, payout, vehicle, other] = f.accounts as Account[] as [
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+  ]
+  pileId = await f.registerPile(owner, { payout: payout.address, agent: agent.address, pricePerKWh: price })
+})
+afterAll(() => f?.stop())
+
+const read = <T>(functionName: string, args: readonly unknown[]) =>
+  f.publicClient.readContract({
+    address: f.contracts.escrow,
+    abi: sessionEscrowAbi,
+    functionName,
+    args,
+  } as never) as Promise<T>
+const balanceOf = (account: Account, currency: Hex = NATIVE_CURRENCY) =>
+  read<bigint>('balanceOf', [account.address, currency])
+const priceOf = (energyWh: bigint) => (energyWh * price + 999n) / 1000n
+
+async function openAndWait(from = vehicle, amount = deposit) {
+  const opened = await f.openSession(from, pileId, amount, { value: amount })
+  await f.advance(1)
+  return opened
+}
+
+async function settle(session: Session, sessionId: Hex, energyWh: bigint, amount: bigint, by = agent) {
+  const signature = await f.signVoucher(vehicle, { sessionId, energyWh, amount })
+  return f.escrow(by, 'settleSession', [session, energyWh, amount, signature])
+}
+
+describe('openSession', () => {
+  it("fixes the pile's current terms into the session and emits every field", async () => {
+    const { session, sessionId, receipt } = await f.openSession(vehicle, pileId, deposit, { value: deposit })
+    const block = await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })
+    expect(session).toMatchObject({
+      vehicle: vehicle.address,
+      pileId,
+      payout: payout.address,
+      agent: agent.address,
+      currency: NATIVE_CURRENCY,
+      pricePerKWh: price,
+      deposit,
+      openedAt: Number(block.timestamp),
+    })
+    expect(await read('hashSession', [session])).toBe(sessionId)
+    expect(await read('getSessionStatus', [sessionId])).toEqual([SessionStatus.Open, 0n])
+    expect(await f.publicClient.getBalance({ address: f.contracts.escrow })).toBeGreaterThanOrEqual(deposit)
+  })
+
+  it('keeps the tariff a session was opened with when the owner changes it', async () => {
+    const pile = await f.registerPile(owner, {
+      payout: payout.address,
+      agent: agent.address,
+      pricePerKWh: 1000n,
+    })
+    const { session } = await f.openSession(vehicle, pile, 10_000n, { value: 10_000n })
+    await f.registry(owner, 'setTariff', [pile, NATIVE_CURRENCY, 5000n])
+    await f.advance(1)
+    const sessionId = await read<Hex>('hashSession', [session])
+    // 3 Wh at the opening price of 1000/kWh is 3; at the new price it would be 15.
+    await expectRevert(settle(session, sessionId, 3n, 15n), 'VoucherExceedsPrice')
+    await settle(session, sessionId, 3n, 3n)
+  })
+
+  it('refuses a wrong value, a zero deposit, an unknown pile and an identical session in the same block', async () => {
+    const salt = toHex('s', { size: 32 })
+    await expectRevert(f.escrow(vehicle, 'openSession', [pileId, salt, deposit], deposit - 1n), 'WrongValue')
+    await expectRevert(f.escrow(vehicle, 'openSession', [pileId, salt, 0n], 0n), 'ZeroAmount')
+    await expectRevert(
+      f.escrow(vehicle, 'openSession', [toHex('nope', { size: 32 }), salt, deposit], deposit),
+      'UnknownPile',
+    )
+
+    await f.testClient.setAutomine(false)
+    try {
+      const call = {
+        address: f.contracts.escrow,
+        abi: sessionEscrowAbi,
+        functionName: 'openSession',
+        args: [pileId, salt, deposit],
+        value: deposit,
+        account: vehicle,
+        chain: f.chain,
+      } as const
+      await f.publicClient.simulateContract(call)
+      const wallet = (await import('viem')).createWalletClient({
+        account: vehicle,
+        chain: f.chain,
+        transport: (await import('viem')).http(f.devChain.rpcUrl),
+      })
+      await wallet.writeContract(call)
+      await expectRevert(f.publicClient.simulateContract({ ...call, blockTag: 'pending' }), 'SessionExists')
+    } finally {
+      await f.testClient.mine({ blocks: 1 })
+      await f.testClient.setAutomine(true)
+    }
+  })
+})
+
+describe('settleSession', () => {
+  it('credits the amount to the payout and the rest to the vehicle, once', async () => {
+    const { session, sessionId } = await openAndWait()
+    const [payoutBefore, vehicleBefore] = [await balanceOf(payout), await balanceOf(vehicle)]
+    const amount = priceOf(12_345n)
+    const receipt = await settle(session, sessionId, 12_345n, amount)
+    const [event] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'SessionSettled', logs: receipt.logs })
+    expect(event!.args).toEqual({
+      sessionId,
+      pileId,
+      vehicle: vehicle.address,
+      energyWh: 12_345n,
+      amount,
+      refund: deposit - amount,
+    })
+    expect(await balanceOf(payout)).toBe(payoutBefore + amount)
+    expect(await balanceOf(vehicle)).toBe(vehicleBefore + deposit - amount)
+    expect(await read('getSessionStatus', [sessionId])).toEqual([SessionStatus.None, 0n])
+    await expectRevert(settle(session, sessionId, 12_345n, amount), 'SessionNotOpen')
+    await expectRevert(f.escrow(vehicle, 'requestRefund', [session]), 'SessionNotOpen')
+  })
+
+  it('lets the payout settle too, and treats amount 0 with an empty signature as a full refund', async () => {
+    const { session, sessionId } = await openAndWait()
+    const before = await balanceOf(vehicle)
+    await f.escrow(payout, 'settleSession', [session, 0n, 0n, '0x'])
+    expect(await balanceOf(vehicle)).toBe(before + deposit)
+    expect(await read('getSessionStatus', [sessionId])).toEqual([SessionStatus.None, 0n])
+  })
+
+  it('refuses the vehicle and strangers as settlers', async () => {
+    const { session, sessionId } = await openAndWait()
+    const args = [
+      session,
+      1000n,
+      priceOf(1000n),
+      await f.signVoucher(vehicle, { sessionId, energyWh: 1000n, amount: priceOf(1000n) }),
+    ]
+    await expectRevert(f.escrow(vehicle, 'settleSession', args), 'NotSettler')
+    await expectRevert(f.escrow(other, 'settleSession', args), 'NotSettler')
+  })
+
+  it('refuses vouchers above the deposit or the price, signed by someone else, or a tampered session', async () => {
+    const { session, sessionId } = await openAndWait()
+    await expectRevert(settle(session, sessionId, 10n ** 9n, deposit + 1n), 'VoucherExceedsDeposit')
+    await expectRevert(settle(session, sessionId, 1000n, priceOf(1000n) + 1n), 'VoucherExceedsPrice')
+    const forged = await f.signVoucher(other, { sessionId, energyWh: 1000n, amount: priceOf(1000n) })
+    await expectRevert(
+      f.escrow(agent, 'settleSession', [session, 1000n, priceOf(1000n), forged]),
+      'InvalidVoucherSigner',
+    )
+    // A different signed amount than the one submitted recovers another address.
+    const signed = await f.signVoucher(vehicle, { sessionId, energyWh: 1000n, amount: 1n })
+    await expectRevert(
+      f.escrow(agent, 'settleSession', [session, 1000n, priceOf(1000n), signed]),
+      'InvalidVoucherSigner',
+    )
+    await expectRevert(
+      f.escrow(agent, 'settleSession', [session, 1000n, 1n, '0x1234']),
+      'ECDSAInvalidSignatureLength',
+    )
+    const tampered = { ...session, deposit: session.deposit * 2n }
+    await expectRevert(settle(tampered, sessionId, 1000n, 1n), 'SessionNotOpen')
+  })
+
+  it('refuses to settle in the block the session was opened in', async () => {
+    const { session, sessionId } = await f.openSession(vehicle, pileId, deposit, { value: deposit })
+    await expectRevert(settle(session, sessionId, 1000n, 1n), 'SessionTooNew')
+  })
+})
+
+describe('settleSessions', () => {
+  it('settles many sessions, crediting each payout once per currency', async () => {
+    const payout2 = other
+    const pile2 = await f.registerPile(owner, {
+      payout: payout2.address,
+      agent: agent.address,
+      pricePerKWh: price,
+    })
+    const opened = [
+      await f.openSession(vehicle, pileId, deposit, { value: deposit }),
+      await f.openSession(vehicle, pile2, deposit, { value: deposit }),
+      await f.openSession(vehicle, pileId, deposit, { value: deposit }),
+    ]
+    await f.advance(1)
+    const energy = [1000n, 2000n, 3000n]
+    const inputs = await Promise.all(
+      opened.map(async ({ session, sessionId }, i) => ({
+        session,
+        energyWh: energy[i]!,
+        amount: priceOf(energy[i]!),
+        signature: await f.signVoucher(vehicle, {
+          sessionId,
+          energyWh: energy[i]!,
+          amount: priceOf(energy[i]!),
+        }),
+      })),
+    )
+    const [p1, p2, v] = [await balanceOf(payout), await balanceOf(payout2), await balanceOf(vehicle)]
+    const receipt = await f.escrow(agent, 'settleSessions', [inputs])
+    expect(
+      parseEventLogs({ abi: sessionEscrowAbi, eventName: 'SessionSettled', logs: receipt.logs }),
+    ).toHaveLength(3)
+    expect(await balanceOf(payout)).toBe(p1 + priceOf(1000n) + priceOf(3000n))
+    expect(await balanceOf(payout2)).toBe(p2 + priceOf(2000n))
+    expect(await balanceOf(vehicle)).toBe(v + 3n * deposit - priceOf(1000n) - priceOf(2000n) - priceOf(3000n))
+  })
+
+  it('refuses an empty batch, and reverts the whole batch if one session is not the caller’s', async () => {
+    await expectRevert(f.escrow(agent, 'settleSessions', [[]]), 'EmptyBatch')
+    const foreignPile = await f.registerPile(owner, {
+      payout: other.address,
+      agent: other.address,
+      pricePerKWh: price,
+    })
+    const mine = await f.openSession(vehicle, pileId, deposit, { value: deposit })
+    const foreign = await f.openSession(vehicle, foreignPile, deposit, { value: deposit })
+    await f.advance(1)
+    const inputs = [mine, foreign].map(({ session }) => ({
+      session,
+      energyWh: 0n,
+      amount: 0n,
+      signature: '0x' as Hex,
+    }))
+    await expectRevert(f.escrow(agent, 'settleSessions', [inputs]), 'NotSettler')
+    expect(await read('getSessionStatus', [mine.sessionId])).toEqual([SessionStatus.Open, 0n])
+  })
+})
+
+describe('refunds', () => {
+  it('lets the vehicle request a refund; the pile may settle until the deadline, the vehicle refund after it', async () => {
+    const first = await openAndWait()
+    await expectRevert(f.escrow(other, 'requestRefund', [first.session]), 'NotVehicle')
+    await expectRevert(f.escrow(vehicle, 'refund', [first.session]), 'RefundNotRequested')
+    const receipt = await f.escrow(vehicle, 'requestRefund', [first.session])
+    const [event] = parseEventLogs({
+      abi: sessionEscrowAbi,
+      eventName: 'RefundRequested',
+      logs: receipt.logs,
+    })
+    const refundableAt = (await f.now()) + SETTLE_WINDOW
+    expect(event!.args).toEqual({ sessionId: first.sessionId, refundableAt })
+    expect(await read('getSessionStatus', [first.sessionId])).toEqual([
+      SessionStatus.RefundRequested,
+      refundableAt,
+    ])
+    await expectRevert(f.escrow(vehicle, 'requestRefund', [first.session]), 'RefundAlreadyRequested')
+    await expectRevert(f.escrow(vehicle, 'refund', [first.session]), 'RefundNotYetAvailable')
+    // Within the window the pile still settles with its latest voucher.
+    await settle(first.session, first.sessionId, 1000n, priceOf(1000n))
+
+    const second = await openAndWait()
+    await f.escrow(vehicle, 'requestRefund', [second.session])
+    await f.advance(SETTLE_WINDOW)
+    await expectRevert(
+      settle(second.session, second.sessionId, 1000n, priceOf(1000n)),
+      'RefundDeadlinePassed',
+    )
+    await expectRevert(f.escrow(other, 'refund', [second.session]), 'NotVehicle')
+    const before = await balanceOf(vehicle)
+    const refunded = await f.escrow(vehicle, 'refund', [second.session])
+    const [done] = parseEventLogs({
+      abi: sessionEscrowAbi,
+      eventName: 'SessionRefunded',
+      logs: refunded.logs,
+    })
+    expect(done!.args).toEqual({ sessionId: second.sessionId, vehicle: vehicle.address, amount: deposit })
+    expect(await balanceOf(vehicle)).toBe(before + deposit)
+    await expectRevert(f.escrow(vehicle, 'refund', [second.session]), 'SessionNotOpen')
+  })
+})
+
+describe('balances', () => {
+  it('withdraws the whole balance to any address, and refuses an empty balance or the zero address', async () => {
+    const { session, sessionId } = await openAndWait()
+    await settle(session, sessionId, 1000n, priceOf(1000n))
+    const owed = await balanceOf(payout)
+    await expectRevert(f.escrow(payout, 'withdraw', [NATIVE_CURRENCY, NATIVE_CURRENCY]), 'ZeroAddress')
+    const before = await f.publicClient.getBalance({ address: other.address })
+    const receipt = await f.escrow(payout, 'withdraw', [NATIVE_CURRENCY, other.address])
+    const [event] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'Withdrawn', logs: receipt.logs })
+    expect(event!.args).toEqual({
+      account: payout.address,
+      currency: NATIVE_CURRENCY,
+      to: other.address,
+      amount: owed,
+    })
+    expect(await f.publicClient.getBalance({ address: other.address })).toBe(before + owed)
+    expect(await balanceOf(payout)).toBe(0n)
+    await expectRevert(f.escrow(payout, 'withdraw', [NATIVE_CURRENCY, payout.address]), 'NothingToWithdraw')
+  })
+
+  it('opens a session from the credited balance, and refuses more than the balance', async () => {
+    const available = await balanceOf(vehicle)
+    expect(available).toBeGreaterThan(0n)
+    await expectRevert(
+      f.escrow(vehicle, 'openSessionFromBalance', [pileId, toHex(1, { size: 32 }), available + 1n]),
+      'InsufficientBalance',
+    )
+    const { sessionId, receipt } = await f.openSession(vehicle, pileId, available, {
+      functionName: 'openSessionFromBalance',
+    })
+    const [event] = parseEventLogs({
+      abi: sessionEscrowAbi,
+      eventName: 'DepositFromBalance',
+      logs: receipt.logs,
+    })
+    expect(event!.args).toEqual({ sessionId, vehicle: vehicle.address, amount: available })
+    expect(await balanceOf(vehicle)).toBe(0n)
+  })
+})
