@@ -1,0 +1,250 @@
+import { type Abi, type Account, type Hex, parseEther, parseEventLogs, parseSignature, toHex } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoTokenAbi } from '../src/generated/DemoToken.js'
+import { sessionEscrowAbi } from '../src/generated/SessionEscrow.js'
+import {
+  feeOnTransferTokenAbi,
+  feeOnTransferTokenBytecode,
+} from '../src/generated/test/FeeOnTransferToken.js'
+import { NATIVE_CURRENCY } from '../src/index.js'
+import { DISPUTE_WINDOW, expectRevert, type Fixture, startFixture } from './fixture.js'
+
+let f: Fixture
+let owner: Account
+let agent: Account
+let payout: Account
+let vehicle: Account
+let other: Account
+let pileId: Hex
+let tokenPile: Hex
+const price = parseEther('0.0003')
+const deposit = parseEther('0.05')
+const priceOf = (energyWh: bigint) => (energyWh * price + 999n) / 1000n
+// Escrow calls that may revert inside the token: decode the token's errors too.
+const escrowAndTokenAbi = [
+  ...sessionEscrowAbi,
+  ...demoTokenAbi.filter((item) => item.type === 'error'),
+] as Abi
+
+beforeAll(async () => {
+  f = await startFixture({ accounts: 8 })
+  ;[, , owner, agent, payout, vehicle, other] = f.accounts as [
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+  ]
+  pileId = await f.registerPile(owner, { payout: payout.address, agent: agent.address, pricePerKWh: price })
+  tokenPile = await f.registerPile(owner, {
+    payout: payout.address,
+    agent: agent.address,
+    pricePerKWh: price,
+    currency: f.contracts.token,
+  })
+  await f.token(f.deployer, 'mint', [vehicle.address, parseEther('100')])
+})
+afterAll(() => f?.stop())
+
+const read = <T>(functionName: string, args: readonly unknown[]) =>
+  f.publicClient.readContract({
+    address: f.contracts.escrow,
+    abi: sessionEscrowAbi,
+    functionName,
+    args,
+  } as never) as Promise<T>
+const balanceOf = (account: Account, currency: Hex = NATIVE_CURRENCY) =>
+  read<bigint>('balanceOf', [account.address, currency])
+
+async function claim(energyWh: bigint, amount: bigint, claimedEnergyWh: bigint, claimedAmount: bigint) {
+  const { session, sessionId } = await f.openSession(vehicle, pileId, deposit, { value: deposit })
+  await f.advance(1)
+  const signature = await f.signVoucher(vehicle, { sessionId, energyWh, amount })
+  const call = () =>
+    f.escrow(agent, 'settleWithClaim', [session, energyWh, amount, signature, claimedEnergyWh, claimedAmount])
+  return { session, sessionId, call }
+}
+
+describe('disputes', () => {
+  it('pays the voucher, holds the claim, and the arbiter splits it within the window', async () => {
+    const { sessionId, call } = await claim(1000n, priceOf(1000n), 3000n, priceOf(2000n))
+    const [p, v] = [await balanceOf(payout), await balanceOf(vehicle)]
+    const receipt = await call()
+    const refund = deposit - priceOf(1000n) - priceOf(2000n)
+    const events = parseEventLogs({ abi: sessionEscrowAbi, logs: receipt.logs })
+    expect(events.map((event) => event.eventName)).toEqual(['SessionSettled', 'DisputeOpened'])
+    const deadline = (await f.now()) + DISPUTE_WINDOW
+    expect(events[1]!.args).toEqual({
+      sessionId,
+      pileId,
+      vehicle: vehicle.address,
+      claimedEnergyWh: 3000n,
+      claimedAmount: priceOf(2000n),
+      deadline,
+    })
+    expect(await balanceOf(payout)).toBe(p + priceOf(1000n))
+    expect(await balanceOf(vehicle)).toBe(v + refund)
+    expect(await read('getDispute', [sessionId])).toEqual({
+      vehicle: vehicle.address,
+      deadline: Number(deadline),
+      payout: payout.address,
+      currency: NATIVE_CURRENCY,
+      held: priceOf(2000n),
+    })
+
+    await expectRevert(f.escrow(other, 'decideDispute', [sessionId, 1n]), 'NotArbiter')
+    await expectRevert(
+      f.escrow(f.arbiter, 'decideDispute', [sessionId, priceOf(2000n) + 1n]),
+      'DecisionExceedsClaim',
+    )
+    await expectRevert(f.escrow(f.arbiter, 'expireDispute', [sessionId]), 'DisputeStillOpen')
+    const decided = await f.escrow(f.arbiter, 'decideDispute', [sessionId, 100n])
+    const [event] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'DisputeDecided', logs: decided.logs })
+    expect(event!.args).toEqual({ sessionId, amountToPile: 100n, amountToVehicle: priceOf(2000n) - 100n })
+    expect(await balanceOf(payout)).toBe(p + priceOf(1000n) + 100n)
+    expect(await balanceOf(vehicle)).toBe(v + refund + priceOf(2000n) - 100n)
+    await expectRevert(f.escrow(f.arbiter, 'decideDispute', [sessionId, 0n]), 'DisputeNotFound')
+    await expectRevert(f.escrow(f.arbiter, 'expireDispute', [sessionId]), 'DisputeNotFound')
+  })
+
+  it('bounds the claim by the deposit left and the price of the claimed energy', async () => {
+    const zero = await claim(1000n, priceOf(1000n), 2000n, 0n)
+    await expectRevert(zero.call(), 'ZeroAmount')
+    const overDeposit = await claim(1000n, priceOf(1000n), 10n ** 9n, deposit)
+    await expectRevert(overDeposit.call(), 'ClaimExceedsDeposit')
+    const overPrice = await claim(1000n, priceOf(1000n), 2000n, priceOf(1000n) + 1n)
+    await expectRevert(overPrice.call(), 'ClaimExceedsPrice')
+  })
+
+  it('returns the held amount to the vehicle after the window; the arbiter is too late then', async () => {
+    const { sessionId, call } = await claim(0n, 0n, 2000n, priceOf(2000n))
+    await call()
+    await f.advance(DISPUTE_WINDOW + 1n)
+    await expectRevert(f.escrow(f.arbiter, 'decideDispute', [sessionId, 1n]), 'DisputeWindowClosed')
+    const before = await balanceOf(vehicle)
+    const receipt = await f.escrow(other, 'expireDispute', [sessionId])
+    const [event] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'DisputeExpired', logs: receipt.logs })
+    expect(event!.args).toEqual({ sessionId, amountToVehicle: priceOf(2000n) })
+    expect(await balanceOf(vehicle)).toBe(before + priceOf(2000n))
+  })
+})
+
+describe('ERC-20 sessions', () => {
+  async function permit(value: bigint, deadline: bigint) {
+    const nonce = await f.publicClient.readContract({
+      address: f.contracts.token,
+      abi: demoTokenAbi,
+      functionName: 'nonces',
+      args: [vehicle.address],
+    })
+    const signature = await vehicle.signTypedData!({
+      domain: {
+        name: 'ChargeChain Demo Token',
+        version: '1',
+        chainId: f.devChain.chainId,
+        verifyingContract: f.contracts.token,
+      },
+      types: {
+        Permit: [
+          { name: 'owner', type: 'address' },
+          { name: 'spender', type: 'address' },
+          { name: 'value', type: 'uint256' },
+          { name: 'nonce', type: 'uint256' },
+          { name: 'deadline', type: 'uint256' },
+        ],
+      },
+      primaryType: 'Permit',
+      message: { owner: vehicle.address, spender: f.contracts.escrow, value, nonce, deadline },
+    })
+    const { v, r, s } = parseSignature(signature)
+    return [deadline, Number(v), r, s] as const
+  }
+  const openWithPermit = (salt: number, args: readonly unknown[]) =>
+    f.send(vehicle, {
+      address: f.contracts.escrow,
+      abi: escrowAndTokenAbi,
+      functionName: 'openSessionWithPermit',
+      args: [tokenPile, toHex(salt, { size: 32 }), deposit, ...args],
+    })
+  const tokenBalance = (address: Hex) =>
+    f.publicClient.readContract({
+      address: f.contracts.token,
+      abi: demoTokenAbi,
+      functionName: 'balanceOf',
+      args: [address],
+    })
+
+  it('opens with approve + transferFrom, settles, and withdraws in the token', async () => {
+    await expectRevert(
+      f.send(vehicle, {
+        address: f.contracts.escrow,
+        abi: escrowAndTokenAbi,
+        functionName: 'openSession',
+        args: [tokenPile, toHex(1, { size: 32 }), deposit],
+      }),
+      'ERC20InsufficientAllowance',
+    )
+    await f.token(vehicle, 'approve', [f.contracts.escrow, deposit])
+    await expectRevert(
+      f.escrow(vehicle, 'openSession', [tokenPile, toHex(1, { size: 32 }), deposit], 1n),
+      'WrongValue',
+    )
+    const escrowBefore = await tokenBalance(f.contracts.escrow)
+    const { session, sessionId } = await f.openSession(vehicle, tokenPile, deposit)
+    expect(session.currency).toBe(f.contracts.token)
+    expect(await tokenBalance(f.contracts.escrow)).toBe(escrowBefore + deposit)
+    await f.advance(1)
+    const signature = await f.signVoucher(vehicle, { sessionId, energyWh: 1000n, amount: priceOf(1000n) })
+    await f.escrow(agent, 'settleSession', [session, 1000n, priceOf(1000n), signature])
+    expect(await balanceOf(payout, f.contracts.token)).toBe(priceOf(1000n))
+    await f.escrow(payout, 'withdraw', [f.contracts.token, payout.address])
+    expect(await tokenBalance(payout.address)).toBe(priceOf(1000n))
+  })
+
+  it('opens with an EIP-2612 permit, also when a front-runner already used the permit', async () => {
+    const args = await permit(deposit, (await f.now()) + 600n)
+    await openWithPermit(10, args)
+    const args2 = await permit(deposit, (await f.now()) + 600n)
+    await f.send(other, {
+      address: f.contracts.token,
+      abi: demoTokenAbi,
+      functionName: 'permit',
+      args: [vehicle.address, f.contracts.escrow, deposit, ...args2],
+    })
+    await openWithPermit(11, args2)
+  })
+
+  it('refuses a permit past its deadline, a permit for the native coin, and fee-on-transfer tokens', async () => {
+    const expired = await permit(deposit, (await f.now()) - 1n)
+    await expectRevert(openWithPermit(12, expired), 'ERC2612ExpiredSignature')
+    await expectRevert(
+      f.escrow(vehicle, 'openSessionWithPermit', [pileId, toHex(13, { size: 32 }), deposit, ...expired]),
+      'NotAToken',
+    )
+
+    const feeToken = await f.deploy(feeOnTransferTokenAbi, feeOnTransferTokenBytecode)
+    const feePile = await f.registerPile(owner, {
+      payout: payout.address,
+      agent: agent.address,
+      currency: feeToken,
+    })
+    await f.send(vehicle, {
+      address: feeToken,
+      abi: feeOnTransferTokenAbi,
+      functionName: 'mint',
+      args: [vehicle.address, deposit],
+    })
+    await f.send(vehicle, {
+      address: feeToken,
+      abi: feeOnTransferTokenAbi,
+      functionName: 'approve',
+      args: [f.contracts.escrow, deposit],
+    })
+    await expectRevert(
+      f.escrow(vehicle, 'openSession', [feePile, toHex(14, { size: 32 }), deposit]),
+      'UnsupportedToken',
+    )
+  })
+})
