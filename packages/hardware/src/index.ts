@@ -22,6 +22,7 @@ export {
 export { type IndicatorLights, type IndicatorState, indicatorStates } from './lights.js'
 export type { EnergyMeter, MeterReading, VehicleEnergyMeter, VehicleReading } from './meter.js'
 export type { BinaryOutput, PowerSwitch, Relay } from './outputs.js'
+export * from './remote/index.js'
 export {
   type CarHardware,
   type ChargingSimulation,
