@@ -10,9 +10,7 @@ export {
 export {
   type ChannelsContext,
   type ChannelVoucherMessage,
-  channelsDomain,
-  channelsDomainName,
-  channelsDomainVersion,
+  channelVoucherDomain,
   channelVoucherTypes,
   type RecoverChannelVoucherSignerParameters,
   recoverChannelVoucherSigner,
@@ -23,9 +21,7 @@ export {
 } from './eip712/channelVoucher.js'
 export {
   type EscrowContext,
-  escrowDomain,
-  escrowDomainName,
-  escrowDomainVersion,
+  escrowVoucherDomain,
   type RecoverVoucherSignerParameters,
   recoverVoucherSigner,
   type SignVoucherParameters,

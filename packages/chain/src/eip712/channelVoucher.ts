@@ -1,15 +1,7 @@
+import { channelDomain, channelVoucherTypes } from '@chargechain/contracts'
 import { type Address, getAddress, type Hex, isAddressEqual, type LocalAccount } from 'viem'
 import { assertAddress, assertBytes, assertChainId, assertUint } from '../utils/assert.js'
 import { recoverSigner } from './recover.js'
-
-export const channelsDomainName = 'ChargeChain Channels'
-export const channelsDomainVersion = '1'
-export const channelVoucherTypes = {
-  ChannelVoucher: [
-    { name: 'channelId', type: 'bytes32' },
-    { name: 'cumulativeAmount', type: 'uint256' },
-  ],
-} as const
 
 /** Cumulative over the channel's whole life, across every session at the operator's piles. */
 export type ChannelVoucherMessage = {
@@ -22,15 +14,11 @@ export interface ChannelsContext {
   channels: Address
 }
 
-export function channelsDomain({ chainId, channels }: ChannelsContext) {
+/** The channels contract's EIP-712 domain; name and version from @chargechain/contracts. */
+export function channelVoucherDomain({ chainId, channels }: ChannelsContext) {
   assertChainId('ChannelVoucher', chainId)
   assertAddress('ChannelVoucher', 'channels', channels)
-  return {
-    name: channelsDomainName,
-    version: channelsDomainVersion,
-    chainId,
-    verifyingContract: getAddress(channels),
-  } as const
+  return { ...channelDomain, chainId, verifyingContract: getAddress(channels) } as const
 }
 
 export type SignChannelVoucherParameters = ChannelsContext & ChannelVoucherMessage & { account: LocalAccount }
@@ -40,7 +28,7 @@ export async function signChannelVoucher({
   ...parameters
 }: SignChannelVoucherParameters): Promise<Hex> {
   return account.signTypedData({
-    domain: channelsDomain(parameters),
+    domain: channelVoucherDomain(parameters),
     types: channelVoucherTypes,
     primaryType: 'ChannelVoucher',
     message: channelVoucherMessage(parameters),
@@ -54,7 +42,7 @@ export async function recoverChannelVoucherSigner(
   parameters: RecoverChannelVoucherSignerParameters,
 ): Promise<Address> {
   return recoverSigner({
-    domain: channelsDomain(parameters),
+    domain: channelVoucherDomain(parameters),
     types: channelVoucherTypes,
     primaryType: 'ChannelVoucher',
     message: channelVoucherMessage(parameters),
@@ -76,3 +64,5 @@ function channelVoucherMessage({
   assertUint('ChannelVoucher', 'cumulativeAmount', cumulativeAmount, 256)
   return { channelId, cumulativeAmount }
 }
+
+export { channelVoucherTypes }

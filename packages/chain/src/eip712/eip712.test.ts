@@ -5,7 +5,7 @@ import { InvalidSignatureError } from '../errors/eip712.js'
 import { InvalidParameterError } from '../errors/parameters.js'
 import { recoverChannelVoucherSigner, signChannelVoucher, verifyChannelVoucher } from './channelVoucher.js'
 import {
-  escrowDomain,
+  escrowVoucherDomain,
   recoverVoucherSigner,
   signVoucher,
   verifyVoucher,
@@ -78,7 +78,7 @@ describe('escrow Voucher', () => {
   it('signs the exact EIP-712 digest the contract checks, and verifies it', async () => {
     const signature = await signVoucher({ account: car, ...context })
     const digest = hashTypedData({
-      domain: escrowDomain(context),
+      domain: escrowVoucherDomain(context),
       types: voucherTypes,
       primaryType: 'Voucher',
       message: { sessionId, energyWh: 1_500n, amount: 450_000n },

@@ -1,16 +1,7 @@
+import { escrowDomain, voucherTypes } from '@chargechain/contracts'
 import { type Address, getAddress, type Hex, isAddressEqual, type LocalAccount } from 'viem'
 import { assertAddress, assertBytes, assertChainId, assertUint } from '../utils/assert.js'
 import { recoverSigner } from './recover.js'
-
-export const escrowDomainName = 'ChargeChain Escrow'
-export const escrowDomainVersion = '1'
-export const voucherTypes = {
-  Voucher: [
-    { name: 'sessionId', type: 'bytes32' },
-    { name: 'energyWh', type: 'uint64' },
-    { name: 'amount', type: 'uint256' },
-  ],
-} as const
 
 /** Cumulative for the session: each voucher replaces the previous one. */
 export type VoucherMessage = {
@@ -24,15 +15,11 @@ export interface EscrowContext {
   escrow: Address
 }
 
-export function escrowDomain({ chainId, escrow }: EscrowContext) {
+/** The escrow's EIP-712 domain; the name and version come from @chargechain/contracts, the one definition. */
+export function escrowVoucherDomain({ chainId, escrow }: EscrowContext) {
   assertChainId('Voucher', chainId)
   assertAddress('Voucher', 'escrow', escrow)
-  return {
-    name: escrowDomainName,
-    version: escrowDomainVersion,
-    chainId,
-    verifyingContract: getAddress(escrow),
-  } as const
+  return { ...escrowDomain, chainId, verifyingContract: getAddress(escrow) } as const
 }
 
 export type SignVoucherParameters = EscrowContext & VoucherMessage & { account: LocalAccount }
@@ -40,7 +27,7 @@ export type SignVoucherParameters = EscrowContext & VoucherMessage & { account: 
 /** The car signs what it owes so far for an escrow session. */
 export async function signVoucher({ account, ...parameters }: SignVoucherParameters): Promise<Hex> {
   return account.signTypedData({
-    domain: escrowDomain(parameters),
+    domain: escrowVoucherDomain(parameters),
     types: voucherTypes,
     primaryType: 'Voucher',
     message: voucherMessage(parameters),
@@ -51,7 +38,7 @@ export type RecoverVoucherSignerParameters = EscrowContext & VoucherMessage & { 
 
 export async function recoverVoucherSigner(parameters: RecoverVoucherSignerParameters): Promise<Address> {
   return recoverSigner({
-    domain: escrowDomain(parameters),
+    domain: escrowVoucherDomain(parameters),
     types: voucherTypes,
     primaryType: 'Voucher',
     message: voucherMessage(parameters),
@@ -72,3 +59,5 @@ function voucherMessage({ sessionId, energyWh, amount }: VoucherMessage): Vouche
   assertUint('Voucher', 'amount', amount, 256)
   return { sessionId, energyWh, amount }
 }
+
+export { voucherTypes }

@@ -1,0 +1,65 @@
+import { type Address, type Hash, type Hex, isAddressEqual } from 'viem'
+import { waitForTransactionReceipt } from 'viem/actions'
+import type { ChargeChainReadClient } from '../../clients/types.js'
+import type { ChainUnavailableError, ContractRevertedError } from '../../errors/contract.js'
+import { SessionMismatchError, type SessionNotFoundError } from '../../errors/session.js'
+import { toContractError } from '../internal/toContractError.js'
+import { getSession } from './getSession.js'
+import type { Session } from './session.js'
+
+export type WaitForSessionParameters = {
+  sessionId: Hex
+  /** The opening transaction the car reported. */
+  transactionHash: Hash
+  /** Blocks on top of the opening block before the session counts (reorg safety); 1 = mined. */
+  confirmations?: number
+  /** Give up after this long (ms). */
+  timeout?: number
+  /** What the pile offered; any difference is a `SessionMismatchError`. */
+  expect?: {
+    pileId?: Hex
+    agent?: Address
+    payout?: Address
+    currency?: Address
+    pricePerKWh?: bigint
+    minDeposit?: bigint
+  }
+}
+export type WaitForSessionReturnType = { sessionId: Hex; session: Session }
+export type WaitForSessionErrorType =
+  | SessionMismatchError
+  | SessionNotFoundError
+  | ContractRevertedError
+  | ChainUnavailableError
+
+/**
+ * What the pile runs before switching its relay on: waits until the car's opening transaction has the required
+ * confirmations, rebuilds the session from the chain, and checks it is open and is the session the pile offered.
+ */
+export async function waitForSession(
+  client: ChargeChainReadClient,
+  { sessionId, transactionHash, confirmations = 1, timeout, expect = {} }: WaitForSessionParameters,
+): Promise<WaitForSessionReturnType> {
+  try {
+    await waitForTransactionReceipt(client, { hash: transactionHash, confirmations, timeout })
+  } catch (error) {
+    throw toContractError(error, 'waitForSession')
+  }
+  const { session, state } = await getSession(client, { sessionId, transactionHash })
+  const mismatch = (field: string, expected: unknown, actual: unknown) =>
+    new SessionMismatchError(sessionId, field, String(expected), String(actual))
+
+  if (state.status !== 'open') throw mismatch('status', 'open', state.status)
+  if (expect.pileId !== undefined && expect.pileId.toLowerCase() !== session.pileId.toLowerCase())
+    throw mismatch('pileId', expect.pileId, session.pileId)
+  for (const field of ['agent', 'payout', 'currency'] as const) {
+    const expected = expect[field]
+    if (expected !== undefined && !isAddressEqual(expected, session[field]))
+      throw mismatch(field, expected, session[field])
+  }
+  if (expect.pricePerKWh !== undefined && expect.pricePerKWh !== session.pricePerKWh)
+    throw mismatch('pricePerKWh', expect.pricePerKWh, session.pricePerKWh)
+  if (expect.minDeposit !== undefined && session.deposit < expect.minDeposit)
+    throw mismatch('deposit', `at least ${expect.minDeposit}`, session.deposit)
+  return { sessionId, session }
+}

@@ -1,0 +1,31 @@
+import { BaseError } from '@chargechain/errors'
+
+export class SessionNotFoundError extends BaseError {
+  override readonly name = 'SessionNotFoundError'
+  constructor(sessionId: string, where: string) {
+    super(
+      `No SessionOpened event for session ${sessionId} ${where}; check the session id and the deployment.`,
+    )
+  }
+}
+
+/** The session on chain is not the one the pile offered: wrong pile, agent, price, too small a deposit, not open… */
+export class SessionMismatchError extends BaseError {
+  override readonly name = 'SessionMismatchError'
+  readonly field: string
+  constructor(sessionId: string, field: string, expected: string, actual: string) {
+    super(
+      `Session ${sessionId} does not match: ${field} is ${actual}, expected ${expected}; do not start charging.`,
+    )
+    this.field = field
+  }
+}
+
+export class MissingEventError extends BaseError {
+  override readonly name = 'MissingEventError'
+  constructor(eventName: string, hash: string) {
+    super(
+      `Transaction ${hash} succeeded but emitted no ${eventName}; check the deployment's contract addresses.`,
+    )
+  }
+}
