@@ -77,6 +77,9 @@ export const revertMessages = {
   InvalidShortString: 'A short string in the contract is invalid.',
 } as const satisfies Record<ChargeChainErrorName, string>
 
+// Reverts that only mean "not yet": the same call succeeds in a later block.
+const retryableReasons: ReadonlySet<string> = new Set(['SessionTooNew'])
+
 /** A contract call reverted with a known custom error; `reason` is its name and `args` its decoded arguments. */
 export class ContractRevertedError extends BaseError {
   override readonly name = 'ContractRevertedError'
@@ -94,6 +97,7 @@ export class ContractRevertedError extends BaseError {
     super(parameters.message, {
       details: `${parameters.functionName} reverted with ${parameters.reason}(${args.map(String).join(', ')})`,
       cause: parameters.cause,
+      retryable: retryableReasons.has(parameters.reason),
     })
     this.reason = parameters.reason
     this.args = args
