@@ -52,6 +52,7 @@ const ledger = (m: Model, vehicle: Address, currency: Address) => {
   return entry
 }
 const priceOf = (energyWh: bigint) => (energyWh * PRICE + 999n) / 1000n
+const min = (...values: bigint[]) => values.reduce((a, b) => (b < a ? b : a))
 const account = (address: Address) => f.accounts.find((a) => a.address === address)!
 let salts = 0
 
@@ -82,7 +83,7 @@ const open = (v: number, p: number, units: number) =>
   )
 
 async function settleInput(s: { session: Session; sessionId: Hex }, energyWh: bigint) {
-  const amount = priceOf(energyWh) < s.session.deposit ? priceOf(energyWh) : s.session.deposit
+  const amount = min(priceOf(energyWh), s.session.deposit)
   const signature = await f.signVoucher(account(s.session.vehicle), {
     sessionId: s.sessionId,
     energyWh,
@@ -162,7 +163,7 @@ const claim = (i: number, energyWh: number) =>
       const input = await settleInput(s, BigInt(energyWh))
       const claimed = priceOf(BigInt(energyWh) * 2n) - input.amount
       const left = s.session.deposit - input.amount
-      const held = claimed < left ? claimed : left
+      const held = min(claimed, left)
       if (held === 0n) return
       await f.escrow(agent, 'settleWithClaim', [
         s.session,
