@@ -1,5 +1,5 @@
 import { type Address, type Hex, parseAbi, parseSignature } from 'viem'
-import { readContract, signTypedData } from 'viem/actions'
+import { getBlock, readContract, signTypedData } from 'viem/actions'
 import type { ChargeChainReadClient } from '../../clients/types.js'
 import { requireAccount, type WriteOptions } from '../internal/submit.js'
 import { toContractError } from '../internal/toContractError.js'
@@ -25,7 +25,7 @@ export type SignPermitParameters = Pick<WriteOptions, 'account'> & {
   token: Address
   spender: Address
   value: bigint
-  /** Unix seconds; one hour from now by default. */
+  /** Unix seconds; one hour after the latest block by default (chain time, which may differ from this clock). */
   deadline?: bigint
 }
 export type SignPermitReturnType = { deadline: bigint; v: number; r: Hex; s: Hex }
@@ -33,18 +33,14 @@ export type SignPermitReturnType = { deadline: bigint; v: number; r: Hex; s: Hex
 /** Signs an EIP-2612 permit letting `spender` take `value` of `token` from the signer. */
 export async function signPermit(
   client: ChargeChainReadClient,
-  {
-    token,
-    spender,
-    value,
-    deadline = BigInt(Math.floor(Date.now() / 1000) + 3600),
-    ...options
-  }: SignPermitParameters,
+  { token, spender, value, deadline, ...options }: SignPermitParameters,
 ): Promise<SignPermitReturnType> {
   const account = requireAccount(client, options, 'signPermit')
   let domain: { name: string; version: string; chainId: number; verifyingContract: Address }
   let nonce: bigint
+  let resolvedDeadline: bigint
   try {
+    resolvedDeadline = deadline ?? (await getBlock(client, { blockTag: 'latest' })).timestamp + 3600n
     nonce = await readContract(client, {
       address: token,
       abi: permitTokenAbi,
@@ -60,10 +56,10 @@ export async function signPermit(
     domain,
     types: permitTypes,
     primaryType: 'Permit',
-    message: { owner: account.address, spender, value, nonce, deadline },
+    message: { owner: account.address, spender, value, nonce, deadline: resolvedDeadline },
   })
   const { r, s, yParity } = parseSignature(signature)
-  return { deadline, v: 27 + yParity, r, s }
+  return { deadline: resolvedDeadline, v: 27 + yParity, r, s }
 }
 
 async function tokenDomain(client: ChargeChainReadClient, token: Address) {
