@@ -52,6 +52,7 @@ const ledger = (m: Model, vehicle: Address, currency: Address) => {
   return entry
 }
 const priceOf = (energyWh: bigint) => (energyWh * PRICE + 999n) / 1000n
+// biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints
 const min = (...values: bigint[]) => values.reduce((a, b) => (b < a ? b : a))
 const account = (address: Address) => f.accounts.find((a) => a.address === address)!
 let salts = 0
