@@ -1,0 +1,132 @@
+import { pileIdFromDmid } from '@chargechain/chain'
+import { type ChargerSpec, chargers } from '@chargechain/hardware'
+import { type Hex, keccak256, parseEther, stringToBytes } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
+import { SimulatorOptionError } from './errors.js'
+import { createRandom } from './random.js'
+
+export type CurrencyKind = 'native' | 'demoToken'
+export type CarKind = 'owner' | 'escrow' | 'channel'
+
+export interface Account {
+  readonly privateKey: Hex
+  readonly address: Hex
+}
+
+export interface OperatorPlan {
+  readonly index: number
+  readonly name: string
+  /** Owns the operator's piles and sets their tariffs and free lists. */
+  readonly owner: Account
+  /** Receives the piles' earnings; payment channels are opened to it. */
+  readonly payout: Account
+  readonly currency: CurrencyKind
+}
+
+export interface PilePlan {
+  readonly index: number
+  readonly dmid: string
+  readonly name: string
+  readonly pileId: Hex
+  readonly operator: number
+  /** The pile Pi's hot key: settles sessions, never owns the pile. */
+  readonly agent: Account
+  readonly charger: ChargerSpec
+  /** Smallest currency unit per kWh. */
+  readonly pricePerKWh: bigint
+}
+
+export interface CarPlan {
+  readonly index: number
+  readonly name: string
+  readonly kind: CarKind
+  readonly key: Account
+  /** The operator whose piles it charges at: the one it belongs to (owner) or has a channel with; any for escrow. */
+  readonly operator: number | undefined
+  readonly batteryWh: number
+  /** Relative error of the car's own meter; small enough to stay inside the tolerance. */
+  readonly meterError: number
+}
+
+export interface FleetPlan {
+  readonly operators: readonly OperatorPlan[]
+  readonly piles: readonly PilePlan[]
+  readonly cars: readonly CarPlan[]
+}
+
+export interface FleetSize {
+  piles: number
+  cars: number
+  seed?: number
+}
+
+/** Operators of the demo fleet; the prototype's operators read Chinese, so their names come first. */
+const operatorNames = ['上海电力 Shanghai Power', '特来电 TELD', '星星充电 Star Charge'] as const
+const cityNames = ['上海 徐汇', '上海 浦东', '杭州 西湖', '苏州 园区', '南京 鼓楼'] as const
+const currencies: readonly CurrencyKind[] = ['native', 'demoToken', 'native']
+
+/** A deterministic dev key: the same fleet gets the same addresses every run, so logs are comparable. */
+function devAccount(role: string, index: number, seed: number): Account {
+  const privateKey = keccak256(stringToBytes(`chargechain/simulator/${seed}/${role}/${index}`))
+  return { privateKey, address: privateKeyToAddress(privateKey) }
+}
+
+/**
+ * The demo fleet: three operators (two paid in the native coin, one in DemoToken), piles spread over them (every
+ * fourth a 60 kW DC charger), and cars of three kinds — the operators' own cars (on their piles' free lists), escrow
+ * payers (charge anywhere, one escrow session per charge) and channel payers (one channel with one operator).
+ */
+export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
+  if (!(Number.isInteger(piles) && piles >= 1 && piles <= 1_000)) {
+    throw new SimulatorOptionError('--piles', 'a whole number from 1 to 1000', piles)
+  }
+  if (!(Number.isInteger(cars) && cars >= 1 && cars <= 5_000)) {
+    throw new SimulatorOptionError('--cars', 'a whole number from 1 to 5000', cars)
+  }
+  const random = createRandom(seed)
+  const operatorCount = Math.min(operatorNames.length, piles)
+  const operators = Array.from({ length: operatorCount }, (_, index) => ({
+    index,
+    name: operatorNames[index]!,
+    owner: devAccount('operator-owner', index, seed),
+    payout: devAccount('operator-payout', index, seed),
+    currency: currencies[index]!,
+  }))
+  const pilePlans = Array.from({ length: piles }, (_, index): PilePlan => {
+    const operator = operators[index % operatorCount]!
+    const dmid = `CC-${String(index + 1).padStart(4, '0')}`
+    const charger = index % 4 === 3 ? chargers.dc60kW : chargers.ac7kW
+    // DC costs more per kWh, as at real stations; prices vary a little between piles.
+    const basePerKWh = operator.currency === 'native' ? parseEther('0.0003') : parseEther('0.35')
+    const markup = BigInt(100 + random.integer(0, 20) + (charger === chargers.dc60kW ? 40 : 0))
+    return {
+      index,
+      dmid,
+      name: `${cityNames[index % cityNames.length]} ${Math.floor(index / cityNames.length) + 1}号桩`,
+      pileId: pileIdFromDmid(dmid),
+      operator: operator.index,
+      agent: devAccount('pile-agent', index, seed),
+      charger,
+      pricePerKWh: (basePerKWh * markup) / 100n,
+    }
+  })
+  const kinds: readonly CarKind[] = ['escrow', 'channel', 'owner', 'escrow', 'channel']
+  const carPlans = Array.from({ length: cars }, (_, index): CarPlan => {
+    const kind = kinds[index % kinds.length]!
+    return {
+      index,
+      name: `${kind}-car-${index + 1}`,
+      kind,
+      key: devAccount('car', index, seed),
+      operator: kind === 'escrow' ? undefined : random.integer(0, operatorCount - 1),
+      batteryWh: random.pick([40_000, 60_000, 75_000, 90_000]),
+      meterError: random.between(-0.004, 0.004),
+    }
+  })
+  return { operators, piles: pilePlans, cars: carPlans }
+}
+
+/** The piles a car may charge at: its operator's, or every pile for an escrow payer. */
+export function pilesFor(plan: FleetPlan, car: CarPlan): readonly PilePlan[] {
+  return car.operator === undefined ? plan.piles : plan.piles.filter((pile) => pile.operator === car.operator)
+}

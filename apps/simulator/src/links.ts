@@ -1,0 +1,86 @@
+import { type LinkTransport, memoryPair, type TcpServer, tcp, tcpServer, throttled } from '@chargechain/link'
+import { SimulatorOptionError } from './errors.js'
+
+export const linkKinds = ['memory', 'throttled', 'tcp'] as const
+export type LinkKind = (typeof linkKinds)[number]
+
+/** 9600 baud 8N1, the HC-05's default rate. */
+export const HC05_BYTES_PER_SECOND = 960
+
+/** One pile's Bluetooth link as the two agents see it: the pile accepts, the car connects. */
+export interface PileLink {
+  /** The pile's side: resolves with the next car's connection. */
+  accept(signal: AbortSignal): Promise<LinkTransport>
+  /** The car's side: connects to the pile (the world's HC-05s have paired). */
+  connect(signal: AbortSignal): Promise<LinkTransport>
+  close(): Promise<void>
+}
+
+export function parseLinkKind(value: string): LinkKind {
+  if (!(linkKinds as readonly string[]).includes(value)) {
+    throw new SimulatorOptionError('--link', linkKinds.join(' | '), value)
+  }
+  return value as LinkKind
+}
+
+const aborted = (signal: AbortSignal) =>
+  new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason)
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+  })
+
+/**
+ * A link for one pile: in memory, in memory paced like the HC-05's 9600-baud serial line, or over loopback TCP (the
+ * lab set-up, with the pile listening).
+ */
+export async function createPileLink(kind: LinkKind): Promise<PileLink> {
+  if (kind === 'tcp') {
+    const server: TcpServer = await tcpServer()
+    return {
+      accept: (signal) => Promise.race([server.accept(), aborted(signal)]),
+      connect: (signal) => Promise.race([tcp({ port: server.port }), aborted(signal)]),
+      close: () => server.close(),
+    }
+  }
+  const waiting: Array<(transport: LinkTransport) => void> = []
+  const ready: LinkTransport[] = []
+  const open = new Set<LinkTransport>()
+  return {
+    accept(signal) {
+      const transport = ready.shift()
+      if (transport) return Promise.resolve(transport)
+      signal.throwIfAborted()
+      return new Promise<LinkTransport>((resolve, reject) => {
+        const onAbort = () => {
+          waiting.splice(waiting.indexOf(deliver), 1)
+          reject(signal.reason)
+        }
+        const deliver = (transport: LinkTransport) => {
+          signal.removeEventListener('abort', onAbort)
+          resolve(transport)
+        }
+        waiting.push(deliver)
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
+    },
+    async connect(signal) {
+      signal.throwIfAborted()
+      const [pileEnd, carEnd] = memoryPair()
+      const pair =
+        kind === 'throttled'
+          ? [
+              throttled(pileEnd, { bytesPerSecond: HC05_BYTES_PER_SECOND }),
+              throttled(carEnd, { bytesPerSecond: HC05_BYTES_PER_SECOND }),
+            ]
+          : [pileEnd, carEnd]
+      for (const end of pair) open.add(end!)
+      const accept = waiting.shift()
+      if (accept) accept(pair[0]!)
+      else ready.push(pair[0]!)
+      return pair[1]!
+    },
+    async close() {
+      await Promise.all([...open].map((transport) => transport.close()))
+    },
+  }
+}
