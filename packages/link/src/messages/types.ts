@@ -59,6 +59,8 @@ export const StopReasonCode = {
   vehicleFault: 9,
   operatorStopped: 10,
   linkLost: 11,
+  /** The car's own meter disagrees with the pile's reading beyond its tolerance. */
+  meterMismatch: 12,
   other: 255,
 } as const
 export type StopReason = keyof typeof StopReasonCode
