@@ -57,9 +57,8 @@ export function registerDevchainCommand(program: Command): void {
         console.log(`manifest    ${options.deployment}`)
         console.log(JSON.stringify(deployment, null, 2))
         console.log('dev keys (public test keys, never use them for real money):')
-        chain.privateKeys.forEach((key, index) =>
-          console.log(`  (${index}) ${privateKeySigner(key).address} ${key}`),
-        )
+        for (const [index, key] of chain.privateKeys.entries())
+          console.log(`  (${index}) ${privateKeySigner(key).address} ${key}`)
         console.log('Ctrl-C stops the chain.')
       }
     })
