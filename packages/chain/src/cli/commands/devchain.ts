@@ -14,7 +14,7 @@ export function registerDevchainCommand(program: Command): void {
     .description(
       'start a local anvil chain, deploy everything (with DemoToken), print the manifest; Ctrl-C stops it',
     )
-    .option('--port <port>', 'TCP port (default: a free one)', '0')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '8545')
     .option('--chain-id <id>', 'chain id', '31337')
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & { port: string; chainId: string }>()
