@@ -1,0 +1,139 @@
+import { EventEmitter } from 'node:events'
+import { type EntryActions, runMachine } from '@chargechain/agent-core'
+import { PileAgentBusyError, PileAgentOptionError } from './errors.js'
+import { type PileMachine, pileMachine } from './machine.js'
+import { closeLink, createRegistryCache, type PileRuntime } from './runtime.js'
+import { connecting, departing, idle } from './steps/arrival.js'
+import { charging, starting, stopping } from './steps/charging.js'
+import { authenticating, awaitingPayment } from './steps/handshake.js'
+import { receipt, settling } from './steps/settlement.js'
+import { sessionAmount } from './steps/vouchers.js'
+import type {
+  CreatePileAgentOptions,
+  PileAgent,
+  PileAgentEvents,
+  PileData,
+  PileState,
+  PileStatus,
+} from './types.js'
+
+/**
+ * The pile agent: serves one car after another on its journal. Hardware, link, chain, ledger and clock are injected;
+ * the agent owns no process concerns (signals, config files, logging destinations).
+ */
+export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
+  const { config, hardware, chain, journal, logger, clock, link, channelLedger } = options
+  for (const part of ['arrival', 'gun', 'relay', 'meter'] as const) {
+    if (!hardware?.[part])
+      throw new PileAgentOptionError(`The pile agent needs hardware.${part}; pass its driver.`)
+  }
+  if (chain.deployment.chainId !== config.chain.chainId) {
+    throw new PileAgentOptionError(
+      `The chain client is for chain ${chain.deployment.chainId} but the config says ${config.chain.chainId}; use the matching deployment.`,
+    )
+  }
+  const emitter = new EventEmitter()
+  const emit: PileRuntime['emit'] = (event, ...args) => {
+    emitter.emit(event, ...args)
+  }
+  const runtime: PileRuntime = {
+    config,
+    hardware,
+    link,
+    chain,
+    clock,
+    ledger: channelLedger,
+    session: undefined,
+    stopGunWatch: undefined,
+    emit,
+    registry: createRegistryCache(chain, config, clock),
+  }
+  let current: { state: PileState; data: PileData } = {
+    state: journal.replay()?.value.state ?? pileMachine.initial,
+    data: journal.replay()?.value.data ?? { completed: 0 },
+  }
+  let running = false
+
+  const steps = {
+    idle,
+    connecting,
+    authenticating,
+    awaitingPayment,
+    starting,
+    charging,
+    stopping,
+    settling,
+    receipt,
+    departing,
+  }
+  const actions = Object.fromEntries(
+    Object.entries(steps).map(([state, step]) => {
+      const action = (step as unknown as (runtime: PileRuntime) => (context: never) => Promise<never>)(
+        runtime,
+      )
+      return [
+        state,
+        async (context: { state: PileState; data: PileData }) => {
+          const from = current.state
+          current = { state: context.state, data: context.data }
+          if (from !== context.state) emit('state', { state: context.state, from })
+          try {
+            return await action(context as never)
+          } catch (error) {
+            emit('error', { error, state: context.state })
+            throw error
+          }
+        },
+      ]
+    }),
+  ) as unknown as EntryActions<PileMachine, PileData>
+
+  return {
+    async run(signal) {
+      if (running)
+        throw new PileAgentBusyError('This pile agent is already running; call run() once per agent.')
+      running = true
+      try {
+        await runMachine({
+          machine: pileMachine,
+          actions,
+          journal,
+          initialData: { completed: 0 },
+          logger,
+          signal,
+        })
+      } catch (error) {
+        if (!signal.aborted) throw error
+      } finally {
+        runtime.stopGunWatch?.()
+        await hardware.relay
+          .set(false)
+          .catch((error: unknown) => logger.error({ err: error }, 'relay off failed'))
+        await closeLink(runtime)
+        running = false
+      }
+    },
+    status(): PileStatus {
+      const session = current.data.session
+      return {
+        state: current.state,
+        completed: current.data.completed,
+        ...(session
+          ? {
+              session: {
+                id: session.id,
+                ...(session.kind ? { kind: session.kind } : {}),
+                ...(session.vehicle ? { vehicle: session.vehicle } : {}),
+                energyWh: session.energyWh,
+                amount: session.amount ?? sessionAmount(session, session.voucher),
+              },
+            }
+          : {}),
+      }
+    },
+    on<E extends keyof PileAgentEvents>(event: E, listener: (...args: PileAgentEvents[E]) => void) {
+      emitter.on(event, listener as (...args: unknown[]) => void)
+      return () => emitter.off(event, listener as (...args: unknown[]) => void)
+    },
+  }
+}

@@ -1,0 +1,34 @@
+export { createPileAgent } from './agent.js'
+export { openFileChannelLedger } from './channelLedger/file.js'
+export { type ChannelLedgerOptions, createMemoryChannelLedger } from './channelLedger/memory.js'
+export type {
+  ChannelEntry,
+  ChannelLedger,
+  ChannelSettlePolicy,
+  ChannelSettler,
+  ChannelVoucherRecord,
+} from './channelLedger/types.js'
+export { amountSchema, type PileConfig, type PileConfigInput, pileConfigSchema } from './config.js'
+export {
+  ChannelLedgerError,
+  MeterUnavailableError,
+  PileAgentBusyError,
+  PileAgentOptionError,
+  StaleChannelVoucherError,
+} from './errors.js'
+export { type PileMachine, pileMachine } from './machine.js'
+export type {
+  CreatePileAgentOptions,
+  PileAgent,
+  PileAgentEvents,
+  PileAgentHardware,
+  PileData,
+  PileLink,
+  PileSession,
+  PileSnapshot,
+  PileState,
+  PileStatus,
+  PileVoucher,
+  SessionFinished,
+  SessionKind,
+} from './types.js'

@@ -1,0 +1,145 @@
+import type { Logger } from '@chargechain/agent-core'
+import type { ChargeChainClient } from '@chargechain/chain'
+import type { Clock, DigitalInput, MeterReading } from '@chargechain/hardware'
+import { createSession, type LinkSession } from '@chargechain/link'
+import type { Address } from 'viem'
+import type { ChannelLedger } from './channelLedger/types.js'
+import type { PileConfig } from './config.js'
+import { MeterUnavailableError } from './errors.js'
+import type { PileAgentEvents, PileAgentHardware, PileLink } from './types.js'
+
+/**
+ * What the steps share that cannot be journaled: the hardware, the live link, caches. Rebuilt empty by a new agent,
+ * which is why every step that needs the link checks for it and copes when it is gone.
+ */
+export interface PileRuntime {
+  config: PileConfig
+  hardware: PileAgentHardware
+  link: PileLink
+  chain: ChargeChainClient
+  clock: Clock
+  ledger: ChannelLedger | undefined
+  /** The car's link for the session in progress, if connected. */
+  session: LinkSession | undefined
+  /** Removes the gun-out watcher that cuts the relay the moment the gun is pulled. */
+  stopGunWatch: (() => void) | undefined
+  emit<E extends keyof PileAgentEvents>(event: E, ...args: PileAgentEvents[E]): void
+  registry: RegistryCache
+}
+
+export async function closeLink(runtime: PileRuntime): Promise<void> {
+  const session = runtime.session
+  runtime.session = undefined
+  await session?.close()
+}
+
+/** Accepts the car's connection, giving up after `timeoutMs` of the agent's clock or when `stop` fires. */
+export async function acceptLink(
+  runtime: PileRuntime,
+  timeoutMs: number,
+  signal: AbortSignal,
+  stop?: (abort: () => void) => () => void,
+): Promise<LinkSession | undefined> {
+  await closeLink(runtime)
+  const controller = new AbortController()
+  const abort = () => controller.abort(new Error('link wait ended'))
+  const timer = runtime.clock.setTimeout(abort, timeoutMs)
+  const unwatch = stop?.(abort)
+  const onAbort = () => controller.abort(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    const transport = await runtime.link.accept(controller.signal)
+    runtime.session = createSession({ transport })
+    return runtime.session
+  } catch (error) {
+    if (signal.aborted) throw signal.reason
+    if (controller.signal.aborted) return undefined
+    throw error
+  } finally {
+    timer.cancel()
+    unwatch?.()
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/** Resolves once `input` reads `level` (at once if it already does); rejects with `signal.reason` on abort. */
+export function waitForLevel(input: DigitalInput, level: boolean, signal: AbortSignal): Promise<void> {
+  if (input.current() === level) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      unsubscribe()
+      reject(signal.reason)
+    }
+    const unsubscribe = input.onEdge((edge) => {
+      if (edge.level !== level) return
+      unsubscribe()
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    })
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** Reads the meter, retrying transient failures as the config says; `MeterUnavailableError` after too many. */
+export async function readMeter(
+  runtime: PileRuntime,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<MeterReading> {
+  const { maxConsecutiveFailures, retryDelayMs } = runtime.config.meter
+  let lastError: unknown
+  for (let attempt = 1; attempt <= maxConsecutiveFailures; attempt++) {
+    try {
+      return await runtime.hardware.meter.read()
+    } catch (error) {
+      lastError = error
+      logger.warn({ err: error, attempt }, 'meter read failed')
+      if (attempt < maxConsecutiveFailures) await runtime.clock.sleep(retryDelayMs, signal)
+    }
+  }
+  throw new MeterUnavailableError(
+    `The energy meter failed ${maxConsecutiveFailures} reads in a row; check its bus wiring and power.`,
+    { cause: lastError },
+  )
+}
+
+export interface PileRecord {
+  owner: Address
+  payout: Address
+  agent: Address
+  currency: Address
+  pricePerKWh: bigint
+}
+
+/** Registry answers reused for `registryCacheMs`, so a queue of cars does not cost a read each. */
+export interface RegistryCache {
+  pile(): Promise<PileRecord>
+  isFree(vehicle: Address): Promise<boolean>
+}
+
+export function createRegistryCache(
+  chain: ChargeChainClient,
+  config: PileConfig,
+  clock: Clock,
+): RegistryCache {
+  const ttl = config.payment.registryCacheMs
+  let pile: { value: PileRecord; at: number } | undefined
+  const free = new Map<string, { value: boolean; at: number }>()
+  const fresh = (entry: { at: number } | undefined) => entry !== undefined && clock.now() - entry.at < ttl
+  return {
+    async pile() {
+      if (pile && fresh(pile)) return pile.value
+      const record = await chain.getPile({ pileId: config.pileId })
+      pile = { value: record, at: clock.now() }
+      return record
+    },
+    async isFree(vehicle) {
+      const key = vehicle.toLowerCase()
+      const cached = free.get(key)
+      if (cached && fresh(cached)) return cached.value
+      const value = await chain.isFreeVehicle({ pileId: config.pileId, vehicle })
+      free.set(key, { value, at: clock.now() })
+      return value
+    },
+  }
+}

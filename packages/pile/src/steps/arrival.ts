@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto'
+import { createVehicleAuthNonce } from '@chargechain/chain'
+import { bytesToHex } from 'viem'
+import { acceptLink, closeLink, waitForLevel } from '../runtime.js'
+import { type PileStep, sessionOf } from './types.js'
+
+/** Relay off whatever came before (a crash may have left it on), then wait for a car. */
+export const idle: PileStep<'idle'> =
+  ({ hardware, clock }) =>
+  async ({ data, signal, logger }) => {
+    await hardware.relay.set(false)
+    await hardware.bluetoothPower?.set(false)
+    await waitForLevel(hardware.arrival, true, signal)
+    const id = bytesToHex(randomBytes(16))
+    logger.info({ session: id }, 'car arrived')
+    return {
+      event: 'ARRIVED',
+      data: {
+        ...data,
+        session: { id, nonce: createVehicleAuthNonce(), startedAt: clock.now(), energyWh: 0 },
+      },
+    }
+  }
+
+/** Powers the HC-05 and waits for the car to connect; gives up if it leaves or the wait times out. */
+export const connecting: PileStep<'connecting'> =
+  (runtime) =>
+  async ({ data, signal, logger }) => {
+    const { hardware, config } = runtime
+    await hardware.bluetoothPower?.set(true)
+    const session = await acceptLink(runtime, config.link.connectTimeoutMs, signal, (abort) =>
+      hardware.arrival.onEdge((edge) => {
+        if (!edge.level) abort()
+      }),
+    )
+    if (!session) {
+      logger.info('no link from the car')
+      return { event: 'GONE' }
+    }
+    // A fresh challenge for every connection: one journaled before a crash may already have been sent.
+    return {
+      event: 'CONNECTED',
+      data: { ...data, session: { ...sessionOf(data, 'connecting'), nonce: createVehicleAuthNonce() } },
+    }
+  }
+
+/** Closes the link and waits for the car to drive off; the HC-05 goes dark until the next car. */
+export const departing: PileStep<'departing'> =
+  (runtime) =>
+  async ({ data, signal, logger }) => {
+    const { hardware } = runtime
+    runtime.stopGunWatch?.()
+    await hardware.relay.set(false)
+    await closeLink(runtime)
+    await waitForLevel(hardware.arrival, false, signal)
+    await hardware.bluetoothPower?.set(false)
+    logger.info({ session: data.session?.id }, 'car left')
+    const finished = data.session?.amount !== undefined
+    return { event: 'LEFT', data: { completed: data.completed + (finished ? 1 : 0) } }
+  }

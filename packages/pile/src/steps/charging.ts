@@ -1,0 +1,260 @@
+import { createVehicleAuthNonce, priceOf } from '@chargechain/chain'
+import type { ApplicationMessage, LinkSession, StopReason } from '@chargechain/link'
+import { MeterUnavailableError } from '../errors.js'
+import { acceptLink, type PileRuntime, readMeter, waitForLevel } from '../runtime.js'
+import type { PileSession } from '../types.js'
+import { challenge } from './handshake.js'
+import { type PileStep, sessionOf } from './types.js'
+import { sessionAmount, verifyVoucher } from './vouchers.js'
+
+/** Waits for the gun, notes the meter register, switches the relay on and tells the car. */
+export const starting: PileStep<'starting'> =
+  (runtime) =>
+  async ({ data, resumed, signal, logger }) => {
+    const session = sessionOf(data, 'starting')
+    const { hardware, config, clock } = runtime
+    if (resumed || !runtime.session)
+      return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'pileFault') }
+    const plugged = new AbortController()
+    const timer = clock.setTimeout(() => plugged.abort(), config.link.plugTimeoutMs)
+    const onAbort = () => plugged.abort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      await waitForLevel(hardware.gun, true, plugged.signal)
+    } catch {
+      signal.throwIfAborted()
+      logger.info({ session: session.id }, 'gun never plugged in')
+      return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'gunRemoved') }
+    } finally {
+      timer.cancel()
+      signal.removeEventListener('abort', onAbort)
+    }
+    const start = await readMeter(runtime, signal, logger)
+    watchGun(runtime)
+    await hardware.relay.set(true)
+    await runtime.session.send({ type: 'ChargingStarted' })
+    runtime.emit('sessionStarted', { id: session.id, kind: session.kind!, vehicle: session.vehicle! })
+    return {
+      event: 'STARTED',
+      data: { ...data, session: { ...session, meterStartWh: start.energyWh, energyWh: 0 } },
+    }
+  }
+
+/** Pulling the gun under load arcs the contacts: cut the relay on the edge itself, not at the next reading. */
+function watchGun(runtime: PileRuntime) {
+  runtime.stopGunWatch?.()
+  const unsubscribe = runtime.hardware.gun.onEdge((edge) => {
+    if (!edge.level) void runtime.hardware.relay.set(false)
+  })
+  runtime.stopGunWatch = () => {
+    unsubscribe()
+    runtime.stopGunWatch = undefined
+  }
+}
+
+/**
+ * One meter interval: wait, read, decide whether to go on, send the reading, take the car's voucher. Re-entered once
+ * per interval, so each accepted voucher is journaled before the next kWh flows.
+ */
+export const charging: PileStep<'charging'> =
+  (runtime) =>
+  async ({ data, resumed, signal, logger }) => {
+    const session = sessionOf(data, 'charging')
+    const { hardware, config, clock } = runtime
+    const link = runtime.session
+    if (resumed || !link || link.closed) {
+      await hardware.relay.set(false)
+      return { event: 'STOP', data: stopWith(data, session, resumed ? 'pileFault' : 'linkLost') }
+    }
+    if (runtime.stopGunWatch === undefined) watchGun(runtime)
+    await sleepUnlessUnplugged(runtime, config.payment.meterIntervalMs, signal)
+
+    let reading: Awaited<ReturnType<typeof readMeter>>
+    try {
+      reading = await readMeter(runtime, signal, logger)
+    } catch (error) {
+      if (!(error instanceof MeterUnavailableError)) throw error
+      await hardware.relay.set(false)
+      return { event: 'STOP', data: stopWith(data, session, 'meterFailure') }
+    }
+    const energyWh = Math.max(0, Math.round(reading.energyWh - (session.meterStartWh ?? reading.energyWh)))
+    let current: PileSession = { ...session, energyWh }
+    const stopReason = reasonToStop(runtime, current, reading.powerW)
+    if (stopReason) {
+      await hardware.relay.set(false)
+      return { event: 'STOP', data: stopWith(data, current, stopReason) }
+    }
+    try {
+      await link.send({
+        type: 'MeterReading',
+        energyWh,
+        voltageDv: Math.round(reading.voltageV * 10),
+        currentMa: Math.round(reading.currentA * 1000),
+        powerW: Math.round(reading.powerW),
+        timestampMs: Math.round(reading.at),
+      })
+      if (current.kind !== 'free') {
+        const answer = await nextMessage(link, config.link.voucherWaitMs)
+        if (answer) {
+          const outcome = await takeMessage(runtime, current, answer, logger)
+          if (outcome.stop) {
+            await hardware.relay.set(false)
+            return { event: 'STOP', data: stopWith(data, outcome.session, outcome.stop) }
+          }
+          current = outcome.session
+        }
+      }
+    } catch (error) {
+      if (!link.closed) throw error
+    }
+    if (link.closed) {
+      await hardware.relay.set(false)
+      return { event: 'STOP', data: stopWith(data, current, 'linkLost') }
+    }
+    runtime.emit('meter', {
+      id: current.id,
+      energyWh,
+      voucheredWh: current.voucher?.energyWh ?? 0,
+      amount: sessionAmount(current, current.voucher),
+    })
+    return { event: 'METERED', data: { ...data, session: current } }
+  }
+
+function reasonToStop(runtime: PileRuntime, session: PileSession, powerW: number): StopReason | undefined {
+  const { hardware, config } = runtime
+  if (!hardware.gun.current()) return 'gunRemoved'
+  if (session.kind === 'free') return undefined
+  const voucheredWh = session.voucher?.energyWh ?? 0
+  if (session.energyWh - voucheredWh > config.payment.creditWh) return 'vouchersBehind'
+  // Stop before the next interval could deliver energy the deposit or channel cannot pay for.
+  const nextWh = session.energyWh + Math.ceil((powerW * config.payment.meterIntervalMs) / 3_600_000)
+  const limit = session.escrow ? session.escrow.session.deposit : (session.channel?.remaining ?? 0n)
+  if (priceOf(BigInt(nextWh), session.pricePerKWh ?? 0n) > limit) return 'depositExhausted'
+  return undefined
+}
+
+async function sleepUnlessUnplugged(runtime: PileRuntime, ms: number, signal: AbortSignal) {
+  const wake = new AbortController()
+  const onAbort = () => wake.abort(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  const unsubscribe = runtime.hardware.gun.onEdge((edge) => {
+    if (!edge.level) wake.abort()
+  })
+  try {
+    await runtime.clock.sleep(ms, wake.signal)
+  } catch {
+    signal.throwIfAborted()
+  } finally {
+    unsubscribe()
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+async function nextMessage(link: LinkSession, timeoutMs: number): Promise<ApplicationMessage | undefined> {
+  try {
+    return await link.next({ timeoutMs })
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ExpectTimeoutError') return undefined
+    throw error
+  }
+}
+
+async function takeMessage(
+  runtime: PileRuntime,
+  session: PileSession,
+  message: ApplicationMessage,
+  logger: { warn(object: object, message: string): void },
+): Promise<{ session: PileSession; stop?: StopReason }> {
+  if (message.type === 'StopRequest') return { session, stop: 'vehicleRequested' }
+  if (message.type !== 'Voucher') {
+    logger.warn({ type: message.type }, 'unexpected message while charging')
+    return { session }
+  }
+  const voucher = await verifyVoucher(runtime, session, message)
+  if (!voucher) {
+    logger.warn(
+      { session: session.id, energyWh: message.energyWh, amount: String(message.amount) },
+      'voucher refused',
+    )
+    await runtime.session?.send({ type: 'Error', code: 'badVoucher', text: 'voucher refused' })
+    return { session }
+  }
+  return { session: { ...session, voucher } }
+}
+
+function stopWith<D extends { session?: PileSession }>(data: D, session: PileSession, reason: StopReason): D {
+  return { ...data, session: { ...session, stopReason: session.stopReason ?? reason } }
+}
+
+/**
+ * Relay off first, always. Then the last word with the car: ChargingStopped with the final reading, and its final
+ * voucher. After a restart the link is gone: the car is given a while to reconnect and prove it is the same car.
+ */
+export const stopping: PileStep<'stopping'> =
+  (runtime) =>
+  async ({ data, signal, logger }) => {
+    let session = sessionOf(data, 'stopping')
+    const { hardware, config } = runtime
+    await hardware.relay.set(false)
+    runtime.stopGunWatch?.()
+    if (session.meterStartWh !== undefined) {
+      try {
+        const reading = await readMeter(runtime, signal, logger)
+        session = {
+          ...session,
+          energyWh: Math.max(session.energyWh, Math.round(reading.energyWh - session.meterStartWh)),
+        }
+      } catch (error) {
+        if (!(error instanceof MeterUnavailableError)) throw error
+      }
+    }
+    const link = await reachCar(runtime, session, signal)
+    if (link) {
+      try {
+        await link.send({
+          type: 'ChargingStopped',
+          reason: (session.stopReason as StopReason | undefined) ?? 'other',
+          energyWh: session.energyWh,
+        })
+        if (session.kind !== 'free') session = await collectFinalVoucher(runtime, link, session, logger)
+      } catch (error) {
+        logger.warn({ err: error, session: session.id }, 'car gone before its final voucher')
+      }
+    } else logger.warn({ session: session.id }, 'car unreachable; settling with the last voucher')
+    return { event: 'STOPPED', data: { ...data, session } }
+  }
+
+async function reachCar(runtime: PileRuntime, session: PileSession, signal: AbortSignal) {
+  const current = runtime.session
+  if (current && !current.closed) return current
+  if (!session.vehicle || !runtime.hardware.arrival.current()) return undefined
+  await runtime.hardware.bluetoothPower?.set(true)
+  const link = await acceptLink(runtime, runtime.config.link.reconnectTimeoutMs, signal)
+  if (!link) return undefined
+  try {
+    const vehicle = await challenge(runtime, link, createVehicleAuthNonce())
+    if (vehicle && vehicle.toLowerCase() === session.vehicle.toLowerCase()) return link
+  } catch {}
+  return undefined
+}
+
+/** Takes vouchers until one covers the final reading, or the car falls quiet. */
+async function collectFinalVoucher(
+  runtime: PileRuntime,
+  link: LinkSession,
+  session: PileSession,
+  logger: { warn(object: object, message: string): void },
+): Promise<PileSession> {
+  const deadline = runtime.config.link.answerTimeoutMs
+  let current = session
+  let wait = deadline
+  for (;;) {
+    const message = await nextMessage(link, wait)
+    if (!message) return current
+    if (message.type !== 'Voucher') continue
+    current = (await takeMessage(runtime, current, message, logger)).session
+    if (current.voucher && current.voucher.energyWh >= current.energyWh) return current
+    // The car answered below the final reading (it disputes the meter); late vouchers may still be in flight.
+    wait = runtime.config.link.voucherWaitMs
+  }
+}

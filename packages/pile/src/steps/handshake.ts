@@ -1,0 +1,180 @@
+import {
+  ContractRevertedError,
+  priceOf,
+  recoverVehicleAuth,
+  SessionMismatchError,
+  SessionNotFoundError,
+} from '@chargechain/chain'
+import type { LinkSession, RejectReason } from '@chargechain/link'
+import { type Address, bytesToHex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
+import type { PileRuntime } from '../runtime.js'
+import type { PileSession } from '../types.js'
+import { type PileStep, sessionOf } from './types.js'
+
+/** Sends Hello and recovers who signed the challenge; `undefined` when the signature does not even parse. */
+export async function challenge(
+  runtime: PileRuntime,
+  link: LinkSession,
+  nonce: `0x${string}`,
+): Promise<Address | undefined> {
+  const { config, chain } = runtime
+  const registry = chain.deployment.contracts.pileRegistry
+  await link.send({
+    type: 'Hello',
+    pileId: hexToBytes(config.pileId),
+    chainId: chain.deployment.chainId,
+    verifyingContract: hexToBytes(registry),
+    nonce: hexToBytes(nonce),
+  })
+  const auth = await link.expect('Auth', { timeoutMs: config.link.answerTimeoutMs })
+  try {
+    return await recoverVehicleAuth({
+      chainId: chain.deployment.chainId,
+      registry,
+      pileId: config.pileId,
+      nonce,
+      signature: bytesToHex(auth.signature),
+    })
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Hello → Auth → AuthResult. The recovered address decides: the owner's cars and the free list charge free, anyone
+ * else gets the terms. A replayed or forged Auth recovers some other address, which is never the owner's.
+ */
+export const authenticating: PileStep<'authenticating'> =
+  (runtime) =>
+  async ({ data, resumed, logger }) => {
+    const session = sessionOf(data, 'authenticating')
+    const link = runtime.session
+    // Before payment there is nothing to protect: a restarted pile starts over rather than reuse a sent nonce.
+    if (resumed || !link) return abandon(runtime, session, 'restarted before payment')
+    const vehicle = await challenge(runtime, link, session.nonce)
+    if (!vehicle) {
+      await link.send({ type: 'AuthResult', result: 'rejected', reason: 'badSignature' })
+      return abandon(runtime, session, 'unreadable signature')
+    }
+    const pile = await runtime.registry.pile()
+    const free = isAddressEqual(vehicle, pile.owner) || (await runtime.registry.isFree(vehicle))
+    logger.info({ session: session.id, vehicle, free }, 'car authenticated')
+    if (free) {
+      await link.send({ type: 'AuthResult', result: 'free', sessionId: hexToBytes(session.id) })
+      return { event: 'FREE', data: { ...data, session: { ...session, vehicle, kind: 'free' } } }
+    }
+    const { payment } = runtime.config
+    await link.send({
+      type: 'AuthResult',
+      result: 'pay',
+      terms: {
+        token: hexToBytes(pile.currency),
+        pricePerKWh: pile.pricePerKWh,
+        payee: hexToBytes(pile.payout),
+        escrow: hexToBytes(runtime.chain.deployment.contracts.sessionEscrow),
+        minDeposit: payment.minDeposit,
+        creditWh: payment.creditWh,
+        meterIntervalMs: payment.meterIntervalMs,
+        confirmations: payment.confirmations,
+      },
+    })
+    return {
+      event: 'PAY',
+      data: {
+        ...data,
+        session: {
+          ...session,
+          vehicle,
+          pricePerKWh: pile.pricePerKWh,
+          currency: pile.currency,
+          payout: pile.payout,
+        },
+      },
+    }
+  }
+
+/** PaymentOpened → checked on chain → PaymentResult. Nothing flows until the money is there. */
+export const awaitingPayment: PileStep<'awaitingPayment'> =
+  (runtime) =>
+  async ({ data, resumed, logger }) => {
+    const session = sessionOf(data, 'awaitingPayment')
+    const link = runtime.session
+    if (resumed || !link) return abandon(runtime, session, 'restarted before payment')
+    const opened = await link.expect('PaymentOpened', { timeoutMs: runtime.config.link.answerTimeoutMs })
+    const verdict =
+      opened.method === 'escrow'
+        ? await verifyEscrow(runtime, session, bytesToHex(opened.sessionId), bytesToHex(opened.txHash))
+        : await verifyChannel(runtime, session, bytesToHex(opened.channelId))
+    if ('reason' in verdict) {
+      logger.warn({ session: session.id, method: opened.method, reason: verdict.reason }, 'payment refused')
+      await link.send({ type: 'PaymentResult', result: 'rejected', reason: verdict.reason })
+      return abandon(runtime, session, `payment refused: ${verdict.reason}`)
+    }
+    await link.send({ type: 'PaymentResult', result: 'accepted' })
+    logger.info({ session: session.id, kind: verdict.session.kind }, 'payment accepted')
+    return { event: 'ACCEPTED', data: { ...data, session: verdict.session } }
+  }
+
+type Verdict = { session: PileSession } | { reason: RejectReason }
+
+async function verifyEscrow(
+  runtime: PileRuntime,
+  session: PileSession,
+  sessionId: `0x${string}`,
+  openTx: `0x${string}`,
+): Promise<Verdict> {
+  const { chain, config } = runtime
+  try {
+    const found = await chain.waitForSession({
+      sessionId,
+      transactionHash: openTx,
+      confirmations: config.payment.confirmations,
+      timeout: config.link.paymentTimeoutMs,
+      expect: {
+        pileId: config.pileId,
+        payout: session.payout,
+        currency: session.currency,
+        pricePerKWh: session.pricePerKWh,
+        minDeposit: config.payment.minDeposit,
+      },
+    })
+    if (!isAddressEqual(found.session.vehicle, session.vehicle!)) return { reason: 'paymentMismatch' }
+    return {
+      session: { ...session, kind: 'escrow', escrow: { sessionId, openTx, session: { ...found.session } } },
+    }
+  } catch (error) {
+    if (error instanceof SessionMismatchError)
+      return { reason: error.message.includes('deposit') ? 'depositTooLow' : 'paymentMismatch' }
+    if (error instanceof SessionNotFoundError || error instanceof ContractRevertedError)
+      return { reason: 'paymentNotFound' }
+    return { reason: 'paymentNotConfirmed' }
+  }
+}
+
+async function verifyChannel(
+  runtime: PileRuntime,
+  session: PileSession,
+  channelId: `0x${string}`,
+): Promise<Verdict> {
+  const { chain, ledger, config } = runtime
+  if (!ledger) return { reason: 'paymentMismatch' }
+  const channel = await chain.getChannel({ channelId })
+  if (channel.status !== 'open' || channel.closesAt !== 0) return { reason: 'paymentNotFound' }
+  const matches =
+    isAddressEqual(channel.vehicle, session.vehicle!) &&
+    isAddressEqual(channel.operator, session.payout!) &&
+    isAddressEqual(channel.currency, session.currency ?? zeroAddress)
+  if (!matches) return { reason: 'paymentMismatch' }
+  const recorded = (await ledger.get(channelId))?.cumulativeAmount ?? 0n
+  const base = recorded > channel.settled ? recorded : channel.settled
+  const remaining = channel.deposit - base
+  // The channel must cover at least the energy the pile delivers ahead of the vouchers.
+  if (remaining < priceOf(BigInt(config.payment.creditWh), session.pricePerKWh!))
+    return { reason: 'depositTooLow' }
+  return { session: { ...session, kind: 'channel', channel: { channelId, base, remaining } } }
+}
+
+function abandon(runtime: PileRuntime, session: PileSession, reason: string) {
+  runtime.emit('sessionAbandoned', { id: session.id, reason })
+  return { event: 'REJECTED' as const }
+}

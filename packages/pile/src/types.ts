@@ -1,0 +1,158 @@
+import type { Journal, Logger, Snapshot, StateOf } from '@chargechain/agent-core'
+import type { ChargeChainClient } from '@chargechain/chain'
+import type {
+  ArrivalSensor,
+  Clock,
+  EnergyMeter,
+  GunSensor,
+  LinkStatus,
+  PowerSwitch,
+  Relay,
+} from '@chargechain/hardware'
+import type { LinkTransport } from '@chargechain/link'
+import type { Address, Hash, Hex } from 'viem'
+import type { ChannelLedger } from './channelLedger/types.js'
+import type { PileConfig } from './config.js'
+import type { PileMachine } from './machine.js'
+
+export type PileState = StateOf<PileMachine>
+export type SessionKind = 'free' | 'escrow' | 'channel'
+
+/** The pile's hardware; only what a pile without Bluetooth power control or STATE line lacks is optional. */
+export interface PileAgentHardware {
+  arrival: ArrivalSensor
+  gun: GunSensor
+  relay: Relay
+  meter: EnergyMeter
+  /** HC-05 EN: powered only while a car is present. */
+  bluetoothPower?: PowerSwitch
+  /** HC-05 STATE: high while the car is connected (logged; the link itself is the transport). */
+  linkStatus?: LinkStatus
+}
+
+/** Where the car's byte stream comes from: the HC-05 serial port, TCP, or an in-memory pair in tests. */
+export interface PileLink {
+  /** Resolves with the transport once a car is connected; rejects with `signal.reason` when aborted. */
+  accept(signal: AbortSignal): Promise<LinkTransport>
+}
+
+export interface CreatePileAgentOptions {
+  config: PileConfig
+  hardware: PileAgentHardware
+  link: PileLink
+  /** A client bound to the deployment, with the pile agent's key (it settles escrow sessions). */
+  chain: ChargeChainClient
+  journal: Journal<PileSnapshot>
+  logger: Logger
+  clock: Clock
+  /** The operator's channel ledger; without one the pile refuses channel payments and asks for escrow. */
+  channelLedger?: ChannelLedger
+}
+
+/** The latest voucher the car signed, as the pile verified it. */
+export interface PileVoucher {
+  energyWh: number
+  /** Escrow: the session's cumulative amount; channel: the channel's cumulative amount. */
+  amount: bigint
+  /** 65-byte signature. */
+  signature: Hex
+}
+
+/** What the pile journals about the session in progress (bigints survive the journal). */
+export interface PileSession {
+  /** Local id (16 bytes hex): the free session id on the link, the key in logs and the ledger. */
+  id: Hex
+  /** The fresh challenge sent in Hello; never reused. */
+  nonce: Hex
+  startedAt: number
+  vehicle?: Address
+  kind?: SessionKind
+  pricePerKWh?: bigint
+  currency?: Address
+  payout?: Address
+  escrow?: {
+    sessionId: Hex
+    openTx: Hash
+    /** The session struct as the escrow hashes it (needed to settle). */
+    session: {
+      vehicle: Address
+      pileId: Hex
+      payout: Address
+      agent: Address
+      currency: Address
+      pricePerKWh: bigint
+      deposit: bigint
+      openedAt: number
+      salt: Hex
+    }
+  }
+  channel?: {
+    channelId: Hex
+    /** The ledger's cumulative amount when the session began; this session's amount is the voucher minus it. */
+    base: bigint
+    /** Deposit minus what was settled, when checked. */
+    remaining: bigint
+  }
+  /** The meter register when the relay went on. */
+  meterStartWh?: number
+  /** Energy delivered so far, from the pile's meter. */
+  energyWh: number
+  voucher?: PileVoucher
+  stopReason?: string
+  settleTx?: Hash
+  /** Set once the session's result is final (settled, recorded or logged). */
+  amount?: bigint
+}
+
+export interface PileData {
+  session?: PileSession
+  /** Sessions finished since the journal began; for status. */
+  completed: number
+}
+
+export type PileSnapshot = Snapshot<PileState, PileData>
+
+export interface PileStatus {
+  state: PileState
+  session?: {
+    id: Hex
+    kind?: SessionKind
+    vehicle?: Address
+    energyWh: number
+    /** Amount vouchered so far (the session's part of a channel voucher). */
+    amount: bigint
+  }
+  completed: number
+}
+
+export interface SessionFinished {
+  id: Hex
+  kind: SessionKind
+  vehicle: Address
+  energyWh: number
+  amount: bigint
+  settleTx?: Hash
+  stopReason?: string
+}
+
+/** What the agent reports as it goes (the simulator's progress line, later the management system). */
+export interface PileAgentEvents {
+  state: [{ state: PileState; from?: PileState; event?: string }]
+  sessionStarted: [{ id: Hex; kind: SessionKind; vehicle: Address }]
+  meter: [{ id: Hex; energyWh: number; voucheredWh: number; amount: bigint }]
+  sessionFinished: [SessionFinished]
+  /** A session that ended without charging: the car was rejected, went away or never plugged in. */
+  sessionAbandoned: [{ id: Hex; reason: string }]
+  error: [{ error: unknown; state: PileState }]
+}
+
+export interface PileAgent {
+  /**
+   * Serves car after car until `signal` aborts, resuming from the journal first. On abort the relay is switched off
+   * and the link closed; the promise then resolves. Rejects if a state fails (the journal keeps the state; a new
+   * agent on the same journal retries it).
+   */
+  run(signal: AbortSignal): Promise<void>
+  status(): PileStatus
+  on<E extends keyof PileAgentEvents>(event: E, listener: (...args: PileAgentEvents[E]) => void): () => void
+}

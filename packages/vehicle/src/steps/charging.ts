@@ -1,0 +1,150 @@
+import { bytesToHex } from 'viem'
+import {
+  connectLink,
+  nextMessage,
+  sessionOf,
+  show,
+  type VehicleRuntime,
+  type VehicleStep,
+} from '../runtime.js'
+import type { VehicleData, VehicleSession } from '../types.js'
+import { signChallenge } from './handshake.js'
+import { signFor, voucherMessage, withinTolerance } from './vouchers.js'
+
+/**
+ * One message from the pile at a time. A reading the car's own meter confirms is vouchered: the voucher is signed,
+ * journaled (the VOUCHER transition) and only then sent, on re-entry. A reading beyond tolerance is not vouchered and
+ * the car asks to stop.
+ */
+export const charging: VehicleStep<'charging'> =
+  (runtime) =>
+  async ({ data, logger }) => {
+    let session = sessionOf(data, 'charging')
+    const link = runtime.session
+    if (!link || link.closed) return { event: 'LINK_LOST' }
+    await show(runtime, 'charging')
+    if (session.voucher && !session.stopRequested)
+      await link.send(voucherMessage(session.voucher)).catch(() => {})
+    for (;;) {
+      const message = await nextMessage(link, runtime.config.link.silenceTimeoutMs)
+      if (!message) return { event: 'LINK_LOST' }
+      switch (message.type) {
+        case 'ChargingStarted': {
+          const own = await runtime.hardware.meter.read()
+          session = { ...session, meterStartWh: own.energyWh }
+          // Journaled so that the car's own count survives a restart.
+          return { event: 'VOUCHER', data: withSession(data, session) }
+        }
+        case 'MeterReading': {
+          if (session.kind === 'free' || session.stopRequested) continue
+          const ownWh = (await runtime.hardware.meter.read()).energyWh - (session.meterStartWh ?? 0)
+          if (!withinTolerance(runtime, message.energyWh, ownWh)) {
+            logger.warn({ pileWh: message.energyWh, ownWh }, 'pile reads beyond tolerance; stopping')
+            runtime.emit('meterMismatch', { pileId: session.pileId, pileWh: message.energyWh, ownWh })
+            session = { ...session, stopRequested: 'meterMismatch' }
+            await link.send({ type: 'StopRequest', reason: 'meterMismatch' })
+            return { event: 'VOUCHER', data: withSession(data, session) }
+          }
+          if (message.energyWh <= (session.voucher?.energyWh ?? 0)) continue
+          const voucher = await signFor(runtime, session, message.energyWh)
+          runtime.emit('voucher', {
+            pileId: session.pileId,
+            energyWh: voucher.energyWh,
+            amount: voucher.amount,
+          })
+          return { event: 'VOUCHER', data: withVoucher(data, { ...session, voucher }) }
+        }
+        case 'ChargingStopped':
+          return { event: 'STOPPED', data: withSession(data, { ...session, finalWh: message.energyWh }) }
+        case 'Error':
+          logger.warn({ code: message.code, text: message.text }, 'pile reported an error')
+          continue
+        default:
+          logger.warn({ type: message.type }, 'unexpected message while charging')
+      }
+    }
+  }
+
+export function withSession(data: VehicleData, session: VehicleSession): VehicleData {
+  return { ...data, session }
+}
+
+/** Journals the voucher and, for a channel, the channel's new cumulative amount: the next session's base. */
+export function withVoucher(data: VehicleData, session: VehicleSession): VehicleData {
+  const channels = session.channel
+    ? { ...data.channels, [session.channel.channelId.toLowerCase()]: session.voucher!.amount }
+    : data.channels
+  return { ...data, session, channels }
+}
+
+/** The link dropped (or the pile restarted): wait for the same pile to greet again and prove ourselves. */
+export const reconnecting: VehicleStep<'reconnecting'> =
+  (runtime) =>
+  async ({ data, signal, logger }) => {
+    const session = sessionOf(data, 'reconnecting')
+    const deadline = runtime.clock.now() + runtime.config.link.reconnectTimeoutMs
+    while (runtime.clock.now() < deadline) {
+      const link = await connectLink(runtime, signal, deadline - runtime.clock.now())
+      if (!link) break
+      try {
+        const hello = await link.expect('Hello', { timeoutMs: runtime.config.link.helloTimeoutMs })
+        if (bytesToHex(hello.pileId).toLowerCase() !== session.pileId.toLowerCase()) continue
+        const signature = await signChallenge(runtime, session.pileId, bytesToHex(hello.nonce))
+        await link.send({ type: 'Auth', signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')) })
+        logger.info({ pileId: session.pileId }, 'reconnected to the pile')
+        return { event: 'RECONNECTED' }
+      } catch (error) {
+        signal.throwIfAborted()
+        logger.warn({ err: error }, 'reconnection failed')
+      }
+    }
+    return { event: 'GAVE_UP' }
+  }
+
+/** The final voucher: for the pile's final reading if the car's meter confirms it, else the last one it confirmed. */
+export const stopped: VehicleStep<'stopped'> =
+  (runtime) =>
+  async ({ data }) => {
+    const session = sessionOf(data, 'stopped')
+    if (session.kind === 'free') return { event: 'SIGNED' }
+    const finalWh = session.finalWh ?? 0
+    if (!session.stopRequested && finalWh > (session.voucher?.energyWh ?? 0)) {
+      const ownWh = (await runtime.hardware.meter.read()).energyWh - (session.meterStartWh ?? 0)
+      if (withinTolerance(runtime, finalWh, ownWh)) {
+        const voucher = await signFor(runtime, session, finalWh)
+        return { event: 'SIGNED', data: withVoucher(data, { ...session, voucher }) }
+      }
+    }
+    // Nothing new to pay: a zero voucher still tells the pile the car has answered.
+    if (!session.voucher)
+      return {
+        event: 'SIGNED',
+        data: withVoucher(data, { ...session, voucher: await signFor(runtime, session, 0) }),
+      }
+    return { event: 'SIGNED' }
+  }
+
+/** Sends the final voucher (again, after a restart: same voucher, never less) and waits for the receipt. */
+export const finishing: VehicleStep<'finishing'> =
+  (runtime) =>
+  async ({ data }) => {
+    const session = sessionOf(data, 'finishing')
+    const link = runtime.session
+    if (!link || link.closed) return { event: 'NO_RECEIPT' }
+    try {
+      if (session.kind !== 'free' && session.voucher) await link.send(voucherMessage(session.voucher))
+      for (;;) {
+        const message = await nextMessage(link, runtime.config.link.answerTimeoutMs)
+        if (!message) return { event: 'NO_RECEIPT' }
+        if (message.type !== 'Receipt') continue
+        const receipt = {
+          settleTx: bytesToHex(message.settleTxHash),
+          energyWh: message.energyWh,
+          amount: message.amount,
+        }
+        return { event: 'RECEIPT', data: withSession(data, { ...session, receipt }) }
+      }
+    } catch {
+      return { event: 'NO_RECEIPT' }
+    }
+  }

@@ -1,0 +1,214 @@
+import { priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
+import { sessionEscrowAbi } from '@chargechain/contracts'
+import type { LinkSession } from '@chargechain/link'
+import { type Address, bytesToHex, type Hex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
+import { closeLink, connectLink, sessionOf, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
+import type { AcceptedTerms, VehicleSession } from '../types.js'
+
+/** Waits for a pile to connect and greet; an unfinished session from before a restart is picked up elsewhere. */
+export const waiting: VehicleStep<'waiting'> =
+  (runtime) =>
+  async ({ data, signal, logger }) => {
+    await show(runtime, 'idle')
+    for (;;) {
+      const link = await connectLink(runtime, signal)
+      if (!link) continue
+      try {
+        const hello = await link.expect('Hello', { timeoutMs: runtime.config.link.helloTimeoutMs })
+        const pileId = bytesToHex(hello.pileId)
+        const problem = checkPile(runtime, hello.chainId, bytesToHex(hello.verifyingContract))
+        if (problem) {
+          logger.warn({ pileId, problem }, 'pile refused')
+          await link.send({ type: 'Error', code: 'other', text: problem })
+          runtime.emit('sessionRefused', { pileId, reason: problem })
+          await closeLink(runtime)
+          continue
+        }
+        const signature = await signChallenge(runtime, pileId, bytesToHex(hello.nonce))
+        await link.send({ type: 'Auth', signature: hexToBytes(signature) })
+        return { event: 'HELLO', data: { ...data, session: { pileId } } }
+      } catch (error) {
+        signal.throwIfAborted()
+        logger.warn({ err: error }, 'handshake failed; waiting for the next connection')
+        await closeLink(runtime)
+      }
+    }
+  }
+
+/** A signature is only ever given for this car's chain and registry, so it is worthless anywhere else. */
+export function checkPile(runtime: VehicleRuntime, chainId: number, registry: Address): string | undefined {
+  const { deployment } = runtime.chain
+  if (chainId !== deployment.chainId)
+    return `wrong chain ${chainId}; this car pays on chain ${deployment.chainId}`
+  if (!isAddressEqual(registry, deployment.contracts.pileRegistry)) return `unknown registry ${registry}`
+  return undefined
+}
+
+export function signChallenge(runtime: VehicleRuntime, pileId: Hex, nonce: Hex): Promise<Hex> {
+  const { chain } = runtime
+  return signVehicleAuth({
+    account: chain.account as Parameters<typeof signVehicleAuth>[0]['account'],
+    chainId: chain.deployment.chainId,
+    registry: chain.deployment.contracts.pileRegistry,
+    pileId,
+    nonce,
+    // The link carries 64-byte EIP-2098 signatures.
+  }).then(toCompactSignature)
+}
+
+/** AuthResult: free, or terms the car checks against its own limits. */
+export const authenticating: VehicleStep<'authenticating'> =
+  (runtime) =>
+  async ({ data, resumed }) => {
+    const session = sessionOf(data, 'authenticating')
+    const link = runtime.session
+    if (resumed || !link) return { event: 'REFUSED', data: { ...data, session: undefined } }
+    await show(runtime, 'authenticating')
+    const result = await link.expect('AuthResult', { timeoutMs: runtime.config.link.answerTimeoutMs })
+    if (result.result === 'free')
+      return { event: 'FREE', data: { ...data, session: { ...session, kind: 'free' } } }
+    if (result.result === 'rejected') {
+      runtime.emit('sessionRefused', { pileId: session.pileId, reason: `pile rejected: ${result.reason}` })
+      return { event: 'REFUSED', data: { ...data, session: undefined } }
+    }
+    const { terms } = result
+    const accepted: AcceptedTerms = {
+      currency: bytesToHex(terms.token),
+      pricePerKWh: terms.pricePerKWh,
+      payee: bytesToHex(terms.payee),
+      escrow: bytesToHex(terms.escrow),
+      minDeposit: terms.minDeposit,
+      creditWh: terms.creditWh,
+      meterIntervalMs: terms.meterIntervalMs,
+      confirmations: terms.confirmations,
+    }
+    return { event: 'PAY', data: { ...data, session: { ...session, terms: accepted } } }
+  }
+
+/** Checks the price, then picks a channel with enough left or prepares an escrow session (salt journaled first). */
+export const paying: VehicleStep<'paying'> =
+  (runtime) =>
+  async ({ data, resumed, logger }) => {
+    const session = sessionOf(data, 'paying')
+    const link = runtime.session
+    const refuse = async (reason: string) => {
+      logger.warn({ pileId: session.pileId, reason }, 'terms refused')
+      runtime.emit('sessionRefused', { pileId: session.pileId, reason })
+      await link?.send({ type: 'Error', code: 'other', text: reason }).catch(() => {})
+      return { event: 'REFUSED' as const, data: { ...data, session: undefined } }
+    }
+    if (resumed || !link) return { event: 'REFUSED', data: { ...data, session: undefined } }
+    const terms = session.terms!
+    const { payment } = runtime.config
+    if (!isAddressEqual(terms.escrow, runtime.chain.deployment.contracts.sessionEscrow))
+      return refuse(`unknown escrow ${terms.escrow}`)
+    if (terms.pricePerKWh > payment.maxPricePerKWh)
+      return refuse(`price ${terms.pricePerKWh} above the car's maximum ${payment.maxPricePerKWh}`)
+    const channel = await usableChannel(runtime, data.channels, terms)
+    if (channel)
+      return { event: 'CHANNEL', data: { ...data, session: { ...session, kind: 'channel', channel } } }
+    const deposit = payment.deposit > terms.minDeposit ? payment.deposit : terms.minDeposit
+    if (payment.maxDeposit !== undefined && deposit > payment.maxDeposit)
+      return refuse(`minimum deposit ${terms.minDeposit} above the car's maximum ${payment.maxDeposit}`)
+    const salt = bytesToHex(crypto.getRandomValues(new Uint8Array(32)))
+    return {
+      event: 'ESCROW',
+      data: { ...data, session: { ...session, kind: 'escrow', escrow: { salt, deposit } } },
+    }
+  }
+
+async function usableChannel(
+  runtime: VehicleRuntime,
+  signed: Record<string, bigint>,
+  terms: AcceptedTerms,
+): Promise<VehicleSession['channel']> {
+  const { payment } = runtime.config
+  if (payment.preference !== 'channel') return undefined
+  const configured = payment.channels.find(
+    (channel) =>
+      isAddressEqual(channel.operator, terms.payee) &&
+      isAddressEqual(channel.currency, terms.currency ?? zeroAddress),
+  )
+  if (!configured) return undefined
+  const onChain = await runtime.chain.getChannel({ channelId: configured.channelId })
+  if (onChain.status !== 'open' || onChain.closesAt !== 0) return undefined
+  const mine = signed[configured.channelId.toLowerCase()] ?? 0n
+  const base = mine > onChain.settled ? mine : onChain.settled
+  if (onChain.deposit - base < priceOf(BigInt(terms.creditWh), terms.pricePerKWh)) return undefined
+  return { channelId: configured.channelId, base }
+}
+
+/** Opens the escrow session, unless a crash came after the transaction: then finds it by its journaled salt. */
+export const opening: VehicleStep<'opening'> =
+  (runtime) =>
+  async ({ data, logger }) => {
+    const session = sessionOf(data, 'opening')
+    const escrow = session.escrow!
+    await show(runtime, 'paying')
+    const { chain } = runtime
+    const vehicle = chain.account!.address
+    const existing = await chain.getContractEvents({
+      address: chain.deployment.contracts.sessionEscrow,
+      abi: sessionEscrowAbi,
+      eventName: 'SessionOpened',
+      args: { pileId: session.pileId, vehicle },
+      fromBlock: BigInt(chain.deployment.startBlock),
+      strict: true,
+    })
+    const found = existing.find((event) => event.args.salt.toLowerCase() === escrow.salt.toLowerCase())
+    if (found) {
+      logger.info({ sessionId: found.args.sessionId }, 'escrow session found from before a restart')
+      return opened(data, session, found.args.sessionId, found.transactionHash)
+    }
+    const result = await chain.openSession({
+      pileId: session.pileId,
+      deposit: escrow.deposit,
+      salt: escrow.salt,
+      confirmations: session.terms!.confirmations,
+    })
+    return opened(data, session, result.sessionId, result.hash)
+  }
+
+function opened(
+  data: Parameters<ReturnType<VehicleStep<'opening'>>>[0]['data'],
+  session: VehicleSession,
+  sessionId: Hex,
+  openTx: Hex,
+) {
+  return {
+    event: 'OPENED' as const,
+    data: { ...data, session: { ...session, escrow: { ...session.escrow!, sessionId, openTx } } },
+  }
+}
+
+/** PaymentOpened → PaymentResult. A refused escrow session goes to settlement, which gets the deposit back. */
+export const presenting: VehicleStep<'presenting'> =
+  (runtime) =>
+  async ({ data, resumed, logger }) => {
+    const session = sessionOf(data, 'presenting')
+    const link = runtime.session
+    if (resumed || !link) return { event: 'REJECTED' }
+    await sendPaymentOpened(link, session)
+    const result = await link.expect('PaymentResult', { timeoutMs: runtime.config.link.answerTimeoutMs })
+    if (result.result === 'rejected') {
+      logger.warn({ pileId: session.pileId, reason: result.reason }, 'payment rejected by the pile')
+      runtime.emit('sessionRefused', { pileId: session.pileId, reason: `payment rejected: ${result.reason}` })
+      return { event: 'REJECTED' }
+    }
+    return { event: 'ACCEPTED' }
+  }
+
+function sendPaymentOpened(link: LinkSession, session: VehicleSession) {
+  if (session.channel)
+    return link.send({
+      type: 'PaymentOpened',
+      method: 'channel',
+      channelId: hexToBytes(session.channel.channelId),
+    })
+  return link.send({
+    type: 'PaymentOpened',
+    method: 'escrow',
+    sessionId: hexToBytes(session.escrow!.sessionId!),
+    txHash: hexToBytes(session.escrow!.openTx!),
+  })
+}

@@ -1,0 +1,76 @@
+import type { Logger } from '@chargechain/agent-core'
+import { closeLink, sessionOf, type VehicleRuntime, type VehicleStep } from '../runtime.js'
+import type { VehicleSession, VehicleSessionFinished } from '../types.js'
+import { sessionShare } from './vouchers.js'
+
+/**
+ * Closes the books on the session. Escrow: the receipt is checked on chain (never more than the car signed); if the
+ * pile never settles, the car requests a refund and takes the deposit back once the settle window is over. Channel:
+ * the receipt's amount must not exceed what the car signed; the operator settles later.
+ */
+export const settlement: VehicleStep<'settlement'> =
+  (runtime) =>
+  async ({ data, signal, logger }) => {
+    const session = sessionOf(data, 'settlement')
+    await closeLink(runtime)
+    const finished = session.escrow?.sessionId
+      ? await settleEscrow(runtime, session, signal, logger)
+      : summary(session, session.kind === 'free' ? 'free' : 'pending')
+    if (session.receipt && session.receipt.amount > sessionShare(session, session.voucher)) {
+      logger.error(
+        { claimed: String(session.receipt.amount), signed: String(sessionShare(session, session.voucher)) },
+        'receipt claims more than the car signed',
+      )
+    }
+    runtime.emit('sessionFinished', finished)
+    logger.info({ ...finished, amount: String(finished.amount) }, 'session finished')
+    return { event: 'DONE', data: { ...data, session: undefined, completed: data.completed + 1 } }
+  }
+
+function summary(
+  session: VehicleSession,
+  outcome: VehicleSessionFinished['outcome'],
+  amount = sessionShare(session, session.voucher),
+  settleTx?: `0x${string}`,
+): VehicleSessionFinished {
+  return {
+    pileId: session.pileId,
+    kind: session.kind ?? 'free',
+    energyWh: session.voucher?.energyWh ?? session.finalWh ?? 0,
+    amount,
+    outcome,
+    ...(settleTx ? { settleTx } : {}),
+  }
+}
+
+async function settleEscrow(
+  runtime: VehicleRuntime,
+  session: VehicleSession,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<VehicleSessionFinished> {
+  const { chain, clock, config } = runtime
+  const escrow = session.escrow!
+  const lookup = () => chain.getSession({ sessionId: escrow.sessionId!, transactionHash: escrow.openTx! })
+  for (;;) {
+    const { state } = await lookup()
+    if (state.status === 'settled') {
+      const signed = session.voucher?.amount ?? 0n
+      if (state.amount > signed)
+        logger.error(
+          { settled: String(state.amount), signed: String(signed) },
+          'settled above the signed voucher',
+        )
+      return summary(session, 'settled', state.amount, state.transactionHash)
+    }
+    if (state.status === 'refunded') return summary(session, 'refunded', 0n, state.transactionHash)
+    const now = Number((await chain.getBlock()).timestamp)
+    if (state.status === 'open' && !session.receipt) {
+      logger.warn({ sessionId: escrow.sessionId }, 'pile did not settle; requesting a refund')
+      await chain.requestRefund({ session: (await lookup()).session })
+    } else if (state.status === 'refundRequested' && now >= state.refundableAt) {
+      await chain.refund({ session: (await lookup()).session })
+    }
+    await clock.sleep(config.settlementPollMs, signal)
+  }
+}

@@ -1,0 +1,60 @@
+import { priceOf, signChannelVoucher, signVoucher, toCompactSignature } from '@chargechain/chain'
+import type { LocalAccount } from 'viem'
+import type { VehicleRuntime } from '../runtime.js'
+import type { VehicleSession, VehicleVoucher } from '../types.js'
+
+/** Signs the cumulative voucher for `energyWh` at the accepted price; escrow per session, channel over its life. */
+export async function signFor(
+  runtime: VehicleRuntime,
+  session: VehicleSession,
+  energyWh: number,
+): Promise<VehicleVoucher> {
+  const { chain } = runtime
+  const account = chain.account as LocalAccount
+  const owed = priceOf(BigInt(energyWh), session.terms!.pricePerKWh)
+  if (session.channel) {
+    const amount = session.channel.base + owed
+    const signature = await signChannelVoucher({
+      account,
+      chainId: chain.deployment.chainId,
+      channels: chain.deployment.contracts.paymentChannels,
+      channelId: session.channel.channelId,
+      cumulativeAmount: amount,
+    })
+    return { energyWh, amount, signature }
+  }
+  const signature = await signVoucher({
+    account,
+    chainId: chain.deployment.chainId,
+    escrow: chain.deployment.contracts.sessionEscrow,
+    sessionId: session.escrow!.sessionId!,
+    energyWh: BigInt(energyWh),
+    amount: owed,
+  })
+  return { energyWh, amount: owed, signature }
+}
+
+export function voucherMessage(voucher: VehicleVoucher) {
+  return {
+    type: 'Voucher' as const,
+    energyWh: voucher.energyWh,
+    amount: voucher.amount,
+    signature: hexBytes(toCompactSignature(voucher.signature)),
+  }
+}
+
+function hexBytes(hex: `0x${string}`): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'))
+}
+
+/** This session's share of a voucher. */
+export function sessionShare(session: VehicleSession, voucher: VehicleVoucher | undefined): bigint {
+  if (!voucher) return 0n
+  return session.channel ? voucher.amount - session.channel.base : voucher.amount
+}
+
+/** The pile may read above the car by the charger's losses: the larger of a fixed and a relative allowance. */
+export function withinTolerance(runtime: VehicleRuntime, pileWh: number, ownWh: number): boolean {
+  const { wh, fraction } = runtime.config.tolerance
+  return pileWh <= ownWh + Math.max(wh, ownWh * fraction)
+}

@@ -1,0 +1,117 @@
+import type { Journal, Logger, Snapshot, StateOf } from '@chargechain/agent-core'
+import type { ChargeChainClient } from '@chargechain/chain'
+import type { Clock, IndicatorLights, VehicleEnergyMeter } from '@chargechain/hardware'
+import type { LinkTransport } from '@chargechain/link'
+import type { Address, Hash, Hex } from 'viem'
+import type { VehicleConfig } from './config.js'
+import type { VehicleMachine } from './machine.js'
+
+export type VehicleState = StateOf<VehicleMachine>
+export type PaymentKind = 'free' | 'escrow' | 'channel'
+
+export interface VehicleAgentHardware {
+  meter: VehicleEnergyMeter
+  lights?: IndicatorLights
+}
+
+/** How the car reaches a pile: its Bluetooth serial port, TCP, or an in-memory pair in tests. */
+export interface VehicleLink {
+  /** Resolves with the transport once connected to a pile; rejects with `signal.reason` when aborted. */
+  connect(signal: AbortSignal): Promise<LinkTransport>
+}
+
+export interface CreateVehicleAgentOptions {
+  config: VehicleConfig
+  hardware: VehicleAgentHardware
+  link: VehicleLink
+  /** A client bound to the deployment, with the car's key (it signs the challenge, vouchers and deposits). */
+  chain: ChargeChainClient
+  journal: Journal<VehicleSnapshot>
+  logger: Logger
+  clock: Clock
+}
+
+/** The pile's terms as the car accepted them. */
+export interface AcceptedTerms {
+  currency: Address
+  pricePerKWh: bigint
+  payee: Address
+  escrow: Address
+  minDeposit: bigint
+  creditWh: number
+  meterIntervalMs: number
+  confirmations: number
+}
+
+/** The latest voucher the car signed for the session: never signed lower again, even after a restart. */
+export interface VehicleVoucher {
+  energyWh: number
+  /** Escrow: the session's cumulative amount; channel: the channel's cumulative amount. */
+  amount: bigint
+  signature: Hex
+}
+
+export interface VehicleSession {
+  pileId: Hex
+  kind?: PaymentKind
+  terms?: AcceptedTerms
+  escrow?: { salt: Hex; deposit: bigint; sessionId?: Hex; openTx?: Hash }
+  channel?: { channelId: Hex; base: bigint }
+  /** The car's meter when charging started. */
+  meterStartWh?: number
+  voucher?: VehicleVoucher
+  /** Set when the car stopped the charge itself (meter mismatch). */
+  stopRequested?: string
+  /** The pile's final reading. */
+  finalWh?: number
+  receipt?: { settleTx: Hash; energyWh: number; amount: bigint }
+}
+
+export interface VehicleData {
+  session?: VehicleSession
+  /** Latest cumulative amount signed per channel id (lower-case): the base of the next session's vouchers. */
+  channels: Record<string, bigint>
+  completed: number
+}
+
+export type VehicleSnapshot = Snapshot<VehicleState, VehicleData>
+
+export interface VehicleStatus {
+  state: VehicleState
+  session?: { pileId: Hex; kind?: PaymentKind; energyWh: number; amount: bigint }
+  completed: number
+}
+
+export interface VehicleSessionFinished {
+  pileId: Hex
+  kind: PaymentKind
+  energyWh: number
+  /** What this session cost (the session's share of a channel voucher). */
+  amount: bigint
+  settleTx?: Hash
+  /** How the session ended on chain: settled by the pile, refunded, or pending (channel settles later). */
+  outcome: 'settled' | 'refunded' | 'free' | 'pending'
+}
+
+export interface VehicleAgentEvents {
+  state: [{ state: VehicleState; from?: VehicleState }]
+  voucher: [{ pileId: Hex; energyWh: number; amount: bigint }]
+  /** The pile's reading exceeded the car's own beyond tolerance; the car stopped the charge. */
+  meterMismatch: [{ pileId: Hex; pileWh: number; ownWh: number }]
+  sessionFinished: [VehicleSessionFinished]
+  /** The car turned the pile away (wrong chain or contract, price too high) or was turned away. */
+  sessionRefused: [{ pileId?: Hex; reason: string }]
+  error: [{ error: unknown; state: VehicleState }]
+}
+
+export interface VehicleAgent {
+  /** Serves one session per link connection until `signal` aborts, resuming from the journal first. */
+  run(signal: AbortSignal): Promise<void>
+  /** Runs until one session has finished (or been refused), then resolves. */
+  runOnce(signal: AbortSignal): Promise<void>
+  status(): VehicleStatus
+  on<E extends keyof VehicleAgentEvents>(
+    event: E,
+    listener: (...args: VehicleAgentEvents[E]) => void,
+  ): () => void
+}
