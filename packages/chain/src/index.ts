@@ -193,10 +193,7 @@ export {
   type ChargeChainActions,
   chargeChainActions,
 } from './clients/decorators/chargeChain.js'
-export type {
-  ChargeChainReadClient,
-  ChargeChainWriteClient,
-} from './clients/types.js'
+export type { ChargeChainReadClient } from './clients/types.js'
 export {
   type ChargeChainErrorName,
   chargeChainErrorAbi,

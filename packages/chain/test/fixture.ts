@@ -58,6 +58,12 @@ export async function startFixture() {
     signer,
     clientFor,
     ...roles,
+    /** The local (signing) account behind a role's client. */
+    localAccount(client: (typeof roles)['owner']) {
+      const account = client.account
+      if (account?.type !== 'local') throw new Error('fixture clients always hold a local account')
+      return account
+    },
     /** Moves chain time forward and mines a block. */
     async passTime(seconds: number) {
       await testClient.increaseTime({ seconds })

@@ -1,4 +1,4 @@
-import { type Address, zeroAddress } from 'viem'
+import { type Address, type LocalAccount, zeroAddress } from 'viem'
 import { type ChargeChainClient, createChargeChainClient } from '../clients/createChargeChainClient.js'
 import { readDeployment } from '../deploy/deployment.js'
 import { verifyDeployment } from '../deploy/verifyDeployment.js'
@@ -41,6 +41,13 @@ export async function connect(
   const client = createChargeChainClient({ deployment, rpcUrl: options.rpc, signer })
   await verifyDeployment(client)
   return client
+}
+
+/** The signing key as a local account, for the EIP-712 signatures a command makes itself (vouchers). */
+export function localAccount(client: ChargeChainClient): LocalAccount {
+  const account = client.account
+  if (account?.type !== 'local') throw new UsageError('This command signs: pass --keystore or --private-key.')
+  return account
 }
 
 export function signerAddress(client: ChargeChainClient): Address {

@@ -61,5 +61,5 @@ export function createChargeChainClient({
     .extend(() => ({ deployment }))
     .extend(publicActions)
     .extend(walletActions)
-    .extend(chargeChainActions) as unknown as ChargeChainClient
+    .extend(chargeChainActions)
 }

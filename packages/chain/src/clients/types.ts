@@ -5,8 +5,3 @@ import type { Deployment } from '../deploy/deployment.js'
 export type ChargeChainReadClient = Client<Transport, Chain | undefined, Account | undefined> & {
   readonly deployment: Deployment
 }
-
-/** A ChargeChain client holding the account that signs and pays for transactions. */
-export type ChargeChainWriteClient = Client<Transport, Chain | undefined, Account> & {
-  readonly deployment: Deployment
-}

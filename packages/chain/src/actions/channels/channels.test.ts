@@ -18,7 +18,7 @@ describe('channel actions', () => {
 
   const voucher = (channelId: `0x${string}`, cumulativeAmount: bigint, signer = f.vehicle) =>
     signChannelVoucher({
-      account: signer.account as Parameters<typeof signChannelVoucher>[0]['account'],
+      account: f.localAccount(signer),
       chainId: f.deployment.chainId,
       channels: f.deployment.contracts.paymentChannels,
       channelId,

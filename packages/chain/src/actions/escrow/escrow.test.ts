@@ -47,7 +47,7 @@ describe('escrow actions', () => {
 
   const voucher = (session: Session, sessionId: Hex, energyWh: bigint, signer = f.vehicle) =>
     signVoucher({
-      account: signer.account as Parameters<typeof signVoucher>[0]['account'],
+      account: f.localAccount(signer),
       chainId: f.deployment.chainId,
       escrow: f.deployment.contracts.sessionEscrow,
       sessionId,

@@ -3,7 +3,15 @@ import { isAddressEqual, zeroAddress } from 'viem'
 import type { ChargeChainClient } from '../../clients/createChargeChainClient.js'
 import { signChannelVoucher } from '../../eip712/channelVoucher.js'
 import { UsageError } from '../../errors/cli.js'
-import { amountIn, connect, formatIn, type GlobalOptions, print, signerAddress } from '../context.js'
+import {
+  amountIn,
+  connect,
+  formatIn,
+  type GlobalOptions,
+  localAccount,
+  print,
+  signerAddress,
+} from '../context.js'
 import { parseAddress, parseBytes32, parseHex } from '../parse.js'
 
 async function channelState(client: ChargeChainClient, channelIdArg: string) {
@@ -60,7 +68,7 @@ export function registerChannelCommands(program: Command): void {
       const state = await channelState(client, channelIdArg)
       const cumulativeAmount = await amountIn(client, state.currency, '--amount', options.amount)
       const signature = await signChannelVoucher({
-        account: client.account as Parameters<typeof signChannelVoucher>[0]['account'],
+        account: localAccount(client),
         chainId: client.deployment.chainId,
         channels: client.deployment.contracts.paymentChannels,
         channelId: state.channelId,

@@ -4,7 +4,7 @@ import type { ChargeChainClient } from '../../clients/createChargeChainClient.js
 import { signVoucher } from '../../eip712/escrowVoucher.js'
 import { UsageError } from '../../errors/cli.js'
 import { priceOf } from '../../utils/priceOf.js'
-import { amountIn, connect, formatIn, type GlobalOptions, print } from '../context.js'
+import { amountIn, connect, formatIn, type GlobalOptions, localAccount, print } from '../context.js'
 import { parseBigInt, parseBytes32, parseHex, parsePileId } from '../parse.js'
 
 type SessionOptions = GlobalOptions & { tx?: string }
@@ -70,7 +70,7 @@ export function registerSessionCommands(program: Command): void {
       const energyWh = parseBigInt('--energy', options.energy)
       const amount = priceOf(energyWh, record.pricePerKWh)
       const signature = await signVoucher({
-        account: client.account as Parameters<typeof signVoucher>[0]['account'],
+        account: localAccount(client),
         chainId: client.deployment.chainId,
         escrow: client.deployment.contracts.sessionEscrow,
         sessionId,
