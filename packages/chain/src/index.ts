@@ -274,6 +274,7 @@ export { InvalidSignatureError } from './errors/eip712.js'
 export { InvalidParameterError } from './errors/parameters.js'
 export {
   MissingEventError,
+  SessionConfirmationTimeoutError,
   SessionMismatchError,
   SessionNotFoundError,
 } from './errors/session.js'

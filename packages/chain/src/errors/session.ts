@@ -29,3 +29,14 @@ export class MissingEventError extends BaseError {
     )
   }
 }
+
+/** The opening transaction did not reach the required confirmations in time; it may still, so ask again later. */
+export class SessionConfirmationTimeoutError extends BaseError {
+  override readonly name = 'SessionConfirmationTimeoutError'
+  constructor(transactionHash: string, confirmations: number, cause: unknown) {
+    super(
+      `Transaction ${transactionHash} did not reach ${confirmations} confirmation(s) in time; keep the relay off and check again.`,
+      { cause, retryable: true },
+    )
+  }
+}

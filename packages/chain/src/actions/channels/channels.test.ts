@@ -4,6 +4,7 @@ import { type Fixture, startFixture, windows } from '../../../test/fixture.js'
 import { signChannelVoucher } from '../../eip712/channelVoucher.js'
 import { toCompactSignature } from '../../eip712/signature.js'
 import type { ContractRevertedError } from '../../errors/contract.js'
+import { InvalidParameterError } from '../../errors/parameters.js'
 
 describe('channel actions', () => {
   let f: Fixture
@@ -114,6 +115,7 @@ describe('channel actions', () => {
     expect(reason(notVehicle)).toBe('NotChannelVehicle')
     const notRequested = await f.vehicle.closeChannel({ channelId }).catch((e: unknown) => e)
     expect(reason(notRequested)).toBe('CloseNotRequested')
+    await expect(f.vehicle.topUp({ channelId, amount: 0n })).rejects.toBeInstanceOf(InvalidParameterError)
     const unknown = await f.vehicle
       .topUp({ channelId: `0x${'01'.repeat(32)}`, amount: 1n })
       .catch((e: unknown) => e)

@@ -6,6 +6,7 @@ import type {
   ContractRevertedError,
   TransactionRevertedError,
 } from '../../errors/contract.js'
+import { InvalidParameterError } from '../../errors/parameters.js'
 import { submit, type WriteOptions, type WriteResult } from '../internal/submit.js'
 import { approveIfNeeded } from '../token/approveIfNeeded.js'
 import { getChannel } from './getChannel.js'
@@ -19,6 +20,8 @@ export async function topUp(
   client: ChargeChainReadClient,
   { channelId, amount, ...options }: TopUpParameters,
 ): Promise<TopUpReturnType> {
+  if (amount <= 0n || amount >= 2n ** 96n)
+    throw new InvalidParameterError('topUp', 'amount', 'more than 0 and below 2^96')
   const { currency } = await getChannel(client, { channelId })
   const channels = client.deployment.contracts.paymentChannels
   if (currency !== zeroAddress)

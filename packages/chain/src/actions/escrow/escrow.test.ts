@@ -4,7 +4,11 @@ import { type Fixture, startFixture, windows } from '../../../test/fixture.js'
 import { signVoucher } from '../../eip712/escrowVoucher.js'
 import { toCompactSignature } from '../../eip712/signature.js'
 import type { ContractRevertedError } from '../../errors/contract.js'
-import { SessionMismatchError, SessionNotFoundError } from '../../errors/session.js'
+import {
+  SessionConfirmationTimeoutError,
+  SessionMismatchError,
+  SessionNotFoundError,
+} from '../../errors/session.js'
 import { pileIdFromDmid } from '../../utils/pileIdFromDmid.js'
 import { priceOf } from '../../utils/priceOf.js'
 import { hashSession, type Session } from './session.js'
@@ -268,6 +272,13 @@ describe('escrow actions', () => {
       .waitForSession({ sessionId, transactionHash: hash, expect: { agent: addr(f.other) } })
       .catch((e: unknown) => e)
     expect((otherAgent as SessionMismatchError).field).toBe('agent')
+
+    // No blocks are mined on top: a deeper confirmation requirement times out, retryably.
+    const unconfirmed = await f.agent
+      .waitForSession({ sessionId, transactionHash: hash, confirmations: 50, timeout: 300 })
+      .catch((e: unknown) => e)
+    expect(unconfirmed).toBeInstanceOf(SessionConfirmationTimeoutError)
+    expect((unconfirmed as SessionConfirmationTimeoutError).retryable).toBe(true)
 
     const unknown = await f.agent
       .getSession({ sessionId: `0x${'ab'.repeat(32)}`, pileId: nativePile })

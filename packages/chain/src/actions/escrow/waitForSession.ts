@@ -1,8 +1,18 @@
-import { type Address, type Hash, type Hex, isAddressEqual } from 'viem'
+import {
+  type Address,
+  type Hash,
+  type Hex,
+  isAddressEqual,
+  WaitForTransactionReceiptTimeoutError,
+} from 'viem'
 import { waitForTransactionReceipt } from 'viem/actions'
 import type { ChargeChainReadClient } from '../../clients/types.js'
 import type { ChainUnavailableError, ContractRevertedError } from '../../errors/contract.js'
-import { SessionMismatchError, type SessionNotFoundError } from '../../errors/session.js'
+import {
+  SessionConfirmationTimeoutError,
+  SessionMismatchError,
+  type SessionNotFoundError,
+} from '../../errors/session.js'
 import { toContractError } from '../internal/toContractError.js'
 import { getSession } from './getSession.js'
 import type { Session } from './session.js'
@@ -27,6 +37,7 @@ export type WaitForSessionParameters = {
 }
 export type WaitForSessionReturnType = { sessionId: Hex; session: Session }
 export type WaitForSessionErrorType =
+  | SessionConfirmationTimeoutError
   | SessionMismatchError
   | SessionNotFoundError
   | ContractRevertedError
@@ -43,6 +54,8 @@ export async function waitForSession(
   try {
     await waitForTransactionReceipt(client, { hash: transactionHash, confirmations, timeout })
   } catch (error) {
+    if (error instanceof WaitForTransactionReceiptTimeoutError)
+      throw new SessionConfirmationTimeoutError(transactionHash, confirmations, error)
     throw toContractError(error, 'waitForSession')
   }
   const { session, state } = await getSession(client, { sessionId, transactionHash })
