@@ -1,3 +1,4 @@
+export { channelIdOf } from './actions/channels/channelIdOf.js'
 export {
   type CloseChannelErrorType,
   type CloseChannelParameters,
@@ -59,6 +60,12 @@ export {
   type ExpireDisputeReturnType,
   expireDispute,
 } from './actions/escrow/expireDispute.js'
+export {
+  type FindSessionsErrorType,
+  type FindSessionsParameters,
+  type FindSessionsReturnType,
+  findSessions,
+} from './actions/escrow/findSessions.js'
 export {
   type GetSessionErrorType,
   type GetSessionParameters,

@@ -5,6 +5,7 @@ import { signChannelVoucher } from '../../eip712/channelVoucher.js'
 import { toCompactSignature } from '../../eip712/signature.js'
 import type { ContractRevertedError } from '../../errors/contract.js'
 import { InvalidParameterError } from '../../errors/parameters.js'
+import { channelIdOf } from './channelIdOf.js'
 
 describe('channel actions', () => {
   let f: Fixture
@@ -27,7 +28,13 @@ describe('channel actions', () => {
     })
 
   it('opens a native channel, tops it up, settles twice and closes after the challenge period', async () => {
-    const { channelId } = await f.vehicle.openChannel({ operator: addr(f.payout), deposit: parseEther('1') })
+    const salt = `0x${'5a'.repeat(32)}` as const
+    const { channelId } = await f.vehicle.openChannel({
+      operator: addr(f.payout),
+      deposit: parseEther('1'),
+      salt,
+    })
+    expect(channelIdOf(addr(f.vehicle), addr(f.payout), zeroAddress, salt)).toBe(channelId)
     await f.vehicle.topUp({ channelId, amount: parseEther('0.5') })
     expect(await f.other.getChannel({ channelId })).toMatchObject({
       status: 'open',

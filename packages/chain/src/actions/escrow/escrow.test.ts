@@ -280,6 +280,10 @@ describe('escrow actions', () => {
     expect(unconfirmed).toBeInstanceOf(SessionConfirmationTimeoutError)
     expect((unconfirmed as SessionConfirmationTimeoutError).retryable).toBe(true)
 
+    const [found] = await f.other.findSessions({ vehicle: addr(f.vehicle), salt: session.salt })
+    expect(found).toMatchObject({ sessionId, openedInTransaction: hash })
+    expect(await f.other.findSessions({ vehicle: addr(f.other) })).toEqual([])
+
     const unknown = await f.agent
       .getSession({ sessionId: `0x${'ab'.repeat(32)}`, pileId: nativePile })
       .catch((e: unknown) => e)

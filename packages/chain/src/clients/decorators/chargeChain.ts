@@ -45,6 +45,11 @@ import {
   expireDispute,
 } from '../../actions/escrow/expireDispute.js'
 import {
+  type FindSessionsParameters,
+  type FindSessionsReturnType,
+  findSessions,
+} from '../../actions/escrow/findSessions.js'
+import {
   type GetSessionParameters,
   type GetSessionReturnType,
   getSession,
@@ -140,6 +145,7 @@ import {
 import type { ChargeChainReadClient } from '../types.js'
 
 export type ChargeChainActions = {
+  findSessions: (parameters: FindSessionsParameters) => Promise<FindSessionsReturnType>
   registerPile: (parameters: RegisterPileParameters) => Promise<RegisterPileReturnType>
   setTariff: (parameters: SetTariffParameters) => Promise<SetTariffReturnType>
   setPayout: (parameters: SetPayoutParameters) => Promise<SetPayoutReturnType>
@@ -178,6 +184,7 @@ export type ChargeChainActions = {
 /** Binds every ChargeChain action to a client that carries its deployment (viem's decorator pattern: no logic). */
 export function chargeChainActions(client: ChargeChainReadClient): ChargeChainActions {
   return {
+    findSessions: (parameters) => findSessions(client, parameters),
     registerPile: (parameters) => registerPile(client, parameters),
     setTariff: (parameters) => setTariff(client, parameters),
     setPayout: (parameters) => setPayout(client, parameters),
