@@ -45,6 +45,11 @@ describe('ChargeChain events', () => {
     expect(opened.args.sessionId).toBe(sessionId)
     expect(opened.args.deposit).toBe(parseEther('0.01'))
 
+    const chunked = await f.other.getChargeChainEvents({ maxBlockRange: 2n })
+    expect(chunked.map((event) => event.transactionHash)).toEqual(
+      history.map((event) => event.transactionHash),
+    )
+
     await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(4)
     unwatch()
     expect(seen.map((event) => event.eventName)).toEqual(history.map((event) => event.eventName))
