@@ -47,6 +47,7 @@ export async function acceptLink(
   const unwatch = stop?.(abort)
   const onAbort = () => controller.abort(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
+  if (signal.aborted) onAbort()
   try {
     const transport = await runtime.link.accept(controller.signal)
     runtime.session = createSession({ transport })

@@ -51,6 +51,7 @@ export async function connectLink(
     timeoutMs === undefined ? undefined : runtime.clock.setTimeout(() => controller.abort(), timeoutMs)
   const onAbort = () => controller.abort(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
+  if (signal.aborted) onAbort()
   try {
     runtime.session = createSession({ transport: await runtime.link.connect(controller.signal) })
     return runtime.session

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { BaseError } from '@chargechain/errors'
 import { type Hash, hexToBytes, zeroHash } from 'viem'
 import type { PileRuntime } from '../runtime.js'
 import type { PileSession } from '../types.js'
@@ -11,10 +13,10 @@ import { sessionAmount } from './vouchers.js'
  */
 export const settling: PileStep<'settling'> =
   (runtime) =>
-  async ({ data, logger }) => {
+  async ({ data, signal, logger }) => {
     const session = sessionOf(data, 'settling')
     let settleTx: Hash | undefined
-    if (session.escrow) settleTx = await settleEscrow(runtime, session)
+    if (session.escrow) settleTx = await settleEscrow(runtime, session, signal)
     else if (session.channel && session.voucher && session.voucher.amount > session.channel.base) {
       const entry = await runtime.ledger!.record(
         {
@@ -44,7 +46,7 @@ export const settling: PileStep<'settling'> =
     }
   }
 
-async function settleEscrow(runtime: PileRuntime, session: PileSession): Promise<Hash> {
+async function settleEscrow(runtime: PileRuntime, session: PileSession, signal: AbortSignal): Promise<Hash> {
   const { chain } = runtime
   const escrow = session.escrow!
   const lookup = () => chain.getSession({ sessionId: escrow.sessionId, transactionHash: escrow.openTx })
@@ -52,21 +54,28 @@ async function settleEscrow(runtime: PileRuntime, session: PileSession): Promise
   if (before.state.status === 'settled' || before.state.status === 'refunded')
     return before.state.transactionHash
   const voucher = session.voucher
-  try {
-    const { hash } = await chain.settleSession({
-      session: escrow.session,
-      energyWh: BigInt(voucher?.energyWh ?? 0),
-      amount: voucher?.amount ?? 0n,
-      ...(voucher ? { signature: voucher.signature } : {}),
-    })
-    return hash
-  } catch (error) {
-    // A settle sent before a crash may have been mined in the meantime.
-    const after = await lookup()
-    if (after.state.status === 'settled') return after.state.transactionHash
-    throw error
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { hash } = await chain.settleSession({
+        session: escrow.session,
+        energyWh: BigInt(voucher?.energyWh ?? 0),
+        amount: voucher?.amount ?? 0n,
+        ...(voucher ? { signature: voucher.signature } : {}),
+      })
+      return hash
+    } catch (error) {
+      // A settle sent before a crash may have been mined in the meantime.
+      const after = await lookup()
+      if (after.state.status === 'settled') return after.state.transactionHash
+      // "Not yet" (a session opened in this very block): the next block accepts it.
+      if (!(error instanceof BaseError && error.retryable) || attempt >= SETTLE_ATTEMPTS) throw error
+      await sleep(SETTLE_RETRY_MS, undefined, { signal })
+    }
   }
 }
+
+const SETTLE_ATTEMPTS = 10
+const SETTLE_RETRY_MS = 500
 
 /** Tells the car what was charged and where to check it; a car that already left is not an error. */
 export const receipt: PileStep<'receipt'> =

@@ -1,0 +1,247 @@
+// One anvil with ChargeChain deployed, a registered pile, and the cars of every kind, shared by the flow tests.
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openJournal } from '@chargechain/agent-core'
+import {
+  type ChargeChainClient,
+  createChargeChainClient,
+  deployChargeChain,
+  pileIdFromDmid,
+  privateKeySigner,
+  type Signer,
+} from '@chargechain/chain'
+import { type DevChain, startAnvil } from '@chargechain/devchain'
+import { type ChargingSimulation, chargers, createChargingSimulation } from '@chargechain/hardware'
+import {
+  createVehicleAgent,
+  type VehicleAgent,
+  type VehicleConfigInput,
+  type VehicleSessionFinished,
+  vehicleConfigSchema,
+} from '@chargechain/vehicle'
+import { pino } from 'pino'
+import { createWalletClient, defineChain, type Hex, http } from 'viem'
+import {
+  type ChannelLedger,
+  createMemoryChannelLedger,
+  createPileAgent,
+  type PileAgent,
+  type PileConfigInput,
+  pileConfigSchema,
+  type SessionFinished,
+} from '../src/index.js'
+import { createLinkBroker } from '../src/testing.js'
+
+export const PRICE_PER_KWH = 300_000_000_000_000n // 0.0003 ETH
+export const CHANNEL_DEPOSIT = 10n ** 17n
+
+export type Chain = Awaited<ReturnType<typeof startChain>>
+
+export async function startChain() {
+  const anvil: DevChain = await startAnvil({ accounts: 10 })
+  const signers: Signer[] = anvil.privateKeys.map((key) => privateKeySigner(key))
+  const signer = (index: number) => signers[index]!
+  const viemChain = defineChain({
+    id: anvil.chainId,
+    name: 'anvil',
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [anvil.rpcUrl] } },
+  })
+  const deployment = await deployChargeChain(
+    createWalletClient({ account: signer(0).account, chain: viemChain, transport: http(anvil.rpcUrl) }),
+    { arbiter: signer(0).address, settleWindow: 3_600, disputeWindow: 7_200, challengePeriod: 86_400 },
+  )
+  const client = (index: number): ChargeChainClient =>
+    createChargeChainClient({ deployment, rpcUrl: anvil.rpcUrl, signer: signer(index), pollingInterval: 50 })
+  const owner = client(1)
+  const pileAgentClient = client(2)
+  const pileId = pileIdFromDmid('CC-TEST-PILE-1')
+  await owner.registerPile({
+    pileId,
+    payout: signer(1).address,
+    agent: signer(2).address,
+    pricePerKWh: PRICE_PER_KWH,
+  })
+  await owner.setFreeVehicles({ pileId, add: [signer(3).address] })
+  const channelCar = client(5)
+  const { channelId } = await channelCar.openChannel({
+    operator: signer(1).address,
+    deposit: CHANNEL_DEPOSIT,
+  })
+  return {
+    anvil,
+    deployment,
+    pileId,
+    owner,
+    pileAgentClient,
+    /** The owner's own key as a car, a car on the free list, an escrow payer, a channel payer, a spare payer. */
+    cars: { owner: owner, listed: client(3), escrow: client(4), channel: channelCar, stranger: client(6) },
+    channelId,
+    payout: signer(1).address,
+    client,
+    stop: () => anvil.stop(),
+  }
+}
+
+export interface RunOptions {
+  car: ChargeChainClient
+  /** Energy after which the driver unplugs (pile meter, Wh). */
+  unplugAtWh?: number
+  bytesPerSecond?: number
+  vehicle?: Partial<VehicleConfigInput>
+  pile?: Partial<PileConfigInput>
+  ledger?: ChannelLedger
+  vehicleMeterError?: number
+  /** Called once the pile started charging, to disturb the session. */
+  during?: (harness: Harness) => Promise<void> | void
+}
+
+export interface Harness {
+  world: ChargingSimulation
+  pile: PileAgent
+  vehicle: VehicleAgent
+  controller: AbortController
+  vehicleController: AbortController
+  pileFinished: Promise<SessionFinished>
+  vehicleFinished: Promise<VehicleSessionFinished>
+  journals: { pile: string; vehicle: string }
+}
+
+export const silent = pino({ level: process.env.AGENT_TEST_LOG ?? 'silent' })
+
+export function pileConfig(chain: Chain, overrides: Partial<PileConfigInput> = {}) {
+  return pileConfigSchema.parse({
+    pileId: chain.pileId,
+    chain: { chainId: chain.anvil.chainId, deployment: chain.deployment },
+    payment: { minDeposit: '1000000000000000', creditWh: 30, meterIntervalMs: 5_000, confirmations: 1 },
+    link: { voucherWaitMs: 300, answerTimeoutMs: 60_000, reconnectTimeoutMs: 60_000 },
+    channelSettle: { everySessions: 1, minAmount: '1' },
+    ...overrides,
+  })
+}
+
+export function vehicleConfig(chain: Chain, overrides: Partial<VehicleConfigInput> = {}) {
+  return vehicleConfigSchema.parse({
+    chain: { chainId: chain.anvil.chainId, deployment: chain.deployment },
+    payment: {
+      maxPricePerKWh: String(PRICE_PER_KWH * 2n),
+      deposit: '2000000000000000',
+      channels: [{ channelId: chain.channelId, operator: chain.payout }],
+    },
+    link: { silenceTimeoutMs: 600_000, answerTimeoutMs: 600_000 },
+    ...overrides,
+  })
+}
+
+export function channelLedgerFor(chain: Chain): ChannelLedger {
+  return createMemoryChannelLedger({
+    policy: { everySessions: 1, minAmount: 1n },
+    settle: async (voucher) => {
+      const channel = await chain.owner.getChannel({ channelId: voucher.channelId })
+      if (channel.settled >= voucher.cumulativeAmount) return undefined
+      const { hash } = await chain.owner.settleChannel(voucher)
+      return hash
+    },
+  })
+}
+
+export async function tempJournal(name: string): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), 'cc-agents-')), `${name}.journal`)
+}
+
+const once = <T>(subscribe: (listener: (value: T) => void) => () => void) =>
+  new Promise<T>((resolve) => {
+    const off = subscribe((value) => {
+      off()
+      resolve(value)
+    })
+  })
+
+/** Runs one session end to end: car arrives and plugs in, charges to `unplugAtWh`, unplugs and leaves. */
+export async function runSession(
+  chain: Chain,
+  options: RunOptions,
+): Promise<Harness & { done: Promise<void> }> {
+  const speed = options.bytesPerSecond ? 20 : 60
+  const world = createChargingSimulation({
+    speed,
+    charger: chargers.ac7kW,
+    vehicleMeterError: options.vehicleMeterError ?? 0,
+  })
+  const broker = createLinkBroker(options.bytesPerSecond ? { bytesPerSecond: options.bytesPerSecond } : {})
+  const journals = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
+  const pileOverrides = options.bytesPerSecond
+    ? { link: { voucherWaitMs: 1_500, answerTimeoutMs: 60_000, reconnectTimeoutMs: 60_000 }, ...options.pile }
+    : options.pile
+  const pile = createPileAgent({
+    config: pileConfig(chain, pileOverrides),
+    hardware: { ...world.pile, linkStatus: world.pile.link },
+    link: broker.pile,
+    chain: chain.pileAgentClient,
+    journal: await openJournal(journals.pile),
+    logger: silent,
+    clock: world.clock,
+    channelLedger: options.ledger ?? channelLedgerFor(chain),
+  })
+  const vehicle = createVehicleAgent({
+    config: vehicleConfig(chain, options.vehicle),
+    hardware: world.car,
+    link: broker.car,
+    chain: options.car,
+    journal: await openJournal(journals.vehicle),
+    logger: silent,
+    clock: world.clock,
+  })
+  const controller = new AbortController()
+  const vehicleController = new AbortController()
+  const pileFinished = once<SessionFinished>((listener) => pile.on('sessionFinished', listener))
+  const vehicleFinished = once<VehicleSessionFinished>((listener) => vehicle.on('sessionFinished', listener))
+  const started = once<unknown>((listener) => pile.on('sessionStarted', listener))
+  const pileRun = pile.run(controller.signal)
+  const vehicleRun = vehicle.runOnce(vehicleController.signal)
+  const harness: Harness = {
+    world,
+    pile,
+    vehicle,
+    controller,
+    vehicleController,
+    pileFinished,
+    vehicleFinished,
+    journals,
+  }
+  world.arrive()
+  world.plug()
+  const unplugAtWh = options.unplugAtWh ?? 60
+  const unplugged = new Promise<void>((resolve) => {
+    const off = pile.on('meter', ({ energyWh }) => {
+      if (energyWh < unplugAtWh) return
+      off()
+      resolve()
+    })
+  })
+  const done = (async () => {
+    await started
+    await options.during?.(harness)
+    await Promise.race([unplugged, pileFinished])
+    if (world.state().plugged) world.unplug()
+    await pileFinished
+    world.leave()
+    await vehicleRun
+    await waitFor(() => pile.status().state === 'idle')
+    controller.abort()
+    await pileRun
+    await world.close()
+  })()
+  return { ...harness, done }
+}
+
+export async function waitFor(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+export type { Hex }
