@@ -1,13 +1,13 @@
 import type { Hex } from 'viem'
 import type { ChargeChainReadClient } from '../../clients/types.js'
 import { sessionEscrowAbi } from '../../contracts/abis.js'
-import { normalizeSignature } from '../../eip712/signature.js'
 import type {
   ChainUnavailableError,
   ContractRevertedError,
   TransactionRevertedError,
 } from '../../errors/contract.js'
 import { submit, type WriteOptions, type WriteResult } from '../internal/submit.js'
+import { voucherSignature } from '../internal/voucherSignature.js'
 import type { Session } from './session.js'
 
 export type SettleSessionParameters = WriteOptions & {
@@ -33,10 +33,4 @@ export function settleSession(
     functionName: 'settleSession',
     args: [session, energyWh, amount, voucherSignature(amount, signature)],
   })
-}
-
-/** The contract ignores the signature of a zero voucher; otherwise it takes the 65-byte form. */
-export function voucherSignature(amount: bigint, signature: Hex | undefined): Hex {
-  if (amount === 0n && !signature) return '0x'
-  return normalizeSignature(signature ?? '0x')
 }

@@ -7,8 +7,8 @@ import type {
   TransactionRevertedError,
 } from '../../errors/contract.js'
 import { submit, type WriteOptions, type WriteResult } from '../internal/submit.js'
+import { voucherSignature } from '../internal/voucherSignature.js'
 import type { Session } from './session.js'
-import { voucherSignature } from './settleSession.js'
 
 export type SettleSessionsParameters = WriteOptions & {
   settlements: readonly { session: Session; energyWh: bigint; amount: bigint; signature?: Hex }[]
