@@ -33,7 +33,9 @@ export interface DevNet {
 
 /** Starts anvil, deploys every contract (DemoToken included) and returns clients for it. Stops anvil if deploy fails. */
 export async function startDevNet(options: DevNetOptions = {}): Promise<DevNet> {
-  const chain = await startAnvil()
+  // Transactions are mined at once, and a block comes every second even when nobody sends one: the escrow refuses to
+  // settle a session in the block it was opened in, and on a quiet dev chain that block would otherwise stay the last.
+  const chain = await startAnvil({ blockTime: 1, args: ['--mixed-mining'] })
   try {
     const deployer = privateKeySigner(chain.privateKeys[0]!, 'anvil account 0')
     const deployment = await deployChargeChain(
@@ -63,9 +65,7 @@ export async function startDevNet(options: DevNetOptions = {}): Promise<DevNet> 
       async fund(addresses, ether = '1000') {
         const balance = numberToHex(parseEther(ether))
         await Promise.all(
-          addresses.map((address) =>
-            admin.request({ method: 'anvil_setBalance' as never, params: [address, balance] as never }),
-          ),
+          addresses.map((address) => anvilRequest(chain.rpcUrl, 'anvil_setBalance', [address, balance])),
         )
       },
       stop: () => chain.stop(),
@@ -74,4 +74,15 @@ export async function startDevNet(options: DevNetOptions = {}): Promise<DevNet> 
     await chain.stop()
     throw error
   }
+}
+
+/** Anvil's own RPC methods (not in viem's typed schema). */
+async function anvilRequest(rpcUrl: string, method: string, params: unknown[]) {
+  const response = await fetch(rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  })
+  const body = (await response.json()) as { error?: { message: string } }
+  if (body.error) throw new Error(`${method} failed: ${body.error.message}`)
 }

@@ -43,6 +43,8 @@ export interface CarPlan {
   readonly key: Account
   /** The operator whose piles it charges at: the one it belongs to (owner) or has a channel with; any for escrow. */
   readonly operator: number | undefined
+  /** The currency it pays in; an escrow payer charges at every pile of that currency. */
+  readonly currency: CurrencyKind
   readonly batteryWh: number
   /** Relative error of the car's own meter; small enough to stay inside the tolerance. */
   readonly meterError: number
@@ -113,12 +115,14 @@ export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
   const kinds: readonly CarKind[] = ['escrow', 'channel', 'owner', 'escrow', 'channel']
   const carPlans = Array.from({ length: cars }, (_, index): CarPlan => {
     const kind = kinds[index % kinds.length]!
+    const operator = kind === 'escrow' ? undefined : random.integer(0, operatorCount - 1)
     return {
       index,
       name: `${kind}-car-${index + 1}`,
       kind,
       key: devAccount('car', index, seed),
-      operator: kind === 'escrow' ? undefined : random.integer(0, operatorCount - 1),
+      operator,
+      currency: operator === undefined ? random.pick(operators).currency : operators[operator]!.currency,
       batteryWh: random.pick([40_000, 60_000, 75_000, 90_000]),
       meterError: random.between(-0.004, 0.004),
     }
@@ -126,7 +130,8 @@ export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
   return { operators, piles: pilePlans, cars: carPlans }
 }
 
-/** The piles a car may charge at: its operator's, or every pile for an escrow payer. */
-export function pilesFor(plan: FleetPlan, car: CarPlan): readonly PilePlan[] {
-  return car.operator === undefined ? plan.piles : plan.piles.filter((pile) => pile.operator === car.operator)
+/** Whether a car may charge at a pile: its operator's piles, or for an escrow payer every pile in its currency. */
+export function mayChargeAt(plan: FleetPlan, car: CarPlan, pile: PilePlan): boolean {
+  if (car.operator !== undefined) return pile.operator === car.operator
+  return plan.operators[pile.operator]!.currency === car.currency
 }

@@ -1,0 +1,119 @@
+import net from 'node:net'
+import {
+  type ArrivalSensor,
+  type BinaryOutput,
+  type Clock,
+  chargers,
+  createChargingSimulation,
+  type EnergyMeter,
+  type GunSensor,
+  HardwareBridgeError,
+  type LinkStatus,
+  remoteHardware,
+  streamChannel,
+} from '@chargechain/hardware'
+import { z } from 'zod'
+import { HardwareDriverUnavailableError } from './errors.js'
+
+export const hardwareSchema = z.discriminatedUnion('driver', [
+  /** Parts served by another process over a Unix socket (`serveHardware`): the simulator, the crash tests, a lab rig. */
+  z.object({ driver: z.literal('remote'), socket: z.string().min(1) }).strict(),
+  /**
+   * The simulated twins of one pile, in this process: checks config, key, chain and link on a bench before wiring.
+   * No car arrives on its own; the agent waits in `idle`.
+   */
+  z
+    .object({
+      driver: z.literal('simulated'),
+      speed: z.number().positive().max(10_000).default(1),
+      charger: z.enum(['ac7kW', 'dc60kW']).default('ac7kW'),
+    })
+    .strict(),
+  /** GPIO, Modbus meter and serial drivers for a Raspberry Pi (hardware-linux, a later release). */
+  z.object({ driver: z.literal('linux') }).passthrough(),
+])
+
+export type HardwareConfig = z.output<typeof hardwareSchema>
+
+export interface PileDevices {
+  arrival: ArrivalSensor
+  gun: GunSensor
+  relay: BinaryOutput
+  meter: EnergyMeter
+  bluetoothPower: BinaryOutput
+  linkStatus: LinkStatus
+}
+
+export interface OpenedPileHardware {
+  devices: PileDevices
+  clock: Clock
+  /** Resolves if the hardware goes away under the agent (the serving process ended). */
+  lost: Promise<unknown>
+  /** Relay off first, then everything else released. */
+  close(): Promise<void>
+}
+
+function connectSocket(path: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(path)
+    socket.once('connect', () => resolve(socket))
+    socket.once('error', (error) =>
+      reject(
+        new HardwareBridgeError(`Cannot reach the hardware server at ${path}; check it is running.`, {
+          cause: error,
+          retryable: true,
+        }),
+      ),
+    )
+  })
+}
+
+/** Builds the drivers the config names. */
+export async function openPileHardware(config: HardwareConfig): Promise<OpenedPileHardware> {
+  switch (config.driver) {
+    case 'remote': {
+      const remote = await remoteHardware(streamChannel(await connectSocket(config.socket)))
+      const devices: PileDevices = {
+        arrival: remote.input('arrival'),
+        gun: remote.input('gun'),
+        relay: remote.output('relay'),
+        meter: remote.meter('meter'),
+        bluetoothPower: remote.output('bluetoothPower'),
+        linkStatus: remote.input('link'),
+      }
+      return {
+        devices,
+        clock: remote.clock,
+        lost: new Promise((resolve) => remote.onClose(resolve)),
+        close: async () => {
+          await devices.relay.close()
+          await remote.close()
+        },
+      }
+    }
+    case 'simulated': {
+      const world = createChargingSimulation({ speed: config.speed, charger: chargers[config.charger] })
+      const { pile } = world
+      return {
+        devices: {
+          arrival: pile.arrival,
+          gun: pile.gun,
+          relay: pile.relay,
+          meter: pile.meter,
+          bluetoothPower: pile.bluetoothPower,
+          linkStatus: pile.link,
+        },
+        clock: world.clock,
+        lost: new Promise(() => {}),
+        close: () => world.close(),
+      }
+    }
+    case 'linux':
+      throw new HardwareDriverUnavailableError(
+        'The linux hardware drivers are not available yet; use "driver": "remote" or "simulated" for now.',
+        {
+          details: 'GPIO, Modbus and serial drivers ship with the hardware-linux package in a later release.',
+        },
+      )
+  }
+}

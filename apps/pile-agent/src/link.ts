@@ -1,0 +1,55 @@
+import type { Logger } from '@chargechain/agent-core'
+import { type LinkTransport, type TcpServer, tcpServer } from '@chargechain/link'
+import type { PileLink } from '@chargechain/pile'
+import { z } from 'zod'
+import { HardwareDriverUnavailableError } from './errors.js'
+
+export const linkSchema = z.union([
+  /** The lab set-up: the pile listens on TCP and the car connects (port 0 picks a free one, logged at start). */
+  z.strictObject({
+    tcp: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }),
+  }),
+  /** The HC-05 on the Pi's serial port (9600 baud 8N1 on the prototype). */
+  z.strictObject({
+    serial: z.strictObject({ path: z.string().min(1), baudRate: z.number().int().positive().default(9_600) }),
+  }),
+])
+
+export type LinkConfig = z.output<typeof linkSchema>
+
+export interface OpenedPileLink extends PileLink {
+  close(): Promise<void>
+}
+
+/** Opens the link the config names and logs where a car can reach it. */
+export async function openPileLink(config: LinkConfig, logger: Logger): Promise<OpenedPileLink> {
+  if ('serial' in config) {
+    throw new HardwareDriverUnavailableError(
+      'The serial (HC-05) link driver is not available yet; use "link": { "tcp": { … } } for now.',
+      { details: 'The serial driver ships with the hardware-linux package in a later release.' },
+    )
+  }
+  const server: TcpServer = await tcpServer(config.tcp)
+  logger.info({ host: config.tcp.host, port: server.port }, 'link listening')
+  return {
+    accept: (signal) =>
+      new Promise<LinkTransport>((resolve, reject) => {
+        signal.throwIfAborted()
+        const onAbort = () => reject(signal.reason)
+        signal.addEventListener('abort', onAbort, { once: true })
+        server.accept().then(
+          (transport) => {
+            signal.removeEventListener('abort', onAbort)
+            // A connection that lands after the abort is nobody's: hang it up.
+            if (signal.aborted) void transport.close()
+            else resolve(transport)
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', onAbort)
+            reject(error)
+          },
+        )
+      }),
+    close: () => server.close(),
+  }
+}

@@ -1,0 +1,157 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger, type Logger, openJournal } from '@chargechain/agent-core'
+import { type ChargeChainClient, privateKeySigner } from '@chargechain/chain'
+import { createSimulatedClock } from '@chargechain/hardware'
+import { type ChannelLedger, createMemoryChannelLedger, pileConfigSchema } from '@chargechain/pile'
+import { type VehicleSnapshot, vehicleConfigSchema } from '@chargechain/vehicle'
+import { type AgentTiming, pileConfigFor, vehicleConfigFor } from './agentConfigs.js'
+import type { DevNet } from './devnet.js'
+import { mayChargeAt } from './fleet.js'
+import { createPileLink, type LinkKind } from './links.js'
+import type { Progress } from './progress.js'
+import type { ProvisionedFleet } from './provision.js'
+import { createRandom } from './random.js'
+import { defaultScenario, openStation, type Scenario, type SimulatedCar, type Station } from './station.js'
+
+export interface RunFleetOptions {
+  devnet: DevNet
+  fleet: ProvisionedFleet
+  speed: number
+  link: LinkKind
+  seed: number
+  progress: Progress
+  /** Stops the scenario: no new arrivals; visits in progress are cut safely by their agents. */
+  signal: AbortSignal
+  /** Where journals and the JSON log go; a fresh temporary directory by default. */
+  directory?: string
+  logger?: Logger
+  /** Stop each pile after this many visits (tests); unlimited by default. */
+  visitsPerPile?: number
+  scenario?: Scenario
+  timing?: AgentTiming
+}
+
+export interface FleetRun {
+  directory: string
+  logFile: string
+}
+
+/** A channel settler for one operator: idempotent, as the ledger requires (nothing sent if already settled). */
+function operatorLedger(operator: ChargeChainClient, policy: { everySessions: number; minAmount: bigint }) {
+  return createMemoryChannelLedger({
+    policy,
+    settle: async (voucher) => {
+      const channel = await operator.getChannel({ channelId: voucher.channelId })
+      if (channel.settled >= voucher.cumulativeAmount) return undefined
+      const { hash } = await operator.settleChannel({
+        channelId: voucher.channelId,
+        cumulativeAmount: voucher.cumulativeAmount,
+        signature: voucher.signature,
+      })
+      return hash
+    },
+  })
+}
+
+/**
+ * Runs the fleet in this process until `signal` aborts (or every pile has had `visitsPerPile` visits): each pile
+ * takes the next free car allowed to charge there, after a random pause. Every agent is real; only the world is
+ * simulated, on one clock running `speed` × real time.
+ */
+export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
+  const { devnet, fleet, progress, signal } = options
+  const { plan } = fleet
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'chargechain-sim-')))
+  const logFile = join(directory, 'agents.log')
+  const logger = options.logger ?? createLogger({ name: 'simulator', level: 'warn', destination: logFile })
+  const clock = createSimulatedClock({ speed: options.speed })
+  const random = createRandom(options.seed)
+  const { rpcUrl } = devnet.chain
+  const { deployment } = devnet
+
+  const ledgers: ChannelLedger[] = plan.operators.map((operator) =>
+    operatorLedger(devnet.clientFor(privateKeySigner(operator.payout.privateKey, operator.name)), {
+      everySessions: 5,
+      minAmount: 0n,
+    }),
+  )
+  const cars: SimulatedCar[] = await Promise.all(
+    plan.cars.map(async (car) => ({
+      plan: car,
+      config: vehicleConfigSchema.parse(vehicleConfigFor(fleet, car, deployment, rpcUrl)),
+      chain: devnet.clientFor(privateKeySigner(car.key.privateKey, car.name)),
+      journal: await openJournal<VehicleSnapshot>(join(directory, `${car.name}.journal`)),
+    })),
+  )
+  const stations: Station[] = await Promise.all(
+    plan.piles.map(async (pile) =>
+      openStation({
+        pile,
+        config: pileConfigSchema.parse(pileConfigFor(plan, pile, deployment, rpcUrl, options.timing)),
+        chain: devnet.clientFor(privateKeySigner(pile.agent.privateKey, pile.dmid)),
+        channelLedger: ledgers[pile.operator],
+        link: await createPileLink(options.link),
+        clock,
+        directory,
+        logger,
+        random,
+        scenario: options.scenario ?? defaultScenario,
+      }),
+    ),
+  )
+
+  const busy = new Set<SimulatedCar>()
+  const currencyOf = (station: Station) => plan.operators[station.pile.operator]!.currency
+  const nextCar = (station: Station) => {
+    const eligible = cars.filter((car) => !busy.has(car) && mayChargeAt(plan, car.plan, station.pile))
+    return eligible.length > 0 ? random.pick(eligible) : undefined
+  }
+
+  const serve = async (station: Station) => {
+    for (let visits = 0; !signal.aborted && visits < (options.visitsPerPile ?? Number.POSITIVE_INFINITY); ) {
+      try {
+        // Nobody at the pile for a while.
+        await clock.sleep(options.scenario?.hurried ? 1_000 : random.between(0.5, 5) * 60_000, signal)
+      } catch {
+        break
+      }
+      const car = nextCar(station)
+      if (!car) continue
+      busy.add(car)
+      visits++
+      try {
+        const result = await station.visit(car, signal)
+        if (result.outcome === 'finished') {
+          const { kind, energyWh, amount } = result.session
+          progress.sessionFinished({ kind, energyWh, amount, currency: currencyOf(station) })
+        } else {
+          progress.error()
+          logger.warn(
+            { pile: station.pile.dmid, car: car.plan.name, reason: result.reason },
+            'visit abandoned',
+          )
+        }
+      } catch (error) {
+        if (signal.aborted) break
+        progress.error()
+        logger.error({ err: error, pile: station.pile.dmid, car: car.plan.name }, 'visit failed')
+      } finally {
+        busy.delete(car)
+      }
+    }
+  }
+
+  try {
+    await Promise.all(stations.map(serve))
+    await Promise.all(ledgers.map((ledger) => ledger.settleAll()))
+  } finally {
+    await Promise.allSettled([
+      ...stations.map((station) => station.close()),
+      ...cars.map((car) => car.journal.close()),
+      ...ledgers.map((ledger) => ledger.close()),
+    ])
+  }
+  return { directory, logFile }
+}

@@ -1,0 +1,40 @@
+import type { Logger } from '@chargechain/agent-core'
+import { tcp } from '@chargechain/link'
+import type { VehicleLink } from '@chargechain/vehicle'
+import { z } from 'zod'
+import { HardwareDriverUnavailableError } from './errors.js'
+
+export const linkSchema = z.union([
+  /** The lab set-up: the car connects to the pile's TCP port. */
+  z.strictObject({
+    tcp: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(1).max(65_535) }),
+  }),
+  /** The car's HC-05 on the Pi's serial port (9600 baud 8N1). */
+  z.strictObject({
+    serial: z.strictObject({ path: z.string().min(1), baudRate: z.number().int().positive().default(9_600) }),
+  }),
+])
+
+export type LinkConfig = z.output<typeof linkSchema>
+
+/** The link the config names: each `connect` dials the pile again (after a drop, or for the next session). */
+export function openVehicleLink(config: LinkConfig, logger: Logger): VehicleLink {
+  if ('serial' in config) {
+    throw new HardwareDriverUnavailableError(
+      'The serial (HC-05) link driver is not available yet; use "link": { "tcp": { … } } for now.',
+      { details: 'The serial driver ships with the hardware-linux package in a later release.' },
+    )
+  }
+  return {
+    async connect(signal) {
+      signal.throwIfAborted()
+      const transport = await tcp(config.tcp)
+      if (signal.aborted) {
+        await transport.close()
+        signal.throwIfAborted()
+      }
+      logger.debug({ host: config.tcp.host, port: config.tcp.port }, 'link connected')
+      return transport
+    },
+  }
+}
