@@ -127,6 +127,44 @@ describe('chargechain CLI (end to end, as a child process)', () => {
     expect(human.stdout).toMatch(/escrow \(withdrawable\)\s+0\.0036 ETH/)
   })
 
+  it('runs a payment channel: open, sign, settle, close, show', async () => {
+    const operator = privateKeyToAddress(key(3))
+    const opened = await json([
+      'channel',
+      'open',
+      '--operator',
+      operator,
+      '--deposit',
+      '0.5',
+      '--private-key',
+      key(1),
+    ])
+    const channelId = opened.channelId!
+    const voucher = await json([
+      'channel',
+      'sign-voucher',
+      channelId,
+      '--amount',
+      '0.2',
+      '--private-key',
+      key(1),
+    ])
+    const settled = await json([
+      'channel',
+      'settle',
+      channelId,
+      '--amount',
+      '0.2',
+      '--signature',
+      voucher.signature!,
+      '--private-key',
+      key(3),
+    ])
+    expect(settled.paid).toBe(parseEther('0.2').toString())
+    await json(['channel', 'close', channelId, '--private-key', key(3)])
+    expect(await json(['channel', 'show', channelId])).toMatchObject({ status: 'closed' })
+  })
+
   it('exits 2 on usage errors and 1 on failed operations, with a clear message', async () => {
     // Independent runs: in parallel, to keep the suite quick.
     const [badAmount, unknownCommand, noKey, notOwner, wrongPassword, noManifest] = await Promise.all([
