@@ -4,11 +4,16 @@ import { join } from 'node:path'
 import { createLogger, type Logger, openJournal } from '@chargechain/agent-core'
 import { type ChargeChainClient, privateKeySigner } from '@chargechain/chain'
 import { createSimulatedClock } from '@chargechain/hardware'
-import { type ChannelLedger, createMemoryChannelLedger, pileConfigSchema } from '@chargechain/pile'
+import {
+  type ChannelLedger,
+  createMemoryChannelLedger,
+  pileConfigSchema,
+  type SessionFinished,
+} from '@chargechain/pile'
 import { type VehicleSnapshot, vehicleConfigSchema } from '@chargechain/vehicle'
 import { type AgentTiming, pileConfigFor, vehicleConfigFor } from './agentConfigs.js'
 import type { DevNet } from './devnet.js'
-import { mayChargeAt } from './fleet.js'
+import { type CarPlan, mayChargeAt, type PilePlan } from './fleet.js'
 import { createPileLink, type LinkKind } from './links.js'
 import type { Progress } from './progress.js'
 import type { ProvisionedFleet } from './provision.js'
@@ -31,6 +36,8 @@ export interface RunFleetOptions {
   visitsPerPile?: number
   scenario?: Scenario
   timing?: AgentTiming
+  /** Called for each session a pile finished, with the car that charged. */
+  onSession?: (session: SessionFinished, car: CarPlan, pile: PilePlan) => void
 }
 
 export interface FleetRun {
@@ -126,6 +133,7 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
         if (result.outcome === 'finished') {
           const { kind, energyWh, amount } = result.session
           progress.sessionFinished({ kind, energyWh, amount, currency: currencyOf(station) })
+          options.onSession?.(result.session, car.plan, station.pile)
         } else {
           progress.error()
           logger.warn(
