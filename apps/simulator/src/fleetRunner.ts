@@ -111,9 +111,16 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
 
   const busy = new Set<SimulatedCar>()
   const currencyOf = (station: Station) => plan.operators[station.pile.operator]!.currency
+  // The car that has waited longest goes next, as at a real station; cars that never charged go first.
+  const lastServed = new Map<SimulatedCar, number>()
+  let served = 0
   const nextCar = (station: Station) => {
     const eligible = cars.filter((car) => !busy.has(car) && mayChargeAt(plan, car.plan, station.pile))
-    return eligible.length > 0 ? random.pick(eligible) : undefined
+    if (eligible.length === 0) return undefined
+    const longest = Math.min(...eligible.map((car) => lastServed.get(car) ?? -1))
+    const car = random.pick(eligible.filter((candidate) => (lastServed.get(candidate) ?? -1) === longest))
+    lastServed.set(car, served++)
+    return car
   }
 
   const serve = async (station: Station) => {
