@@ -17,6 +17,8 @@ export default class SummaryReporter implements Reporter {
       // A file that fails to load has no tests to count, but it is a failure all the same.
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) counts.failed++
     }
-    process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`)
+    process.stdout.write(
+      `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    )
   }
 }
