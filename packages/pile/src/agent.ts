@@ -80,7 +80,7 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
           try {
             return await action(context as never)
           } catch (error) {
-            emit('error', { error, state: context.state })
+            emit('stepFailed', { error, state: context.state })
             throw error
           }
         },

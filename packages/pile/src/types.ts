@@ -143,7 +143,8 @@ export interface PileAgentEvents {
   sessionFinished: [SessionFinished]
   /** A session that ended without charging: the car was rejected, went away or never plugged in. */
   sessionAbandoned: [{ id: Hex; reason: string }]
-  error: [{ error: unknown; state: PileState }]
+  /** A state's action threw; the run rejects with the same error. */
+  stepFailed: [{ error: unknown; state: PileState }]
 }
 
 export interface PileAgent {

@@ -79,7 +79,7 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
             try {
               return await action(context as never)
             } catch (error) {
-              runtime.emit('error', { error, state: context.state })
+              runtime.emit('stepFailed', { error, state: context.state })
               throw error
             }
           },

@@ -101,7 +101,8 @@ export interface VehicleAgentEvents {
   sessionFinished: [VehicleSessionFinished]
   /** The car turned the pile away (wrong chain or contract, price too high) or was turned away. */
   sessionRefused: [{ pileId?: Hex; reason: string }]
-  error: [{ error: unknown; state: VehicleState }]
+  /** A state's action threw; the run rejects with the same error. */
+  stepFailed: [{ error: unknown; state: VehicleState }]
 }
 
 export interface VehicleAgent {

@@ -131,7 +131,9 @@ async function usableChannel(
   )
   if (!configured) return undefined
   const onChain = await runtime.chain.getChannel({ channelId: configured.channelId })
-  if (onChain.status !== 'open' || onChain.closesAt !== 0) return undefined
+  const own = runtime.chain.account!.address
+  if (onChain.status !== 'open' || onChain.closesAt !== 0 || !isAddressEqual(onChain.vehicle, own))
+    return undefined
   const mine = signed[configured.channelId.toLowerCase()] ?? 0n
   const base = mine > onChain.settled ? mine : onChain.settled
   if (onChain.deposit - base < priceOf(BigInt(terms.creditWh), terms.pricePerKWh)) return undefined
