@@ -5,7 +5,7 @@ import {
   SessionMismatchError,
   SessionNotFoundError,
 } from '@chargechain/chain'
-import type { LinkSession, RejectReason } from '@chargechain/link'
+import type { LinkSession, MessageOf, RejectReason } from '@chargechain/link'
 import { type Address, bytesToHex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
 import type { PileRuntime } from '../runtime.js'
 import type { PileSession } from '../types.js'
@@ -51,7 +51,14 @@ export const authenticating: PileStep<'authenticating'> =
     const link = runtime.session
     // Before payment there is nothing to protect: a restarted pile starts over rather than reuse a sent nonce.
     if (resumed || !link) return abandon(runtime, session, 'restarted before payment')
-    const vehicle = await challenge(runtime, link, session.nonce)
+    let vehicle: Address | undefined
+    try {
+      vehicle = await challenge(runtime, link, session.nonce)
+    } catch (error) {
+      if (!isLinkFailure(error)) throw error
+      logger.warn({ err: error, session: session.id }, 'car did not authenticate')
+      return abandon(runtime, session, `no authentication: ${(error as Error).name}`)
+    }
     if (!vehicle) {
       await link.send({ type: 'AuthResult', result: 'rejected', reason: 'badSignature' })
       return abandon(runtime, session, 'unreadable signature')
@@ -100,7 +107,14 @@ export const awaitingPayment: PileStep<'awaitingPayment'> =
     const session = sessionOf(data, 'awaitingPayment')
     const link = runtime.session
     if (resumed || !link) return abandon(runtime, session, 'restarted before payment')
-    const opened = await link.expect('PaymentOpened', { timeoutMs: runtime.config.link.answerTimeoutMs })
+    let opened: MessageOf<'PaymentOpened'>
+    try {
+      opened = await link.expect('PaymentOpened', { timeoutMs: runtime.config.link.answerTimeoutMs })
+    } catch (error) {
+      if (!isLinkFailure(error)) throw error
+      logger.warn({ err: error, session: session.id }, 'car did not pay')
+      return abandon(runtime, session, `no payment: ${(error as Error).name}`)
+    }
     const verdict =
       opened.method === 'escrow'
         ? await verifyEscrow(runtime, session, bytesToHex(opened.sessionId), bytesToHex(opened.txHash))
@@ -177,4 +191,19 @@ async function verifyChannel(
 function abandon(runtime: PileRuntime, session: PileSession, reason: string) {
   runtime.emit('sessionAbandoned', { id: session.id, reason })
   return { event: 'REJECTED' as const }
+}
+
+const linkFailures = new Set([
+  'PeerReportedError',
+  'ExpectTimeoutError',
+  'SessionClosedError',
+  'AckTimeoutError',
+  'UnexpectedMessageError',
+  'MessageFieldError',
+  'TransportClosedError',
+])
+
+/** The car said no, went quiet or hung up: the session ends, the agent does not. */
+export function isLinkFailure(error: unknown): boolean {
+  return linkFailures.has((error as { name?: string })?.name ?? '')
 }
