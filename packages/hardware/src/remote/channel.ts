@@ -84,10 +84,11 @@ function createChannel(
 /** Newline-delimited JSON over a byte stream (a Unix socket in the crash tests). A line that is not JSON is dropped. */
 export function streamChannel(stream: ChannelStream): HardwareChannel {
   return createChannel((events) => {
-    createInterface({
+    const lines = createInterface({
       input: stream as unknown as NodeJS.ReadableStream,
       crlfDelay: Number.POSITIVE_INFINITY,
-    }).on('line', (line) => {
+    })
+    lines.on('line', (line) => {
       let value: unknown
       try {
         value = JSON.parse(line)
@@ -96,6 +97,9 @@ export function streamChannel(stream: ChannelStream): HardwareChannel {
       }
       events.message(value)
     })
+    // readline re-emits the stream's errors (a peer killed mid-read: ECONNRESET); the stream's own listener below
+    // already closes the channel, so the copy must not become an uncaught exception.
+    lines.on('error', () => {})
     stream.on('close', () => events.closed())
     stream.on('end', () => events.closed())
     stream.on('error', (error) => events.closed(error))

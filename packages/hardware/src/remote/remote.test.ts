@@ -134,6 +134,22 @@ describe('serveHardware / remoteHardware', () => {
     await expect(remote.output('relay').set(true)).rejects.toThrow(HardwareBridgeError)
   })
 
+  it('treats a connection reset by a killed peer as the client going away, not as a crash', async () => {
+    const relay = createSimulatedOutput({ clock: createSimulatedClock() })
+    // A TCP connection, the one kind a test can reset on purpose (RST: the peer sees ECONNRESET on its next read).
+    const server = net.createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve))
+    const clientSocket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1')
+    const served = serveHardware({ relay }, streamChannel(await accepted))
+    const remote = await remoteHardware(streamChannel(clientSocket))
+    server.close()
+    await remote.output('relay').set(true)
+    clientSocket.resetAndDestroy()
+    await served.closed
+    expect(relay.physical()).toBe(false)
+  })
+
   it('switches the relay off when a connected client falls silent past the watchdog', async () => {
     const relay = createSimulatedOutput({ clock: createSimulatedClock() })
     const { remote, served } = await bridge(
