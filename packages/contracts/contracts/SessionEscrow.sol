@@ -62,6 +62,9 @@ contract SessionEscrow is Funds, EIP712 {
     mapping(bytes32 sessionId => Dispute) private disputes;
 
     uint256 private constant OPEN = 1;
+    /// @dev Marks a session that ended in the second it was opened in. Deleting its word then would let an identical
+    ///      session (same vehicle, pile, salt and timestamp) be opened again under the same id and replay vouchers.
+    uint256 private constant CLOSED = type(uint256).max;
     /// @dev abi.encode(Session): nine static words.
     uint256 private constant SESSION_SIZE = 9 * 32;
 
@@ -101,7 +104,6 @@ contract SessionEscrow is Funds, EIP712 {
 
     error SessionExists(bytes32 sessionId);
     error SessionNotOpen(bytes32 sessionId);
-    error SessionTooNew(bytes32 sessionId);
     error NotSettler(bytes32 sessionId, address caller);
     error NotVehicle(bytes32 sessionId, address caller);
     error NotArbiter(address caller);
@@ -267,8 +269,7 @@ contract SessionEscrow is Funds, EIP712 {
     function requestRefund(Session calldata session) external {
         bytes32 sessionId = hashSession(session);
         if (msg.sender != session.vehicle) revert NotVehicle(sessionId, msg.sender);
-        uint256 word = sessionWords[sessionId];
-        if (word == 0) revert SessionNotOpen(sessionId);
+        uint256 word = _openWord(sessionId);
         if (word != OPEN) revert RefundAlreadyRequested(sessionId, word);
         uint64 refundableAt = uint64(block.timestamp + settleWindow);
         sessionWords[sessionId] = refundableAt;
@@ -279,11 +280,10 @@ contract SessionEscrow is Funds, EIP712 {
     function refund(Session calldata session) external nonReentrant {
         bytes32 sessionId = hashSession(session);
         if (msg.sender != session.vehicle) revert NotVehicle(sessionId, msg.sender);
-        uint256 word = sessionWords[sessionId];
-        if (word == 0) revert SessionNotOpen(sessionId);
+        uint256 word = _openWord(sessionId);
         if (word == OPEN) revert RefundNotRequested(sessionId);
         if (block.timestamp < word) revert RefundNotYetAvailable(sessionId, word);
-        delete sessionWords[sessionId];
+        _end(sessionId, session.openedAt);
         balanceOf[session.vehicle][session.currency] += session.deposit;
         emit SessionRefunded(sessionId, session.vehicle, session.deposit);
     }
@@ -317,7 +317,7 @@ contract SessionEscrow is Funds, EIP712 {
     /// @notice Whether the session is open, and from when it is refundable if a refund was requested.
     function getSessionStatus(bytes32 sessionId) external view returns (SessionStatus status, uint64 refundableAt) {
         uint256 word = sessionWords[sessionId];
-        if (word == 0) return (SessionStatus.None, 0);
+        if (word == 0 || word == CLOSED) return (SessionStatus.None, 0);
         if (word == OPEN) return (SessionStatus.Open, 0);
         return (SessionStatus.RefundRequested, uint64(word));
     }
@@ -386,17 +386,25 @@ contract SessionEscrow is Funds, EIP712 {
         );
     }
 
-    /// @dev Checks the caller may settle and the session is still settleable, then ends it. A session cannot end in
-    ///      the block it was opened in: since its state is deleted (for the gas refund), that is what keeps an
-    ///      identical session (same vehicle, pile, salt and timestamp) from being opened again with the same id.
+    /// @dev Checks the caller may settle and the session is still settleable, then ends it.
     function _finishBySettler(Session calldata session) private returns (bytes32 sessionId) {
         sessionId = hashSession(session);
         if (msg.sender != session.agent && msg.sender != session.payout) revert NotSettler(sessionId, msg.sender);
-        uint256 word = sessionWords[sessionId];
-        if (word == 0) revert SessionNotOpen(sessionId);
+        uint256 word = _openWord(sessionId);
         if (word != OPEN && block.timestamp >= word) revert RefundDeadlinePassed(sessionId, word);
-        if (block.timestamp <= session.openedAt) revert SessionTooNew(sessionId);
-        delete sessionWords[sessionId];
+        _end(sessionId, session.openedAt);
+    }
+
+    /// @dev The state word of an open session (OPEN, or the time it becomes refundable); reverts if it is not open.
+    function _openWord(bytes32 sessionId) private view returns (uint256 word) {
+        word = sessionWords[sessionId];
+        if (word == 0 || word == CLOSED) revert SessionNotOpen(sessionId);
+    }
+
+    /// @dev Deletes the word for the gas refund, unless the session was opened in this same second (see CLOSED).
+    function _end(bytes32 sessionId, uint40 openedAt) private {
+        if (block.timestamp == openedAt) sessionWords[sessionId] = CLOSED;
+        else delete sessionWords[sessionId];
     }
 
     function _checkVoucher(

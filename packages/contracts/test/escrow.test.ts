@@ -185,9 +185,31 @@ describe('settleSession', () => {
     await expectRevert(settle(tampered, sessionId, 1000n, 1n), 'SessionNotOpen')
   })
 
-  it('refuses to settle in the block the session was opened in', async () => {
-    const { session, sessionId } = await f.openSession(vehicle, pileId, deposit, { value: deposit })
-    await expectRevert(settle(session, sessionId, 1000n, 1n), 'SessionTooNew')
+  it('settles in the second the session was opened in, and that session id can never be opened again', async () => {
+    // Every block in the same second, as when a session ends at once on a fast chain.
+    await f.testClient.request({ method: 'anvil_setBlockTimestampInterval' as never, params: [0] as never })
+    try {
+      const { session, sessionId, receipt } = await f.openSession(vehicle, pileId, deposit, {
+        value: deposit,
+      })
+      const settled = await settle(session, sessionId, 1000n, priceOf(1000n))
+      const [opened, closed] = await Promise.all([
+        f.publicClient.getBlock({ blockNumber: receipt.blockNumber }),
+        f.publicClient.getBlock({ blockNumber: settled.blockNumber }),
+      ])
+      expect(closed.timestamp).toBe(opened.timestamp)
+      expect(await read('getSessionStatus', [sessionId])).toEqual([SessionStatus.None, 0n])
+      await expectRevert(settle(session, sessionId, 1000n, priceOf(1000n)), 'SessionNotOpen')
+      await expectRevert(
+        f.escrow(vehicle, 'openSession', [session.pileId, session.salt, deposit], deposit),
+        'SessionExists',
+      )
+    } finally {
+      await f.testClient.request({
+        method: 'anvil_removeBlockTimestampInterval' as never,
+        params: [] as never,
+      })
+    }
   })
 })
 

@@ -26,7 +26,6 @@ export const revertMessages = {
   // SessionEscrow
   SessionExists: 'This session already exists; open the new one with another salt.',
   SessionNotOpen: 'The session is not open: it was never opened, or it was already settled or refunded.',
-  SessionTooNew: 'A session cannot end in the block it was opened in; wait for the next block and retry.',
   NotSettler: "Only the session's pile agent or payout address can settle it; sign with the pile's key.",
   NotVehicle: 'Only the vehicle that opened the session can ask for a refund; sign with the vehicle key.',
   NotArbiter: "Only the escrow's arbiter can decide disputes; sign with the arbiter key.",
@@ -77,8 +76,12 @@ export const revertMessages = {
   InvalidShortString: 'A short string in the contract is invalid.',
 } as const satisfies Record<ChargeChainErrorName, string>
 
-// Reverts that only mean "not yet": the same call succeeds in a later block.
-const retryableReasons: ReadonlySet<string> = new Set(['SessionTooNew'])
+// Reverts that only mean "not yet": the same call succeeds once chain time has passed a deadline.
+const retryableReasons: ReadonlySet<string> = new Set<ChargeChainErrorName>([
+  'RefundNotYetAvailable',
+  'DisputeStillOpen',
+  'ChallengePeriodNotOver',
+])
 
 /** A contract call reverted with a known custom error; `reason` is its name and `args` its decoded arguments. */
 export class ContractRevertedError extends BaseError {

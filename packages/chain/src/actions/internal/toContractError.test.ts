@@ -45,8 +45,8 @@ describe('chain errors', () => {
 
   it('marks "not yet" reverts retryable and the rest not', () => {
     const tooNew = new ContractRevertedError({
-      functionName: 'settleSession',
-      reason: 'SessionTooNew',
+      functionName: 'refund',
+      reason: 'RefundNotYetAvailable',
       message: 'x',
     })
     const notOwner = new ContractRevertedError({
