@@ -44,6 +44,8 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
     clock,
     ledger: channelLedger,
     session: undefined,
+    lineBytesPerSecond: undefined,
+    pendingRead: undefined,
     stopGunWatch: undefined,
     emit,
     registry: createRegistryCache(chain, config, clock),

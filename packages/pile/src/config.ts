@@ -48,7 +48,11 @@ export const pileConfigSchema = z
         paymentTimeoutMs: milliseconds(120_000),
         /** How long the gun may stay out after payment before the session ends with nothing delivered. */
         plugTimeoutMs: milliseconds(120_000),
-        /** After each meter reading, how long (real time) to wait for the car's voucher before moving on. */
+        /**
+         * Real time the car gets to sign and journal an answer, on top of the frames' wire time at the link's line
+         * rate. It floors every wait for the car's final voucher, so a fast simulated clock or a loaded CPU cannot
+         * turn a slow line into a silent car. Vouchers during charging are never waited for: the credit bounds them.
+         */
         voucherWaitMs: milliseconds(2_000),
         /** After a restart mid-session, how long to wait for the car to reconnect before settling without it. */
         reconnectTimeoutMs: milliseconds(60_000),

@@ -1,7 +1,7 @@
 import type { Logger } from '@chargechain/agent-core'
 import type { ChargeChainClient } from '@chargechain/chain'
 import type { Clock, DigitalInput, MeterReading } from '@chargechain/hardware'
-import { createSession, type LinkSession } from '@chargechain/link'
+import { type ApplicationMessage, createSession, type LinkSession } from '@chargechain/link'
 import type { Address } from 'viem'
 import type { ChannelLedger } from './channelLedger/types.js'
 import type { PileConfig } from './config.js'
@@ -21,6 +21,10 @@ export interface PileRuntime {
   ledger: ChannelLedger | undefined
   /** The car's link for the session in progress, if connected. */
   session: LinkSession | undefined
+  /** The line rate of that link when the transport states one (a UART): sizes the real-time floor of waits. */
+  lineBytesPerSecond: number | undefined
+  /** A read of the car's next message that outlived the wait that started it; the next wait takes it over. */
+  pendingRead: { link: LinkSession; read: Promise<Inbound> } | undefined
   /** Removes the gun-out watcher that cuts the relay the moment the gun is pulled. */
   stopGunWatch: (() => void) | undefined
   emit<E extends keyof PileAgentEvents>(event: E, ...args: PileAgentEvents[E]): void
@@ -30,7 +34,83 @@ export interface PileRuntime {
 export async function closeLink(runtime: PileRuntime): Promise<void> {
   const session = runtime.session
   runtime.session = undefined
+  runtime.pendingRead = undefined
+  runtime.lineBytesPerSecond = undefined
   await session?.close()
+}
+
+type Inbound = { message: ApplicationMessage } | { error: unknown }
+
+export interface ReceiveOptions {
+  /** How long to wait, on the agent's clock. */
+  clockMs: number
+  /**
+   * The least real time to wait as well: a simulated clock may run far ahead of the line, and a car cannot answer
+   * faster than its bytes travel. See `answerFloorMs`.
+   */
+  minRealMs?: number
+  /** Ends the wait early (abort, gun out): resolves `undefined` like a timeout. */
+  signal: AbortSignal
+}
+
+/**
+ * The car's next message, or `undefined` when the wait ends first. The read itself is never abandoned: a wait that
+ * ends leaves it pending for the next one, so a message arriving in between is not lost. Link failures reject.
+ */
+export async function receive(
+  runtime: PileRuntime,
+  link: LinkSession,
+  { clockMs, minRealMs = 0, signal }: ReceiveOptions,
+): Promise<ApplicationMessage | undefined> {
+  if (runtime.pendingRead?.link !== link) {
+    runtime.pendingRead = {
+      link,
+      read: link.next({ timeoutMs: Number.POSITIVE_INFINITY }).then(
+        (message) => ({ message }),
+        (error: unknown) => ({ error }),
+      ),
+    }
+  }
+  const pending = runtime.pendingRead
+  let clockTimer: { cancel(): void } | undefined
+  let realTimer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  const waited = new Promise<undefined>((resolve) => {
+    let left = 2
+    const done = () => {
+      if (--left === 0) resolve(undefined)
+    }
+    clockTimer = runtime.clock.setTimeout(done, Math.max(0, clockMs))
+    realTimer = setTimeout(done, Math.max(0, minRealMs))
+    onAbort = () => resolve(undefined)
+    signal.addEventListener('abort', onAbort, { once: true })
+    if (signal.aborted) onAbort()
+  })
+  try {
+    const outcome = await Promise.race([pending.read, waited])
+    if (!outcome) return undefined
+    runtime.pendingRead = undefined
+    if ('error' in outcome) throw outcome.error
+    return outcome.message
+  } finally {
+    clockTimer?.cancel()
+    clearTimeout(realTimer)
+    if (onAbort) signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/** Bytes of one answer exchange on the line: our frame out, the car's voucher back, and both acknowledgements. */
+const ANSWER_EXCHANGE_BYTES = 256
+
+/**
+ * The real time the car is given to answer a message: its wire time at the link's line rate (none in memory) plus
+ * `voucherWaitMs` for the car to sign and journal. Added as a floor to clock timeouts, it keeps a fast simulated clock
+ * or a loaded CPU from turning a slow line into a silent car.
+ */
+export function answerFloorMs(runtime: PileRuntime): number {
+  const rate = runtime.lineBytesPerSecond
+  const wire = rate ? (ANSWER_EXCHANGE_BYTES * 1000) / rate : 0
+  return Math.ceil(wire) + runtime.config.link.voucherWaitMs
 }
 
 /** Accepts the car's connection, giving up after `timeoutMs` of the agent's clock or when `stop` fires. */
@@ -51,6 +131,7 @@ export async function acceptLink(
   try {
     const transport = await runtime.link.accept(controller.signal)
     runtime.session = createSession({ transport })
+    runtime.lineBytesPerSecond = transport.bytesPerSecond
     return runtime.session
   } catch (error) {
     if (signal.aborted) throw signal.reason

@@ -95,6 +95,8 @@ export interface PileSession {
   }
   /** The meter register when the relay went on. */
   meterStartWh?: number
+  /** When the next meter reading is due (agent's clock); journaled so a voucher taken mid-interval keeps the beat. */
+  nextReadingAt?: number
   /** Energy delivered so far, from the pile's meter. */
   energyWh: number
   voucher?: PileVoucher

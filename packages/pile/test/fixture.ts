@@ -114,8 +114,10 @@ export function pileConfig(chain: Chain, overrides: Partial<PileConfigInput> = {
   return pileConfigSchema.parse({
     pileId: chain.pileId,
     chain: { chainId: chain.anvil.chainId, deployment: chain.deployment },
-    payment: { minDeposit: '1000000000000000', creditWh: 30, meterIntervalMs: 5_000, confirmations: 1 },
-    link: { voucherWaitMs: 300, answerTimeoutMs: 60_000, reconnectTimeoutMs: 60_000 },
+    // The simulated clock runs 20–60× real time, so a real-time hiccup of the loaded test machine delivers tens of Wh
+    // at once: the credit covers about a second of it, which a real clock would spread over a minute.
+    payment: { minDeposit: '1000000000000000', creditWh: 120, meterIntervalMs: 5_000, confirmations: 1 },
+    link: { voucherWaitMs: 1_000, answerTimeoutMs: 60_000, reconnectTimeoutMs: 60_000 },
     channelSettle: { everySessions: 1, minAmount: '1' },
     ...overrides,
   })
@@ -171,11 +173,8 @@ export async function runSession(
   })
   const broker = createLinkBroker(options.bytesPerSecond ? { bytesPerSecond: options.bytesPerSecond } : {})
   const journals = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
-  const pileOverrides = options.bytesPerSecond
-    ? { link: { voucherWaitMs: 1_500, answerTimeoutMs: 60_000, reconnectTimeoutMs: 60_000 }, ...options.pile }
-    : options.pile
   const pile = createPileAgent({
-    config: pileConfig(chain, pileOverrides),
+    config: pileConfig(chain, options.pile),
     hardware: { ...world.pile, linkStatus: world.pile.link },
     link: broker.pile,
     chain: chain.pileAgentClient,

@@ -1,9 +1,9 @@
 import { createVehicleAuthNonce, priceOf } from '@chargechain/chain'
 import type { ApplicationMessage, LinkSession, StopReason } from '@chargechain/link'
 import { MeterUnavailableError } from '../errors.js'
-import { acceptLink, type PileRuntime, readMeter, waitForLevel } from '../runtime.js'
+import { acceptLink, answerFloorMs, type PileRuntime, readMeter, receive, waitForLevel } from '../runtime.js'
 import type { PileSession } from '../types.js'
-import { challenge } from './handshake.js'
+import { challenge, isLinkFailure } from './handshake.js'
 import { type PileStep, sessionOf } from './types.js'
 import { sessionAmount, verifyVoucher } from './vouchers.js'
 
@@ -53,8 +53,10 @@ function watchGun(runtime: PileRuntime) {
 }
 
 /**
- * One meter interval: wait, read, decide whether to go on, send the reading, take the car's voucher. Re-entered once
- * per interval, so each accepted voucher is journaled before the next kWh flows.
+ * One meter interval, re-entered for each voucher the car sends and once per reading: until the reading is due, the
+ * car's messages are taken as they come (each accepted voucher is journaled by the re-entry, before more energy flows
+ * uncovered); then the meter is read, the credit checked and the reading sent. Nothing here waits on the car in real
+ * time: a car that falls silent or slow is cut off by the credit rule alone.
  */
 export const charging: PileStep<'charging'> =
   (runtime) =>
@@ -67,7 +69,26 @@ export const charging: PileStep<'charging'> =
       return { event: 'STOP', data: stopWith(data, session, resumed ? 'pileFault' : 'linkLost') }
     }
     if (runtime.stopGunWatch === undefined) watchGun(runtime)
-    await sleepUnlessUnplugged(runtime, config.payment.meterIntervalMs, signal)
+    const dueAt = session.nextReadingAt ?? clock.now() + config.payment.meterIntervalMs
+    if (clock.now() < dueAt) {
+      let message: ApplicationMessage | undefined
+      try {
+        message = await receiveUntilUnplugged(runtime, link, dueAt - clock.now(), signal)
+      } catch (error) {
+        signal.throwIfAborted()
+        if (!isLinkFailure(error) && !link.closed) throw error
+        await hardware.relay.set(false)
+        return { event: 'STOP', data: stopWith(data, session, 'linkLost') }
+      }
+      if (message) {
+        const outcome = await takeMessage(runtime, session, message, logger)
+        if (outcome.stop) {
+          await hardware.relay.set(false)
+          return { event: 'STOP', data: stopWith(data, outcome.session, outcome.stop) }
+        }
+        return { event: 'METERED', data: { ...data, session: { ...outcome.session, nextReadingAt: dueAt } } }
+      }
+    }
 
     let reading: Awaited<ReturnType<typeof readMeter>>
     try {
@@ -78,7 +99,11 @@ export const charging: PileStep<'charging'> =
       return { event: 'STOP', data: stopWith(data, session, 'meterFailure') }
     }
     const energyWh = Math.max(0, Math.round(reading.energyWh - (session.meterStartWh ?? reading.energyWh)))
-    let current: PileSession = { ...session, energyWh }
+    const current: PileSession = {
+      ...session,
+      energyWh,
+      nextReadingAt: clock.now() + config.payment.meterIntervalMs,
+    }
     const stopReason = reasonToStop(runtime, current, reading.powerW)
     if (stopReason) {
       await hardware.relay.set(false)
@@ -93,21 +118,8 @@ export const charging: PileStep<'charging'> =
         powerW: Math.round(reading.powerW),
         timestampMs: Math.round(reading.at),
       })
-      if (current.kind !== 'free') {
-        const answer = await nextMessage(link, config.link.voucherWaitMs)
-        if (answer) {
-          const outcome = await takeMessage(runtime, current, answer, logger)
-          if (outcome.stop) {
-            await hardware.relay.set(false)
-            return { event: 'STOP', data: stopWith(data, outcome.session, outcome.stop) }
-          }
-          current = outcome.session
-        }
-      }
     } catch (error) {
       if (!link.closed) throw error
-    }
-    if (link.closed) {
       await hardware.relay.set(false)
       return { event: 'STOP', data: stopWith(data, current, 'linkLost') }
     }
@@ -133,7 +145,13 @@ function reasonToStop(runtime: PileRuntime, session: PileSession, powerW: number
   return undefined
 }
 
-async function sleepUnlessUnplugged(runtime: PileRuntime, ms: number, signal: AbortSignal) {
+/** The car's next message until `clockMs` passed; the gun coming out ends the wait early (the reading stops it). */
+async function receiveUntilUnplugged(
+  runtime: PileRuntime,
+  link: LinkSession,
+  clockMs: number,
+  signal: AbortSignal,
+): Promise<ApplicationMessage | undefined> {
   const wake = new AbortController()
   const onAbort = () => wake.abort(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
@@ -141,21 +159,12 @@ async function sleepUnlessUnplugged(runtime: PileRuntime, ms: number, signal: Ab
     if (!edge.level) wake.abort()
   })
   try {
-    await runtime.clock.sleep(ms, wake.signal)
-  } catch {
+    const message = await receive(runtime, link, { clockMs, signal: wake.signal })
     signal.throwIfAborted()
+    return message
   } finally {
     unsubscribe()
     signal.removeEventListener('abort', onAbort)
-  }
-}
-
-async function nextMessage(link: LinkSession, timeoutMs: number): Promise<ApplicationMessage | undefined> {
-  try {
-    return await link.next({ timeoutMs })
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ExpectTimeoutError') return undefined
-    throw error
   }
 }
 
@@ -216,7 +225,8 @@ export const stopping: PileStep<'stopping'> =
           reason: (session.stopReason as StopReason | undefined) ?? 'other',
           energyWh: session.energyWh,
         })
-        if (session.kind !== 'free') session = await collectFinalVoucher(runtime, link, session, logger)
+        if (session.kind !== 'free')
+          session = await collectFinalVoucher(runtime, link, session, signal, logger)
       } catch (error) {
         logger.warn({ err: error, session: session.id }, 'car gone before its final voucher')
       }
@@ -238,23 +248,27 @@ async function reachCar(runtime: PileRuntime, session: PileSession, signal: Abor
   return undefined
 }
 
-/** Takes vouchers until one covers the final reading, or the car falls quiet. */
+/**
+ * Takes vouchers until one covers the final reading, or the car falls quiet. A voucher below it is not yet the car's
+ * last word (later ones may still be on the line, or it disputes the rest): the next must follow within the line's
+ * answer time.
+ */
 async function collectFinalVoucher(
   runtime: PileRuntime,
   link: LinkSession,
   session: PileSession,
+  signal: AbortSignal,
   logger: { warn(object: object, message: string): void },
 ): Promise<PileSession> {
-  const deadline = runtime.config.link.answerTimeoutMs
   let current = session
-  let wait = deadline
+  let clockMs = runtime.config.link.answerTimeoutMs
   for (;;) {
-    const message = await nextMessage(link, wait)
+    const message = await receive(runtime, link, { clockMs, minRealMs: answerFloorMs(runtime), signal })
+    signal.throwIfAborted()
     if (!message) return current
     if (message.type !== 'Voucher') continue
     current = (await takeMessage(runtime, current, message, logger)).session
     if (current.voucher && current.voucher.energyWh >= current.energyWh) return current
-    // The car answered below the final reading (it disputes the meter); late vouchers may still be in flight.
-    wait = runtime.config.link.voucherWaitMs
+    clockMs = 0
   }
 }

@@ -114,6 +114,7 @@ export const stopped: VehicleStep<'stopped'> =
         const voucher = await signFor(runtime, session, finalWh)
         return { event: 'SIGNED', data: withVoucher(data, { ...session, voucher }) }
       }
+      runtime.emit('meterMismatch', { pileId: session.pileId, pileWh: finalWh, ownWh })
     }
     // Nothing new to pay: a zero voucher still tells the pile the car has answered.
     if (!session.voucher)
