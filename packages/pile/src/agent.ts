@@ -46,6 +46,7 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
     session: undefined,
     lineBytesPerSecond: undefined,
     pendingRead: undefined,
+    refundWatch: undefined,
     stopGunWatch: undefined,
     emit,
     registry: createRegistryCache(chain, config, clock),
@@ -108,6 +109,7 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
         if (!signal.aborted) throw error
       } finally {
         runtime.stopGunWatch?.()
+        runtime.refundWatch?.stop()
         await hardware.relay
           .set(false)
           .catch((error: unknown) => logger.error({ err: error }, 'relay off failed'))

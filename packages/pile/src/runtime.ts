@@ -6,6 +6,7 @@ import type { Address } from 'viem'
 import type { ChannelLedger } from './channelLedger/types.js'
 import type { PileConfig } from './config.js'
 import { MeterUnavailableError } from './errors.js'
+import type { RefundWatch } from './refundWatch.js'
 import type { PileAgentEvents, PileAgentHardware, PileLink } from './types.js'
 
 /**
@@ -27,6 +28,8 @@ export interface PileRuntime {
   pendingRead: { link: LinkSession; read: Promise<Inbound> } | undefined
   /** Removes the gun-out watcher that cuts the relay the moment the gun is pulled. */
   stopGunWatch: (() => void) | undefined
+  /** The escrow session in progress, watched for the car's refund request. */
+  refundWatch: RefundWatch | undefined
   emit<E extends keyof PileAgentEvents>(event: E, ...args: PileAgentEvents[E]): void
   registry: RegistryCache
 }

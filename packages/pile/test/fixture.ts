@@ -39,7 +39,7 @@ export const CHANNEL_DEPOSIT = 10n ** 17n
 export type Chain = Awaited<ReturnType<typeof startChain>>
 
 export async function startChain() {
-  const anvil: DevChain = await startAnvil({ accounts: 10, blockTime: 1 })
+  const anvil: DevChain = await startAnvil({ accounts: 10 })
   const signers: Signer[] = anvil.privateKeys.map((key) => privateKeySigner(key))
   const signer = (index: number) => signers[index]!
   const viemChain = defineChain({

@@ -1,6 +1,7 @@
 import { createVehicleAuthNonce, priceOf } from '@chargechain/chain'
 import type { ApplicationMessage, LinkSession, StopReason } from '@chargechain/link'
 import { MeterUnavailableError } from '../errors.js'
+import { watchRefund } from '../refundWatch.js'
 import { acceptLink, answerFloorMs, type PileRuntime, readMeter, receive, waitForLevel } from '../runtime.js'
 import type { PileSession } from '../types.js'
 import { challenge, isLinkFailure } from './handshake.js'
@@ -69,16 +70,21 @@ export const charging: PileStep<'charging'> =
       return { event: 'STOP', data: stopWith(data, session, resumed ? 'pileFault' : 'linkLost') }
     }
     if (runtime.stopGunWatch === undefined) watchGun(runtime)
+    const refund = session.escrow ? watchRefund(runtime, session.escrow, logger) : undefined
     const dueAt = session.nextReadingAt ?? clock.now() + config.payment.meterIntervalMs
     if (clock.now() < dueAt) {
       let message: ApplicationMessage | undefined
       try {
-        message = await receiveUntilUnplugged(runtime, link, dueAt - clock.now(), signal)
+        message = await receiveUntilUnplugged(runtime, link, dueAt - clock.now(), signal, refund?.requested)
       } catch (error) {
         signal.throwIfAborted()
         if (!isLinkFailure(error) && !link.closed) throw error
         await hardware.relay.set(false)
         return { event: 'STOP', data: stopWith(data, session, 'linkLost') }
+      }
+      if (refund?.requested.aborted) {
+        await hardware.relay.set(false)
+        return { event: 'STOP', data: stopWith(data, session, 'vehicleRequested') }
       }
       if (message) {
         const outcome = await takeMessage(runtime, session, message, logger)
@@ -145,16 +151,21 @@ function reasonToStop(runtime: PileRuntime, session: PileSession, powerW: number
   return undefined
 }
 
-/** The car's next message until `clockMs` passed; the gun coming out ends the wait early (the reading stops it). */
+/**
+ * The car's next message until `clockMs` passed; the gun coming out (the reading then stops the charge) or the car's
+ * refund request (`interrupt`) ends the wait early.
+ */
 async function receiveUntilUnplugged(
   runtime: PileRuntime,
   link: LinkSession,
   clockMs: number,
   signal: AbortSignal,
+  interrupt: AbortSignal | undefined,
 ): Promise<ApplicationMessage | undefined> {
   const wake = new AbortController()
   const onAbort = () => wake.abort(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
+  interrupt?.addEventListener('abort', onAbort, { once: true })
   const unsubscribe = runtime.hardware.gun.onEdge((edge) => {
     if (!edge.level) wake.abort()
   })
@@ -165,6 +176,7 @@ async function receiveUntilUnplugged(
   } finally {
     unsubscribe()
     signal.removeEventListener('abort', onAbort)
+    interrupt?.removeEventListener('abort', onAbort)
   }
 }
 
@@ -217,7 +229,10 @@ export const stopping: PileStep<'stopping'> =
         if (!(error instanceof MeterUnavailableError)) throw error
       }
     }
-    const link = await reachCar(runtime, session, signal)
+    // A car that asked for its refund gets no more waiting: the pile settles what it holds inside the window.
+    const refund = session.escrow ? watchRefund(runtime, session.escrow, logger).requested : undefined
+    const until = refund ? AbortSignal.any([signal, refund]) : signal
+    const link = refund?.aborted ? undefined : await reachCar(runtime, session, signal, refund)
     if (link) {
       try {
         await link.send({
@@ -226,7 +241,7 @@ export const stopping: PileStep<'stopping'> =
           energyWh: session.energyWh,
         })
         if (session.kind !== 'free')
-          session = await collectFinalVoucher(runtime, link, session, signal, logger)
+          session = await collectFinalVoucher(runtime, link, session, signal, until, logger)
       } catch (error) {
         logger.warn({ err: error, session: session.id }, 'car gone before its final voucher')
       }
@@ -234,12 +249,20 @@ export const stopping: PileStep<'stopping'> =
     return { event: 'STOPPED', data: { ...data, session } }
   }
 
-async function reachCar(runtime: PileRuntime, session: PileSession, signal: AbortSignal) {
+async function reachCar(
+  runtime: PileRuntime,
+  session: PileSession,
+  signal: AbortSignal,
+  interrupt: AbortSignal | undefined,
+) {
   const current = runtime.session
   if (current && !current.closed) return current
   if (!session.vehicle || !runtime.hardware.arrival.current()) return undefined
   await runtime.hardware.bluetoothPower?.set(true)
-  const link = await acceptLink(runtime, runtime.config.link.reconnectTimeoutMs, signal)
+  const link = await acceptLink(runtime, runtime.config.link.reconnectTimeoutMs, signal, (abort) => {
+    interrupt?.addEventListener('abort', abort, { once: true })
+    return () => interrupt?.removeEventListener('abort', abort)
+  })
   if (!link) return undefined
   try {
     const vehicle = await challenge(runtime, link, createVehicleAuthNonce())
@@ -258,12 +281,17 @@ async function collectFinalVoucher(
   link: LinkSession,
   session: PileSession,
   signal: AbortSignal,
+  until: AbortSignal,
   logger: { warn(object: object, message: string): void },
 ): Promise<PileSession> {
   let current = session
   let clockMs = runtime.config.link.answerTimeoutMs
   for (;;) {
-    const message = await receive(runtime, link, { clockMs, minRealMs: answerFloorMs(runtime), signal })
+    const message = await receive(runtime, link, {
+      clockMs,
+      minRealMs: answerFloorMs(runtime),
+      signal: until,
+    })
     signal.throwIfAborted()
     if (!message) return current
     if (message.type !== 'Voucher') continue

@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { BaseError } from '@chargechain/errors'
+import { ContractRevertedError } from '@chargechain/chain'
 import { type Hash, hexToBytes, zeroHash } from 'viem'
 import type { PileRuntime } from '../runtime.js'
 import type { PileSession } from '../types.js'
@@ -13,10 +12,12 @@ import { sessionAmount } from './vouchers.js'
  */
 export const settling: PileStep<'settling'> =
   (runtime) =>
-  async ({ data, signal, logger }) => {
+  async ({ data, logger }) => {
     const session = sessionOf(data, 'settling')
+    runtime.refundWatch?.stop()
     let settleTx: Hash | undefined
-    if (session.escrow) settleTx = await settleEscrow(runtime, session, signal)
+    let amount = sessionAmount(session, session.voucher)
+    if (session.escrow) ({ hash: settleTx, amount } = await settleEscrow(runtime, session, logger))
     else if (session.channel && session.voucher && session.voucher.amount > session.channel.base) {
       const entry = await runtime.ledger!.record(
         {
@@ -29,7 +30,6 @@ export const settling: PileStep<'settling'> =
       )
       if (entry.settledAmount >= session.voucher.amount) settleTx = entry.settleTx
     }
-    const amount = sessionAmount(session, session.voucher)
     logger.info(
       {
         session: session.id,
@@ -46,36 +46,47 @@ export const settling: PileStep<'settling'> =
     }
   }
 
-async function settleEscrow(runtime: PileRuntime, session: PileSession, signal: AbortSignal): Promise<Hash> {
+/**
+ * Settles with the latest voucher unless the chain already has the session's end: a settle sent before a crash may
+ * have been mined, and a car whose refund window passed has taken its deposit back (then nothing was earned).
+ */
+async function settleEscrow(
+  runtime: PileRuntime,
+  session: PileSession,
+  logger: { error(object: object, message: string): void },
+): Promise<{ hash: Hash | undefined; amount: bigint }> {
   const { chain } = runtime
   const escrow = session.escrow!
-  const lookup = () => chain.getSession({ sessionId: escrow.sessionId, transactionHash: escrow.openTx })
-  const before = await lookup()
-  if (before.state.status === 'settled' || before.state.status === 'refunded')
-    return before.state.transactionHash
   const voucher = session.voucher
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const { hash } = await chain.settleSession({
-        session: escrow.session,
-        energyWh: BigInt(voucher?.energyWh ?? 0),
-        amount: voucher?.amount ?? 0n,
-        ...(voucher ? { signature: voucher.signature } : {}),
-      })
-      return hash
-    } catch (error) {
-      // A settle sent before a crash may have been mined in the meantime.
-      const after = await lookup()
-      if (after.state.status === 'settled') return after.state.transactionHash
-      // "Not yet" (a session opened in this very block): the next block accepts it.
-      if (!(error instanceof BaseError && error.retryable) || attempt >= SETTLE_ATTEMPTS) throw error
-      await sleep(SETTLE_RETRY_MS, undefined, { signal })
+  const lookup = async () => {
+    const { state } = await chain.getSession({ sessionId: escrow.sessionId, transactionHash: escrow.openTx })
+    if (state.status === 'settled') return { hash: state.transactionHash, amount: state.amount }
+    if (state.status === 'refunded') return { hash: undefined, amount: 0n }
+    return undefined
+  }
+  const ended = await lookup()
+  if (ended) return ended
+  try {
+    const { hash } = await chain.settleSession({
+      session: escrow.session,
+      energyWh: BigInt(voucher?.energyWh ?? 0),
+      amount: voucher?.amount ?? 0n,
+      ...(voucher ? { signature: voucher.signature } : {}),
+    })
+    return { hash, amount: voucher?.amount ?? 0n }
+  } catch (error) {
+    const after = await lookup()
+    if (after) return after
+    if (error instanceof ContractRevertedError && error.reason === 'RefundDeadlinePassed') {
+      logger.error(
+        { sessionId: escrow.sessionId, err: error },
+        'settle window missed: the car may take its whole deposit back',
+      )
+      return { hash: undefined, amount: 0n }
     }
+    throw error
   }
 }
-
-const SETTLE_ATTEMPTS = 10
-const SETTLE_RETRY_MS = 500
 
 /** Tells the car what was charged and where to check it; a car that already left is not an error. */
 export const receipt: PileStep<'receipt'> =
