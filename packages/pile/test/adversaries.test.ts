@@ -1,22 +1,7 @@
-import { openJournal } from '@chargechain/agent-core'
 import { priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
-import { chargers, createChargingSimulation } from '@chargechain/hardware'
-import { createSession } from '@chargechain/link'
 import { bytesToHex, hexToBytes, type LocalAccount } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPileAgent } from '../src/index.js'
-import { createLinkBroker } from '../src/testing.js'
-import {
-  type Chain,
-  channelLedgerFor,
-  PRICE_PER_KWH,
-  pileConfig,
-  runSession,
-  silent,
-  startChain,
-  tempJournal,
-  waitFor,
-} from './fixture.js'
+import { type Chain, PRICE_PER_KWH, runSession, startChain, startPileAlone, waitFor } from './fixture.js'
 
 let chain: Chain
 beforeAll(async () => {
@@ -26,33 +11,7 @@ afterAll(async () => {
   await chain?.stop()
 })
 
-/** A pile agent with a world and a broker; the test plays the car by hand over the link. */
-async function pileAlone() {
-  const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
-  const broker = createLinkBroker()
-  const pile = createPileAgent({
-    config: pileConfig(chain),
-    hardware: { ...world.pile, linkStatus: world.pile.link },
-    link: broker.pile,
-    chain: chain.pileAgentClient,
-    journal: await openJournal(await tempJournal('pile')),
-    logger: silent,
-    clock: world.clock,
-    channelLedger: channelLedgerFor(chain),
-  })
-  const controller = new AbortController()
-  const run = pile.run(controller.signal)
-  const abandoned: string[] = []
-  pile.on('sessionAbandoned', ({ reason }) => abandoned.push(reason))
-  const connect = async () =>
-    createSession({ transport: await broker.car.connect(new AbortController().signal) })
-  const stop = async () => {
-    controller.abort()
-    await run
-    await world.close()
-  }
-  return { world, pile, connect, stop, abandoned }
-}
+const pileAlone = () => startPileAlone(chain)
 
 const ownerAccount = () => chain.cars.owner.account as LocalAccount
 

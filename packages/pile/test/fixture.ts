@@ -13,6 +13,7 @@ import {
 } from '@chargechain/chain'
 import { type DevChain, startAnvil } from '@chargechain/devchain'
 import { type ChargingSimulation, chargers, createChargingSimulation } from '@chargechain/hardware'
+import { createSession } from '@chargechain/link'
 import {
   createVehicleAgent,
   type VehicleAgent,
@@ -244,3 +245,43 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 30_000): Pro
 }
 
 export type { Hex }
+
+/** A pile agent with a world and a broker; the test plays the car by hand over the link (`connect`). */
+export async function startPileAlone(chain: Chain, overrides: Partial<PileConfigInput> = {}) {
+  const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
+  const broker = createLinkBroker()
+  const pile = createPileAgent({
+    config: pileConfig(chain, overrides),
+    hardware: { ...world.pile, linkStatus: world.pile.link },
+    link: broker.pile,
+    chain: chain.pileAgentClient,
+    journal: await openJournal(await tempJournal('pile')),
+    logger: silent,
+    clock: world.clock,
+    channelLedger: channelLedgerFor(chain),
+  })
+  const controller = new AbortController()
+  const run = pile.run(controller.signal)
+  const abandoned: string[] = []
+  pile.on('sessionAbandoned', ({ reason }) => abandoned.push(reason))
+  const connect = async () =>
+    createSession({ transport: await broker.car.connect(new AbortController().signal) })
+  const stop = async () => {
+    controller.abort()
+    await run
+    await world.close()
+  }
+  return { world, pile, connect, stop, abandoned }
+}
+
+/** The car's escrow sessions at the test pile, oldest first. */
+export function sessionsOf(chain: Chain, car: ChargeChainClient) {
+  return chain.owner.findSessions({ vehicle: car.account!.address, pileId: chain.pileId })
+}
+
+export const NATIVE = '0x0000000000000000000000000000000000000000' as const
+
+/** What the escrow credits an account (withdrawable balance, native currency). */
+export function credited(chain: Chain, account: `0x${string}`) {
+  return chain.owner.balanceOf({ account, currency: NATIVE })
+}
