@@ -1,7 +1,22 @@
-import { priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
+import { openJournal } from '@chargechain/agent-core'
+import { createVehicleAuthNonce, priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
+import { chargers, createChargingSimulation } from '@chargechain/hardware'
+import { createSession } from '@chargechain/link'
+import { createVehicleAgent, type VehicleSnapshot } from '@chargechain/vehicle'
 import { bytesToHex, hexToBytes, type LocalAccount } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Chain, PRICE_PER_KWH, runSession, startChain, startPileAlone, waitFor } from './fixture.js'
+import { createLinkBroker } from '../src/testing.js'
+import {
+  type Chain,
+  PRICE_PER_KWH,
+  runSession,
+  silent,
+  startChain,
+  startPileAlone,
+  tempJournal,
+  vehicleConfig,
+  waitFor,
+} from './fixture.js'
 
 let chain: Chain
 beforeAll(async () => {
@@ -105,5 +120,58 @@ describe('the car against a pile that over-reads', () => {
     expect(carSide.amount).toBe(pileSide.amount)
     // Paid for less than the pile metered: only the energy the car confirmed.
     expect(pileSide.amount).toBeLessThan(priceOf(BigInt(pileSide.energyWh), PRICE_PER_KWH))
+  })
+})
+
+describe('the car against a pile of another chain or registry', () => {
+  const foreign = [
+    {
+      name: 'a wrong chain id',
+      hello: (chainId: number) => ({ chainId: chainId + 1 }),
+      problem: /wrong chain/,
+    },
+    {
+      name: 'a wrong registry contract',
+      hello: () => ({ verifyingContract: hexToBytes(chain.deployment.contracts.sessionEscrow) }),
+      problem: /unknown registry/,
+    },
+  ]
+  it.each(foreign)('refuses $name: an Error, no signature, no money moved', async ({ hello, problem }) => {
+    const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
+    const broker = createLinkBroker()
+    const car = chain.client(6)
+    const address = car.account!.address
+    const walletBefore = await chain.owner.getBalance({ address })
+    const nonceBefore = await chain.owner.getTransactionCount({ address })
+    const vehicle = createVehicleAgent({
+      config: vehicleConfig(chain),
+      hardware: world.car,
+      link: broker.car,
+      chain: car,
+      journal: await openJournal<VehicleSnapshot>(await tempJournal('vehicle')),
+      logger: silent,
+      clock: world.clock,
+    })
+    const refused: string[] = []
+    vehicle.on('sessionRefused', ({ reason }) => refused.push(reason))
+    const done = vehicle.runOnce(new AbortController().signal)
+    const link = createSession({ transport: await broker.pile.accept(new AbortController().signal) })
+    await link.send({
+      type: 'Hello',
+      pileId: hexToBytes(chain.pileId),
+      chainId: chain.anvil.chainId,
+      verifyingContract: hexToBytes(chain.deployment.contracts.pileRegistry),
+      nonce: hexToBytes(createVehicleAuthNonce()),
+      ...hello(chain.anvil.chainId),
+    })
+    await expect(link.expect('Auth')).rejects.toThrow(problem)
+    await done
+    expect(refused).toHaveLength(1)
+    expect(refused[0]).toMatch(problem)
+    expect(vehicle.status()).toMatchObject({ state: 'waiting', completed: 0 })
+    expect(await chain.owner.getBalance({ address })).toBe(walletBefore)
+    expect(await chain.owner.getTransactionCount({ address })).toBe(nonceBefore)
+    await link.close()
+    await world.close()
   })
 })

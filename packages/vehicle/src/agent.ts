@@ -99,6 +99,8 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
     let refused = false
     const offRefused = onRefused(() => {
       refused = true
+      // A pile turned away in `waiting` (wrong chain or registry) never leaves it: that refusal ends the run here.
+      if (once && current.state === 'waiting') controller.abort(new SessionServed())
     })
     const isServed = (data: VehicleData) => once && (refused || data.completed > startCompleted)
     const actions = wrap(isServed, () => controller.abort(new SessionServed()))

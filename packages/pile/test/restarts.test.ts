@@ -1,0 +1,234 @@
+import { openJournal } from '@chargechain/agent-core'
+import { type ChargeChainClient, priceOf } from '@chargechain/chain'
+import { sessionEscrowAbi } from '@chargechain/contracts'
+import { chargers, createChargingSimulation } from '@chargechain/hardware'
+import { createVehicleAgent, type VehicleAgent, type VehicleSnapshot } from '@chargechain/vehicle'
+import { createTestClient, http } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPileAgent, type PileAgent, type PileSnapshot } from '../src/index.js'
+import { createLinkBroker } from '../src/testing.js'
+import {
+  type Chain,
+  channelLedgerFor,
+  credited,
+  PRICE_PER_KWH,
+  pileConfig,
+  sessionsOf,
+  silent,
+  startChain,
+  tempJournal,
+  vehicleConfig,
+  waitFor,
+} from './fixture.js'
+
+let chain: Chain
+beforeAll(async () => {
+  chain = await startChain()
+})
+afterAll(async () => {
+  await chain?.stop()
+})
+
+const DEPOSIT = 2_000_000_000_000_000n
+
+/** Both agents on journals that outlive them, so either can be aborted and rebuilt mid-session. */
+async function restartableWorld(car: ChargeChainClient) {
+  const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
+  const broker = createLinkBroker()
+  const paths = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
+  const startPile = async () => {
+    const journal = await openJournal<PileSnapshot>(paths.pile)
+    const agent = createPileAgent({
+      // Long enough (in real time, at 60×) for a restarted car to come back.
+      config: pileConfig(chain, {
+        link: { voucherWaitMs: 1_000, answerTimeoutMs: 60_000, reconnectTimeoutMs: 600_000 },
+      }),
+      hardware: { ...world.pile, linkStatus: world.pile.link },
+      link: broker.pile,
+      chain: chain.pileAgentClient,
+      journal,
+      logger: silent,
+      clock: world.clock,
+      channelLedger: channelLedgerFor(chain),
+    })
+    return running(agent, (signal) => agent.run(signal), journal)
+  }
+  const startCar = async () => {
+    const journal = await openJournal<VehicleSnapshot>(paths.vehicle)
+    const agent = createVehicleAgent({
+      config: vehicleConfig(chain, {
+        payment: { maxPricePerKWh: String(PRICE_PER_KWH), deposit: String(DEPOSIT), preference: 'escrow' },
+      }),
+      hardware: world.car,
+      link: broker.car,
+      chain: car,
+      journal,
+      logger: silent,
+      clock: world.clock,
+    })
+    return running(agent, (signal) => agent.runOnce(signal), journal)
+  }
+  return { world, startPile, startCar }
+}
+
+function running<A extends PileAgent | VehicleAgent>(
+  agent: A,
+  run: (signal: AbortSignal) => Promise<void>,
+  journal: { close(): Promise<void> },
+) {
+  const controller = new AbortController()
+  const done = run(controller.signal)
+  return {
+    agent,
+    done,
+    /** Aborts the agent the way a crash would leave its journal, and releases the file. */
+    async kill() {
+      controller.abort()
+      await done
+      await journal.close()
+    },
+  }
+}
+
+describe('restarts in the middle of a session', () => {
+  it('pile restarted while charging: the car reconnects, the session settles once with the last voucher', async () => {
+    const car = chain.client(7)
+    const { world, startPile, startCar } = await restartableWorld(car)
+    let pile = await startPile()
+    const vehicle = await startCar()
+    const signed: number[] = []
+    vehicle.agent.on('voucher', ({ energyWh }) => signed.push(energyWh))
+    world.arrive()
+    world.plug()
+    await waitFor(() => signed.length >= 3)
+    await pile.kill()
+    const journaledWh = signed.at(-1)!
+    expect(world.state().relayOn).toBe(false)
+
+    pile = await startPile()
+    const finished = new Promise<{ energyWh: number; amount: bigint }>((resolve) =>
+      pile.agent.on('sessionFinished', resolve),
+    )
+    const pileSide = await finished
+    world.unplug()
+    world.leave()
+    await vehicle.done
+    await waitFor(() => pile.agent.status().state === 'idle')
+    await pile.kill()
+    await world.close()
+
+    // Never a voucher below what the car signed before the pile went down.
+    for (const [index, wh] of signed.entries()) expect(wh).toBeGreaterThanOrEqual(signed[index - 1] ?? 0)
+    const sessions = await sessionsOf(chain, car)
+    expect(sessions).toHaveLength(1)
+    const { state } = await car.getSession({ sessionId: sessions[0]!.sessionId })
+    expect(state.status).toBe('settled')
+    if (state.status !== 'settled') return
+    expect(Number(state.energyWh)).toBeGreaterThanOrEqual(journaledWh)
+    expect(state.amount).toBe(priceOf(state.energyWh, PRICE_PER_KWH))
+    expect(pileSide.amount).toBe(state.amount)
+    const settles = await chain.owner.getContractEvents({
+      address: chain.deployment.contracts.sessionEscrow,
+      abi: sessionEscrowAbi,
+      eventName: 'SessionSettled',
+      args: { sessionId: sessions[0]!.sessionId },
+      fromBlock: 0n,
+    })
+    expect(settles).toHaveLength(1)
+  })
+
+  it('car restarted while charging: it resends its journaled voucher, never less, and the pile settles once', async () => {
+    const car = chain.client(8)
+    const { world, startPile, startCar } = await restartableWorld(car)
+    const pile = await startPile()
+    let vehicle = await startCar()
+    const signed: number[] = []
+    vehicle.agent.on('voucher', ({ energyWh }) => signed.push(energyWh))
+    const finished = new Promise<{ energyWh: number; amount: bigint }>((resolve) =>
+      pile.agent.on('sessionFinished', resolve),
+    )
+    world.arrive()
+    world.plug()
+    await waitFor(() => signed.length >= 3)
+    await vehicle.kill()
+    const journaledWh = signed.at(-1)!
+
+    vehicle = await startCar()
+    const after: number[] = []
+    vehicle.agent.on('voucher', ({ energyWh }) => after.push(energyWh))
+    const pileSide = await finished
+    world.unplug()
+    world.leave()
+    await vehicle.done
+    await waitFor(() => pile.agent.status().state === 'idle')
+    await pile.kill()
+    await world.close()
+
+    for (const wh of after) expect(wh).toBeGreaterThanOrEqual(journaledWh)
+    const sessions = await sessionsOf(chain, car)
+    expect(sessions).toHaveLength(1)
+    const { state } = await car.getSession({ sessionId: sessions[0]!.sessionId })
+    expect(state.status).toBe('settled')
+    if (state.status !== 'settled') return
+    expect(Number(state.energyWh)).toBeGreaterThanOrEqual(journaledWh)
+    expect(state.amount).toBe(priceOf(state.energyWh, PRICE_PER_KWH))
+    expect(pileSide.amount).toBe(state.amount)
+  })
+
+  it('car restarted while opening: one deposit, found by its salt; with no pile to settle, the car takes it back', async () => {
+    const base = chain.client(9)
+    const address = base.account!.address
+    // The car's process dies right after its opening transaction is mined, before it journals the session.
+    let crash: (() => void) | undefined
+    const crashingCar: ChargeChainClient = {
+      ...base,
+      openSession: async (parameters) => {
+        await base.openSession(parameters)
+        crash?.()
+        throw new Error('process killed')
+      },
+    }
+    const { world, startPile, startCar } = await restartableWorld(crashingCar)
+    const pile = await startPile()
+    const first = await startCar()
+    let killed: Promise<void> | undefined
+    crash = () => {
+      killed = first.kill()
+    }
+    world.arrive()
+    world.plug()
+    await first.done
+    await killed
+    await waitFor(async () => (await sessionsOf(chain, base)).length === 1)
+    // The pile gives up on a car that never presented its payment.
+    await pile.kill()
+
+    const refundsAt = new Promise<void>((resolve) => {
+      const off = setInterval(async () => {
+        const [opened] = await sessionsOf(chain, base)
+        const { state } = await base.getSession({ sessionId: opened!.sessionId })
+        if (state.status !== 'refundRequested') return
+        clearInterval(off)
+        // Chain time jumps past the settle window, as if the pile stayed away for an hour.
+        const testClient = createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) })
+        await testClient.increaseTime({ seconds: 3_601 })
+        await testClient.mine({ blocks: 1 })
+        resolve()
+      }, 50)
+    })
+    const second = await startCar()
+    const outcome = new Promise<{ outcome: string; amount: bigint }>((resolve) =>
+      second.agent.on('sessionFinished', resolve),
+    )
+    await refundsAt
+    expect(await outcome).toMatchObject({ outcome: 'refunded', amount: 0n })
+    await second.done
+    await world.close()
+
+    const sessions = await sessionsOf(chain, base)
+    expect(sessions).toHaveLength(1)
+    const { state } = await base.getSession({ sessionId: sessions[0]!.sessionId })
+    expect(state).toMatchObject({ status: 'refunded', amount: DEPOSIT })
+    expect(await credited(chain, address)).toBe(DEPOSIT)
+  })
+})
