@@ -74,9 +74,15 @@ export const pileConfigSchema = z
       .prefault({}),
   })
   .strict()
-  .refine((config) => (config.pileId === undefined) !== (config.dmid === undefined), {
-    message: 'set exactly one of pileId and dmid',
-    path: ['pileId'],
+  .superRefine((config, context) => {
+    if ((config.pileId === undefined) !== (config.dmid === undefined)) return
+    // The issue carries just the pileId: the whole config holds bigints, which an error message cannot print.
+    context.addIssue({
+      code: 'custom',
+      message: 'set exactly one of pileId and dmid',
+      path: ['pileId'],
+      input: config.pileId,
+    })
   })
   .transform(({ dmid, pileId, ...rest }) => ({
     ...rest,
