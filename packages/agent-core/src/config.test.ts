@@ -85,4 +85,14 @@ describe('parseConfig', () => {
       /Config embedded defaults: 1 invalid field.*\n {2}guns: expected array, got "two"/,
     )
   })
+
+  it('describes a rejected value that holds bigints (token amounts) instead of failing on it', () => {
+    const amounts = z.strictObject({ deposit: z.object({ wei: z.bigint().positive(), token: z.string() }) })
+    expect(() => parseConfig('defaults', { deposit: 5n }, amounts)).toThrow(
+      /deposit: expected object, got 5n/,
+    )
+    expect(() => parseConfig('defaults', { deposit: [{ wei: 1n }] }, amounts)).toThrow(
+      /got \[\{"wei":"1n"\}\]/,
+    )
+  })
 })

@@ -5,7 +5,10 @@ import { ConfigError, type ConfigIssue } from './errors.js'
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing'
   if (typeof value === 'bigint') return `${value}n`
-  const text = JSON.stringify(value)
+  // Objects may hold bigints (token amounts) that JSON.stringify refuses.
+  const text = JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'bigint' ? `${inner}n` : inner,
+  )
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
