@@ -1,6 +1,11 @@
+import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type DevChain, startAnvil } from './anvil.js'
 import { AnvilNotFoundError, AnvilStartError } from './errors.js'
+
+const execFileAsync = promisify(execFile)
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
   const response = await fetch(url, {
@@ -39,6 +44,31 @@ describe('startAnvil', () => {
     expect(chain.process.exitCode !== null || chain.process.signalCode !== null).toBe(true)
     await expect(rpc(chain.rpcUrl, 'eth_chainId')).rejects.toThrow()
     await chain.stop() // idempotent
+  })
+
+  it('takes anvil along when the starting process exits without stopping it', async () => {
+    const script = [
+      "import { startAnvil } from './packages/devchain/src/index.ts'",
+      'const chain = await startAnvil()',
+      'console.log(chain.process.pid)',
+      'process.exit(0)',
+    ].join('\n')
+    const { stdout } = await execFileAsync(process.execPath, [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+    ])
+    const pid = Number(stdout.trim())
+    expect(pid).toBeGreaterThan(0)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Gone, or a zombie waiting for init to reap it: either way no longer running.
+    const state = await readFile(`/proc/${pid}/stat`, 'utf8').then(
+      (stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3),
+      () => 'gone',
+    )
+    expect(['gone', 'Z', 'X']).toContain(state)
   })
 
   it('fails with a clear error when the port is taken', async () => {

@@ -56,7 +56,15 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<DevCh
 
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // anvil is a separate binary: if this process exits without stop() (an uncaught error, process.exit), take it along.
+  const killOnExit = () => child.kill('SIGKILL')
+  process.once('exit', killOnExit)
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit)
+      resolve()
+    }),
+  )
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
