@@ -112,10 +112,10 @@ export async function openStation(options: StationOptions) {
       for (const wake of [...stateWaiters]) wake()
     })
     // Each failure is also the rejection of run(); these listeners keep a record of the state it happened in.
-    pileAgent.on('error', ({ error, state }) =>
+    pileAgent.on('stepFailed', ({ error, state }) =>
       logger.warn({ err: error, pile: pile.dmid, state }, 'pile agent error'),
     )
-    vehicleAgent.on('error', ({ error, state }) =>
+    vehicleAgent.on('stepFailed', ({ error, state }) =>
       logger.warn({ err: error, car: car.plan.name, state }, 'vehicle agent error'),
     )
     pileAgent.on('sessionFinished', (session) => {
