@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -73,6 +74,8 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'chargechain-sim-')))
   const logFile = join(directory, 'agents.log')
   const logger = options.logger ?? createLogger({ name: 'simulator', level: 'warn', destination: logFile })
+  // Every pile waits on the same stop signal (pauses, visits): one listener each, not a leak.
+  setMaxListeners(plan.piles.length * 4 + 10, signal)
   const clock = createSimulatedClock({ speed: options.speed })
   const random = createRandom(options.seed)
   const { rpcUrl } = devnet.chain
