@@ -1,7 +1,11 @@
-import { type ChargeChainClient, createChargeChainClient, type Deployment } from '@chargechain/chain'
+import {
+  type ChargeChainClient,
+  createChargeChainClient,
+  type Deployment,
+  loadSignerFromConfig,
+} from '@chargechain/chain'
 import { type ChannelLedger, type ChannelSettlePolicy, openFileChannelLedger } from '@chargechain/pile'
 import type { PileAgentConfig } from './config.js'
-import { loadSigner } from './key.js'
 
 /**
  * The file channel ledger of a pile that is its own operator. Settling is idempotent: a voucher the chain already
@@ -16,7 +20,7 @@ export async function openChannelLedger(
   const operator: ChargeChainClient = createChargeChainClient({
     deployment,
     rpcUrl,
-    signer: await loadSigner(channels.operatorKey),
+    signer: await loadSignerFromConfig(channels.operatorKey),
   })
   return openFileChannelLedger(channels.ledger, {
     policy,

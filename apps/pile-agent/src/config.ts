@@ -1,17 +1,16 @@
 import { dirname, resolve } from 'node:path'
 import { loadConfig } from '@chargechain/agent-core'
-import { type Deployment, readDeployment } from '@chargechain/chain'
+import { type Deployment, keySourceSchema, readDeployment, resolveKeySource } from '@chargechain/chain'
 import { pileConfigSchema } from '@chargechain/pile'
 import { z } from 'zod'
 import { hardwareSchema } from './hardware.js'
-import { keySchema } from './key.js'
 import { linkSchema } from './link.js'
 
 /** The pile agent's config file: the pile's own settings plus where its key, journal, drivers and link are. */
 export const pileAgentConfigSchema = z.strictObject({
   pile: pileConfigSchema,
   /** The pile's hot agent key (registered as the pile's `agent`; it settles sessions, never owns the pile). */
-  key: keySchema,
+  key: keySourceSchema,
   /** The crash-safe journal; keep it on storage that survives a power cut. */
   journal: z.string().min(1),
   hardware: hardwareSchema,
@@ -20,7 +19,7 @@ export const pileAgentConfigSchema = z.strictObject({
    * Payment channels, for a pile that is its own operator: the ledger file and the operator's (payout) key, which
    * settles channel vouchers. Without it the pile asks channel payers to use escrow.
    */
-  channels: z.strictObject({ ledger: z.string().min(1), operatorKey: keySchema }).optional(),
+  channels: z.strictObject({ ledger: z.string().min(1), operatorKey: keySourceSchema }).optional(),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
 })
 
@@ -36,7 +35,7 @@ export async function loadPileAgentConfig(
   const resolved: PileAgentConfig = {
     ...config,
     journal: here(config.journal),
-    key: 'keystore' in config.key ? { ...config.key, keystore: here(config.key.keystore) } : config.key,
+    key: resolveKeySource(config.key, here),
     ...(config.channels ? { channels: { ...config.channels, ledger: here(config.channels.ledger) } } : {}),
     hardware:
       config.hardware.driver === 'remote'

@@ -4,8 +4,3 @@ import { BaseError } from '@chargechain/errors'
 export class HardwareDriverUnavailableError extends BaseError {
   override readonly name = 'HardwareDriverUnavailableError'
 }
-
-/** The key named by the config cannot be loaded as configured (a password variable unset). */
-export class KeyLoadError extends BaseError {
-  override readonly name = 'KeyLoadError'
-}

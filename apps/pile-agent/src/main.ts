@@ -2,14 +2,13 @@
 // The pile agent's process: config file → drivers, key, chain client, journal, link → the pile agent, until SIGINT or
 // SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running, 2 a configuration problem.
 import { ConfigError, createLogger, openJournal } from '@chargechain/agent-core'
-import { createChargeChainClient } from '@chargechain/chain'
+import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
 import { BaseError } from '@chargechain/errors'
 import { createPileAgent, type PileSnapshot } from '@chargechain/pile'
 import { Command } from 'commander'
 import { openChannelLedger } from './channels.js'
 import { loadPileAgentConfig } from './config.js'
 import { openPileHardware } from './hardware.js'
-import { loadSigner } from './key.js'
 import { openPileLink } from './link.js'
 import { isConfigurationProblem } from './problems.js'
 
@@ -46,7 +45,7 @@ const hardware = await openPileHardware(config.hardware).catch(fail)
 const cleanup: Array<() => Promise<void>> = [() => hardware.close()]
 let exitCode = 0
 try {
-  const signer = await loadSigner(config.key)
+  const signer = await loadSignerFromConfig(config.key)
   const chain = createChargeChainClient({ deployment, rpcUrl: rpcUrl!, signer })
   const journal = await openJournal<PileSnapshot>(config.journal)
   cleanup.unshift(() => journal.close())

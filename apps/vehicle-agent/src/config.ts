@@ -1,17 +1,16 @@
 import { dirname, resolve } from 'node:path'
 import { loadConfig } from '@chargechain/agent-core'
-import { type Deployment, readDeployment } from '@chargechain/chain'
+import { type Deployment, keySourceSchema, readDeployment, resolveKeySource } from '@chargechain/chain'
 import { vehicleConfigSchema } from '@chargechain/vehicle'
 import { z } from 'zod'
 import { hardwareSchema } from './hardware.js'
-import { keySchema } from './key.js'
 import { linkSchema } from './link.js'
 
 /** The vehicle agent's config file: the car's own settings plus where its key, journal, drivers and link are. */
 export const vehicleAgentConfigSchema = z.strictObject({
   vehicle: vehicleConfigSchema,
   /** The car's key: it signs the challenge, the vouchers and the deposits. */
-  key: keySchema,
+  key: keySourceSchema,
   /** The crash-safe journal; it holds the latest voucher signed, so keep it on storage that survives a power cut. */
   journal: z.string().min(1),
   hardware: hardwareSchema,
@@ -31,7 +30,7 @@ export async function loadVehicleAgentConfig(
   const resolved: VehicleAgentConfig = {
     ...config,
     journal: here(config.journal),
-    key: 'keystore' in config.key ? { ...config.key, keystore: here(config.key.keystore) } : config.key,
+    key: resolveKeySource(config.key, here),
     hardware:
       config.hardware.driver === 'remote'
         ? { ...config.hardware, socket: here(config.hardware.socket) }

@@ -2,13 +2,12 @@
 // The vehicle agent's process: config file → drivers, key, chain client, journal, link → the vehicle agent, until
 // SIGINT or SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running, 2 a configuration problem.
 import { ConfigError, createLogger, openJournal } from '@chargechain/agent-core'
-import { createChargeChainClient } from '@chargechain/chain'
+import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
 import { BaseError } from '@chargechain/errors'
 import { createVehicleAgent, type VehicleSnapshot } from '@chargechain/vehicle'
 import { Command } from 'commander'
 import { loadVehicleAgentConfig } from './config.js'
 import { openCarHardware } from './hardware.js'
-import { loadSigner } from './key.js'
 import { openVehicleLink } from './link.js'
 import { isConfigurationProblem } from './problems.js'
 
@@ -52,7 +51,7 @@ const link = (() => {
 const cleanup: Array<() => Promise<void>> = [() => hardware.close()]
 let exitCode = 0
 try {
-  const signer = await loadSigner(config.key)
+  const signer = await loadSignerFromConfig(config.key)
   const chain = createChargeChainClient({ deployment, rpcUrl: rpcUrl!, signer })
   const journal = await openJournal<VehicleSnapshot>(config.journal)
   cleanup.unshift(() => journal.close())

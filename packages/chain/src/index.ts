@@ -288,6 +288,7 @@ export {
 export {
   EmptyPasswordError,
   InvalidPrivateKeyError,
+  KeyLoadError,
   KeystoreExistsError,
   KeystoreMalformedError,
   KeystoreNotFoundError,
@@ -307,6 +308,12 @@ export {
   type WatchChargeChainEventsReturnType,
   watchChargeChainEvents,
 } from './events/watchChargeChainEvents.js'
+export {
+  type KeySource,
+  keySourceSchema,
+  loadSignerFromConfig,
+  resolveKeySource,
+} from './signer/keySource.js'
 export {
   type CreateKeystoreParameters,
   type CreateKeystoreReturnType,

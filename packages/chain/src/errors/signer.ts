@@ -44,3 +44,8 @@ export class EmptyPasswordError extends BaseError {
     super('The keystore password is empty; set CHARGECHAIN_KEY_PASSWORD or type a password.')
   }
 }
+
+/** A key source from a config cannot be loaded as configured (its password variable is unset). */
+export class KeyLoadError extends BaseError {
+  override readonly name = 'KeyLoadError'
+}
