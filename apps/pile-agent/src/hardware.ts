@@ -1,4 +1,5 @@
 import net from 'node:net'
+import { HardwareDriverUnavailableError } from '@chargechain/agent-core'
 import {
   type ArrivalSensor,
   type BinaryOutput,
@@ -13,7 +14,6 @@ import {
   streamChannel,
 } from '@chargechain/hardware'
 import { z } from 'zod'
-import { HardwareDriverUnavailableError } from './errors.js'
 
 export const hardwareSchema = z.discriminatedUnion('driver', [
   /** Parts served by another process over a Unix socket (`serveHardware`): the simulator, the crash tests, a lab rig. */

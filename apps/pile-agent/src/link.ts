@@ -1,8 +1,8 @@
 import type { Logger } from '@chargechain/agent-core'
+import { HardwareDriverUnavailableError } from '@chargechain/agent-core'
 import { type LinkTransport, type TcpServer, tcpServer } from '@chargechain/link'
 import type { PileLink } from '@chargechain/pile'
 import { z } from 'zod'
-import { HardwareDriverUnavailableError } from './errors.js'
 
 export const linkSchema = z.union([
   /** The lab set-up: the pile listens on TCP and the car connects (port 0 picks a free one, logged at start). */

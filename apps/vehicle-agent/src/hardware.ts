@@ -1,4 +1,5 @@
 import net from 'node:net'
+import { HardwareDriverUnavailableError } from '@chargechain/agent-core'
 import {
   type Clock,
   createChargingSimulation,
@@ -9,7 +10,6 @@ import {
   type VehicleEnergyMeter,
 } from '@chargechain/hardware'
 import { z } from 'zod'
-import { HardwareDriverUnavailableError } from './errors.js'
 
 export const hardwareSchema = z.discriminatedUnion('driver', [
   /** Parts served by another process over a Unix socket (`serveHardware`): the simulator, the crash tests, a lab rig. */

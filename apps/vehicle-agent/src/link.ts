@@ -1,8 +1,8 @@
 import type { Logger } from '@chargechain/agent-core'
+import { HardwareDriverUnavailableError } from '@chargechain/agent-core'
 import { tcp } from '@chargechain/link'
 import type { VehicleLink } from '@chargechain/vehicle'
 import { z } from 'zod'
-import { HardwareDriverUnavailableError } from './errors.js'
 
 export const linkSchema = z.union([
   /** The lab set-up: the car connects to the pile's TCP port. */

@@ -3,6 +3,7 @@ export {
   AgentProcessError,
   ConfigError,
   type ConfigIssue,
+  HardwareDriverUnavailableError,
   InvalidTransitionError,
   JournalClosedError,
   JournalCorruptError,
@@ -24,6 +25,8 @@ export {
   type StatesTable,
   toMermaid,
 } from './machine.js'
+export { isConfigurationProblem } from './main/problems.js'
+export { type AgentMainContext, type AgentMainOptions, runAgentMain } from './main/runAgentMain.js'
 export {
   type EntryAction,
   type EntryActions,

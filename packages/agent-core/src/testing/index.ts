@@ -6,3 +6,4 @@ export {
   type SpawnAgentOptions,
   spawnAgent,
 } from './agentProcess.js'
+export { type MainResult, placeholderDeployment, runMain, writeConfigFile } from './mainProcess.js'
