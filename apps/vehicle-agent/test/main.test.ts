@@ -1,41 +1,17 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import {
+  placeholderDeployment as deployment,
+  runMain,
+  writeConfigFile,
+} from '@chargechain/agent-core/testing'
 import { describe, expect, it } from 'vitest'
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
 const example = fileURLToPath(new URL('../examples/car.lab.json', import.meta.url))
 const piExample = fileURLToPath(new URL('../examples/car.pi.json', import.meta.url))
 
-const address = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
-const deployment = {
-  version: 1,
-  chainId: 31337,
-  startBlock: 1,
-  contracts: { pileRegistry: address, sessionEscrow: address, paymentChannels: address },
-  arbiter: address,
-  settleWindow: 120,
-  disputeWindow: 600,
-  challengePeriod: 600,
-  deployer: address,
-  deployedAt: '2025-01-01T00:00:00.000Z',
-}
-
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  })
-  return { code: result.status, stderr: result.stderr }
-}
-
-async function configFile(value: unknown) {
-  const path = join(await mkdtemp(join(tmpdir(), 'vehicle-agent-')), 'car.json')
-  await writeFile(path, JSON.stringify(value))
-  return path
-}
+const run = (...args: string[]) => runMain(main, args)
 
 describe('vehicle-agent main', () => {
   it('exits 2 with usage when --config is missing', () => {
@@ -51,7 +27,7 @@ describe('vehicle-agent main', () => {
   })
 
   it('exits 2 listing every bad field by path', async () => {
-    const path = await configFile({
+    const path = await writeConfigFile({
       vehicle: {
         payment: { maxPricePerKWh: '1', deposit: '1' },
         chain: { chainId: 'one', deployment: './d.json' },
@@ -71,7 +47,7 @@ describe('vehicle-agent main', () => {
   it('exits 2 saying the linux drivers are not available yet', async () => {
     const pi = JSON.parse(await readFile(piExample, 'utf8'))
     pi.vehicle.chain.deployment = deployment
-    const { code, stderr } = run('--config', await configFile(pi))
+    const { code, stderr } = run('--config', await writeConfigFile(pi))
     expect(code).toBe(2)
     expect(stderr).toMatch(/linux hardware drivers are not available yet/)
   })
