@@ -1,5 +1,9 @@
-import net from 'node:net'
-import { HardwareDriverUnavailableError } from '@chargechain/agent-core'
+import {
+  connectRemoteHardware,
+  linuxDriverSchema,
+  linuxDriversUnavailable,
+  remoteDriverSchema,
+} from '@chargechain/agent-core'
 import {
   type ArrivalSensor,
   type BinaryOutput,
@@ -8,16 +12,12 @@ import {
   createChargingSimulation,
   type EnergyMeter,
   type GunSensor,
-  HardwareBridgeError,
   type LinkStatus,
-  remoteHardware,
-  streamChannel,
 } from '@chargechain/hardware'
 import { z } from 'zod'
 
 export const hardwareSchema = z.discriminatedUnion('driver', [
-  /** Parts served by another process over a Unix socket (`serveHardware`): the simulator, the crash tests, a lab rig. */
-  z.object({ driver: z.literal('remote'), socket: z.string().min(1) }).strict(),
+  remoteDriverSchema,
   /**
    * The simulated twins of one pile, in this process: checks config, key, chain and link on a bench before wiring.
    * No car arrives on its own; the agent waits in `idle`.
@@ -30,7 +30,7 @@ export const hardwareSchema = z.discriminatedUnion('driver', [
     })
     .strict(),
   /** GPIO, Modbus meter and serial drivers for a Raspberry Pi (hardware-linux, a later release). */
-  z.object({ driver: z.literal('linux') }).passthrough(),
+  linuxDriverSchema,
 ])
 
 export type HardwareConfig = z.output<typeof hardwareSchema>
@@ -53,26 +53,11 @@ export interface OpenedPileHardware {
   close(): Promise<void>
 }
 
-function connectSocket(path: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(path)
-    socket.once('connect', () => resolve(socket))
-    socket.once('error', (error) =>
-      reject(
-        new HardwareBridgeError(`Cannot reach the hardware server at ${path}; check it is running.`, {
-          cause: error,
-          retryable: true,
-        }),
-      ),
-    )
-  })
-}
-
 /** Builds the drivers the config names. */
 export async function openPileHardware(config: HardwareConfig): Promise<OpenedPileHardware> {
   switch (config.driver) {
     case 'remote': {
-      const remote = await remoteHardware(streamChannel(await connectSocket(config.socket)))
+      const { remote, lost } = await connectRemoteHardware(config.socket)
       const devices: PileDevices = {
         arrival: remote.input('arrival'),
         gun: remote.input('gun'),
@@ -84,7 +69,7 @@ export async function openPileHardware(config: HardwareConfig): Promise<OpenedPi
       return {
         devices,
         clock: remote.clock,
-        lost: new Promise((resolve) => remote.onClose(resolve)),
+        lost,
         close: async () => {
           await devices.relay.close()
           await remote.close()
@@ -109,11 +94,8 @@ export async function openPileHardware(config: HardwareConfig): Promise<OpenedPi
       }
     }
     case 'linux':
-      throw new HardwareDriverUnavailableError(
-        'The linux hardware drivers are not available yet; use "driver": "remote" or "simulated" for now.',
-        {
-          details: 'GPIO, Modbus and serial drivers ship with the hardware-linux package in a later release.',
-        },
+      throw linuxDriversUnavailable(
+        'GPIO, Modbus and serial drivers ship with the hardware-linux package in a later release.',
       )
   }
 }

@@ -1,5 +1,4 @@
-import type { Logger } from '@chargechain/agent-core'
-import { HardwareDriverUnavailableError } from '@chargechain/agent-core'
+import { type Logger, serialLinkSchema, serialLinkUnavailable } from '@chargechain/agent-core'
 import { type LinkTransport, type TcpServer, tcpServer } from '@chargechain/link'
 import type { PileLink } from '@chargechain/pile'
 import { z } from 'zod'
@@ -9,10 +8,7 @@ export const linkSchema = z.union([
   z.strictObject({
     tcp: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }),
   }),
-  /** The HC-05 on the Pi's serial port (9600 baud 8N1 on the prototype). */
-  z.strictObject({
-    serial: z.strictObject({ path: z.string().min(1), baudRate: z.number().int().positive().default(9_600) }),
-  }),
+  serialLinkSchema,
 ])
 
 export type LinkConfig = z.output<typeof linkSchema>
@@ -23,12 +19,7 @@ export interface OpenedPileLink extends PileLink {
 
 /** Opens the link the config names and logs where a car can reach it. */
 export async function openPileLink(config: LinkConfig, logger: Logger): Promise<OpenedPileLink> {
-  if ('serial' in config) {
-    throw new HardwareDriverUnavailableError(
-      'The serial (HC-05) link driver is not available yet; use "link": { "tcp": { … } } for now.',
-      { details: 'The serial driver ships with the hardware-linux package in a later release.' },
-    )
-  }
+  if ('serial' in config) throw serialLinkUnavailable()
   const server: TcpServer = await tcpServer(config.tcp)
   logger.info({ host: config.tcp.host, port: server.port }, 'link listening')
   return {

@@ -1,23 +1,23 @@
-import net from 'node:net'
-import { HardwareDriverUnavailableError } from '@chargechain/agent-core'
+import {
+  connectRemoteHardware,
+  linuxDriverSchema,
+  linuxDriversUnavailable,
+  remoteDriverSchema,
+} from '@chargechain/agent-core'
 import {
   type Clock,
   createChargingSimulation,
-  HardwareBridgeError,
   type IndicatorLights,
-  remoteHardware,
-  streamChannel,
   type VehicleEnergyMeter,
 } from '@chargechain/hardware'
 import { z } from 'zod'
 
 export const hardwareSchema = z.discriminatedUnion('driver', [
-  /** Parts served by another process over a Unix socket (`serveHardware`): the simulator, the crash tests, a lab rig. */
-  z.object({ driver: z.literal('remote'), socket: z.string().min(1) }).strict(),
+  remoteDriverSchema,
   /** The simulated twins of one car, in this process: checks config, key, chain and link before wiring. */
   z.object({ driver: z.literal('simulated'), speed: z.number().positive().max(10_000).default(1) }).strict(),
   /** OBD over CAN (slcan or SocketCAN) and GPIO lights for the car's Raspberry Pi (hardware-linux, a later release). */
-  z.object({ driver: z.literal('linux') }).passthrough(),
+  linuxDriverSchema,
 ])
 
 export type HardwareConfig = z.output<typeof hardwareSchema>
@@ -35,30 +35,15 @@ export interface OpenedCarHardware {
   close(): Promise<void>
 }
 
-function connectSocket(path: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(path)
-    socket.once('connect', () => resolve(socket))
-    socket.once('error', (error) =>
-      reject(
-        new HardwareBridgeError(`Cannot reach the hardware server at ${path}; check it is running.`, {
-          cause: error,
-          retryable: true,
-        }),
-      ),
-    )
-  })
-}
-
 /** Builds the drivers the config names. */
 export async function openCarHardware(config: HardwareConfig): Promise<OpenedCarHardware> {
   switch (config.driver) {
     case 'remote': {
-      const remote = await remoteHardware(streamChannel(await connectSocket(config.socket)))
+      const { remote, lost } = await connectRemoteHardware(config.socket)
       return {
         devices: { meter: remote.vehicleMeter('meter'), lights: remote.lights('lights') },
         clock: remote.clock,
-        lost: new Promise((resolve) => remote.onClose(resolve)),
+        lost,
         close: () => remote.close(),
       }
     }
@@ -72,12 +57,8 @@ export async function openCarHardware(config: HardwareConfig): Promise<OpenedCar
       }
     }
     case 'linux':
-      throw new HardwareDriverUnavailableError(
-        'The linux hardware drivers are not available yet; use "driver": "remote" or "simulated" for now.',
-        {
-          details:
-            'CAN (slcan / SocketCAN) and GPIO drivers ship with the hardware-linux package in a later release.',
-        },
+      throw linuxDriversUnavailable(
+        'CAN (slcan / SocketCAN) and GPIO drivers ship with the hardware-linux package in a later release.',
       )
   }
 }

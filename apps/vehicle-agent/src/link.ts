@@ -1,5 +1,4 @@
-import type { Logger } from '@chargechain/agent-core'
-import { HardwareDriverUnavailableError } from '@chargechain/agent-core'
+import { type Logger, serialLinkSchema, serialLinkUnavailable } from '@chargechain/agent-core'
 import { tcp } from '@chargechain/link'
 import type { VehicleLink } from '@chargechain/vehicle'
 import { z } from 'zod'
@@ -9,22 +8,14 @@ export const linkSchema = z.union([
   z.strictObject({
     tcp: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(1).max(65_535) }),
   }),
-  /** The car's HC-05 on the Pi's serial port (9600 baud 8N1). */
-  z.strictObject({
-    serial: z.strictObject({ path: z.string().min(1), baudRate: z.number().int().positive().default(9_600) }),
-  }),
+  serialLinkSchema,
 ])
 
 export type LinkConfig = z.output<typeof linkSchema>
 
 /** The link the config names: each `connect` dials the pile again (after a drop, or for the next session). */
 export function openVehicleLink(config: LinkConfig, logger: Logger): VehicleLink {
-  if ('serial' in config) {
-    throw new HardwareDriverUnavailableError(
-      'The serial (HC-05) link driver is not available yet; use "link": { "tcp": { … } } for now.',
-      { details: 'The serial driver ships with the hardware-linux package in a later release.' },
-    )
-  }
+  if ('serial' in config) throw serialLinkUnavailable()
   return {
     async connect(signal) {
       signal.throwIfAborted()

@@ -25,6 +25,15 @@ export {
   type StatesTable,
   toMermaid,
 } from './machine.js'
+export {
+  type ConnectedRemoteHardware,
+  connectRemoteHardware,
+  linuxDriverSchema,
+  linuxDriversUnavailable,
+  remoteDriverSchema,
+  serialLinkSchema,
+  serialLinkUnavailable,
+} from './main/drivers.js'
 export { isConfigurationProblem } from './main/problems.js'
 export { type AgentMainContext, type AgentMainOptions, runAgentMain } from './main/runAgentMain.js'
 export {
