@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path'
-import { loadConfig } from '@chargechain/agent-core'
+import { loadConfig, logConfigSchema } from '@chargechain/agent-core'
 import { type Deployment, keySourceSchema, readDeployment, resolveKeySource } from '@chargechain/chain'
 import { pileConfigSchema } from '@chargechain/pile'
 import { z } from 'zod'
@@ -20,7 +20,7 @@ export const pileAgentConfigSchema = z.strictObject({
    * settles channel vouchers. Without it the pile asks channel payers to use escrow.
    */
   channels: z.strictObject({ ledger: z.string().min(1), operatorKey: keySourceSchema }).optional(),
-  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
+  log: logConfigSchema,
 })
 
 export type PileAgentConfig = z.output<typeof pileAgentConfigSchema>

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path'
-import { loadConfig } from '@chargechain/agent-core'
+import { loadConfig, logConfigSchema } from '@chargechain/agent-core'
 import { type Deployment, keySourceSchema, readDeployment, resolveKeySource } from '@chargechain/chain'
 import { vehicleConfigSchema } from '@chargechain/vehicle'
 import { z } from 'zod'
@@ -15,7 +15,7 @@ export const vehicleAgentConfigSchema = z.strictObject({
   journal: z.string().min(1),
   hardware: hardwareSchema,
   link: linkSchema,
-  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
+  log: logConfigSchema,
 })
 
 export type VehicleAgentConfig = z.output<typeof vehicleAgentConfigSchema>

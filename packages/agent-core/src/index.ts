@@ -11,7 +11,7 @@ export {
   MachineDefinitionError,
 } from './errors.js'
 export { type Journal, type JournalOptions, type JournalRecord, openJournal } from './journal.js'
-export { type CreateLoggerOptions, createLogger, type Logger } from './logger.js'
+export { type CreateLoggerOptions, createLogger, type Logger, logConfigSchema } from './logger.js'
 export {
   type AnyMachine,
   defineMachine,

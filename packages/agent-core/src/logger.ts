@@ -1,6 +1,12 @@
 import { type DestinationStream, type Level, type Logger, pino } from 'pino'
+import { z } from 'zod'
 
 export type { Logger }
+
+/** The `log` section of an agent's config file: JSON lines on stdout at this level (default `info`). */
+export const logConfigSchema = z
+  .strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
+  .prefault({})
 
 export interface CreateLoggerOptions {
   /** The component, e.g. `pile-agent`; every line carries it. */
