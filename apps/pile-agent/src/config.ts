@@ -1,6 +1,5 @@
-import { dirname, resolve } from 'node:path'
-import { loadConfig, logConfigSchema } from '@chargechain/agent-core'
-import { type Deployment, keySourceSchema, readDeployment, resolveKeySource } from '@chargechain/chain'
+import { type LoadedAgentConfig, loadAgentConfig, logConfigSchema } from '@chargechain/agent-core'
+import { keySourceSchema } from '@chargechain/chain'
 import { pileConfigSchema } from '@chargechain/pile'
 import { z } from 'zod'
 import { hardwareSchema } from './hardware.js'
@@ -26,24 +25,12 @@ export const pileAgentConfigSchema = z.strictObject({
 export type PileAgentConfig = z.output<typeof pileAgentConfigSchema>
 
 /** Loads and validates the file; relative paths in it are relative to the file, as a reader of the file expects. */
-export async function loadPileAgentConfig(
-  path: string,
-): Promise<{ config: PileAgentConfig; deployment: Deployment }> {
-  const config = await loadConfig(path, pileAgentConfigSchema)
-  const here = (file: string) => resolve(dirname(path), file)
-  const { deployment } = config.pile.chain
-  const resolved: PileAgentConfig = {
-    ...config,
-    journal: here(config.journal),
-    key: resolveKeySource(config.key, here),
-    ...(config.channels ? { channels: { ...config.channels, ledger: here(config.channels.ledger) } } : {}),
-    hardware:
-      config.hardware.driver === 'remote'
-        ? { ...config.hardware, socket: here(config.hardware.socket) }
-        : config.hardware,
-  }
-  return {
-    config: resolved,
-    deployment: typeof deployment === 'string' ? await readDeployment(here(deployment)) : deployment,
-  }
+export function loadPileAgentConfig(path: string): Promise<LoadedAgentConfig<PileAgentConfig>> {
+  return loadAgentConfig(path, pileAgentConfigSchema, {
+    deployment: (config) => config.pile.chain.deployment,
+    resolvePaths: (config, here) =>
+      config.channels
+        ? { ...config, channels: { ...config.channels, ledger: here(config.channels.ledger) } }
+        : config,
+  })
 }

@@ -1,6 +1,5 @@
-import { dirname, resolve } from 'node:path'
-import { loadConfig, logConfigSchema } from '@chargechain/agent-core'
-import { type Deployment, keySourceSchema, readDeployment, resolveKeySource } from '@chargechain/chain'
+import { type LoadedAgentConfig, loadAgentConfig, logConfigSchema } from '@chargechain/agent-core'
+import { keySourceSchema } from '@chargechain/chain'
 import { vehicleConfigSchema } from '@chargechain/vehicle'
 import { z } from 'zod'
 import { hardwareSchema } from './hardware.js'
@@ -21,23 +20,8 @@ export const vehicleAgentConfigSchema = z.strictObject({
 export type VehicleAgentConfig = z.output<typeof vehicleAgentConfigSchema>
 
 /** Loads and validates the file; relative paths in it are relative to the file, as a reader of the file expects. */
-export async function loadVehicleAgentConfig(
-  path: string,
-): Promise<{ config: VehicleAgentConfig; deployment: Deployment }> {
-  const config = await loadConfig(path, vehicleAgentConfigSchema)
-  const here = (file: string) => resolve(dirname(path), file)
-  const { deployment } = config.vehicle.chain
-  const resolved: VehicleAgentConfig = {
-    ...config,
-    journal: here(config.journal),
-    key: resolveKeySource(config.key, here),
-    hardware:
-      config.hardware.driver === 'remote'
-        ? { ...config.hardware, socket: here(config.hardware.socket) }
-        : config.hardware,
-  }
-  return {
-    config: resolved,
-    deployment: typeof deployment === 'string' ? await readDeployment(here(deployment)) : deployment,
-  }
+export function loadVehicleAgentConfig(path: string): Promise<LoadedAgentConfig<VehicleAgentConfig>> {
+  return loadAgentConfig(path, vehicleAgentConfigSchema, {
+    deployment: (config) => config.vehicle.chain.deployment,
+  })
 }

@@ -26,6 +26,12 @@ export {
   toMermaid,
 } from './machine.js'
 export {
+  type AgentConfigFiles,
+  type LoadAgentConfigOptions,
+  type LoadedAgentConfig,
+  loadAgentConfig,
+} from './main/agentConfig.js'
+export {
   type ConnectedRemoteHardware,
   connectRemoteHardware,
   linuxDriverSchema,
