@@ -17,17 +17,6 @@ const unreachable: Partial<Record<Flow, Partial<Record<PileState, string>>>> = {
   free: { awaitingPayment: 'an owner or free-listed car is never asked to pay' },
 }
 
-/**
- * Cases that fail today because of a defect in the agents, each reported with what the test saw. They run as
- * `it.fails`: once the defect is fixed the case passes, `it.fails` turns red, and the entry must be removed.
- */
-const knownDefects: Partial<Record<Flow, Partial<Record<PileState, string>>>> = {
-  escrow: {
-    awaitingPayment:
-      'the car, presenting its payment when the pile restarts, fails with SessionClosedError instead of waiting for the pile or taking its refund',
-  },
-}
-
 describe.each<Flow>(['escrow', 'free'])('pile agent killed with SIGKILL in the %s flow', (flow) => {
   let crash: CrashWorld
   beforeAll(async () => {
@@ -43,12 +32,7 @@ describe.each<Flow>(['escrow', 'free'])('pile agent killed with SIGKILL in the %
       })
       continue
     }
-    const defect = knownDefects[flow]?.[state]
-    const test = defect ? it.fails : it
-    const name = defect
-      ? `in ${state}: KNOWN DEFECT, ${defect}`
-      : `in ${state}: restarts on its journal and the money ends right`
-    test(name, async () => {
+    it(`in ${state}: restarts on its journal and the money ends right`, async () => {
       const result = await runPileCrashCase(crash, flow, state)
       // Killed when it logged the state; an instant state (a free settle) may already have journaled the next one.
       expect(result.killedStates).toContain(state)

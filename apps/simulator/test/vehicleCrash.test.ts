@@ -25,25 +25,6 @@ const unreachable: Partial<Record<Flow, Partial<Record<VehicleState, string>>>> 
   },
 }
 
-/**
- * Cases that fail today because of a defect in the agents, each reported with what the test saw. They run as
- * `it.fails`: once the defect is fixed the case passes, `it.fails` turns red, and the entry must be removed.
- */
-const knownDefects: Partial<Record<Flow, Partial<Record<VehicleState, string>>>> = {
-  escrow: {
-    authenticating: 'the restarted car never finishes the visit (40 s), the pile having abandoned it',
-    charging: 'the car restarted mid-charge never rejoins the pile, so the visit never finishes (40 s)',
-    stopped:
-      "the pile settles with an earlier voucher than the car's journaled final one, which is never re-sent",
-    finishing:
-      "the pile settles with an earlier voucher than the car's journaled final one, which is never re-sent",
-  },
-  free: {
-    authenticating: 'the restarted car never finishes the visit (40 s), the pile having abandoned it',
-    charging: 'the car restarted mid-charge never rejoins the pile, so the visit never finishes (40 s)',
-  },
-}
-
 describe.each<Flow>(['escrow', 'free'])('vehicle agent killed with SIGKILL in the %s flow', (flow) => {
   let crash: CrashWorld
   beforeAll(async () => {
@@ -59,12 +40,7 @@ describe.each<Flow>(['escrow', 'free'])('vehicle agent killed with SIGKILL in th
       })
       continue
     }
-    const defect = knownDefects[flow]?.[state]
-    const test = defect ? it.fails : it
-    const name = defect
-      ? `in ${state}: KNOWN DEFECT, ${defect}`
-      : `in ${state}: restarts on its journal and never pays twice nor loses a voucher`
-    test(name, async () => {
+    it(`in ${state}: restarts on its journal and never pays twice nor loses a voucher`, async () => {
       const result = await runVehicleCrashCase(crash, flow, state)
       // Killed when it logged the state; an instant state (a free settle) may already have journaled the next one.
       expect(result.killedStates).toContain(state)

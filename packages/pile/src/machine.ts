@@ -11,11 +11,11 @@ export const pileMachine = defineMachine({
       description: 'HC-05 powered, waiting for the car to connect',
     },
     authenticating: {
-      on: { FREE: 'starting', PAY: 'awaitingPayment', REJECTED: 'departing' },
+      on: { FREE: 'starting', PAY: 'awaitingPayment', REJECTED: 'departing', RECONNECT: 'connecting' },
       description: 'Hello sent; checking the signed challenge, owner and free list',
     },
     awaitingPayment: {
-      on: { ACCEPTED: 'starting', REJECTED: 'departing' },
+      on: { ACCEPTED: 'starting', REJECTED: 'departing', RECONNECT: 'connecting' },
       description: 'terms sent; verifying the escrow session or channel on chain',
     },
     starting: {

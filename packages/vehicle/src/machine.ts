@@ -7,7 +7,7 @@ export const vehicleMachine = defineMachine({
   states: {
     waiting: { on: { HELLO: 'authenticating' }, description: "waiting for a pile's link and its Hello" },
     authenticating: {
-      on: { FREE: 'charging', PAY: 'paying', REFUSED: 'waiting' },
+      on: { FREE: 'charging', PAY: 'paying', REFUSED: 'waiting', STOPPED: 'stopped' },
       description: 'pile and contract checked; challenge signed',
     },
     paying: {
@@ -16,7 +16,7 @@ export const vehicleMachine = defineMachine({
     },
     opening: { on: { OPENED: 'presenting' }, description: 'escrow session found or opened on chain' },
     presenting: {
-      on: { ACCEPTED: 'charging', REJECTED: 'settlement' },
+      on: { ACCEPTED: 'charging', REJECTED: 'settlement', STOPPED: 'stopped' },
       description: 'PaymentOpened sent, waiting for the pile to accept',
     },
     charging: {

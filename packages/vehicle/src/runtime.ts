@@ -79,6 +79,12 @@ export async function nextMessage(
   }
 }
 
+/** The connection itself went away (the pile's agent restarted, the radio dropped), as opposed to the pile's answer. */
+export function isLinkDrop(error: unknown): boolean {
+  const name = (error as { name?: string })?.name
+  return name === 'SessionClosedError' || name === 'TransportClosedError'
+}
+
 export async function show(runtime: VehicleRuntime, state: IndicatorState): Promise<void> {
   await runtime.hardware.lights?.show(state)
 }

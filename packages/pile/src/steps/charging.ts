@@ -2,7 +2,15 @@ import { createVehicleAuthNonce, priceOf } from '@chargechain/chain'
 import type { ApplicationMessage, LinkSession, StopReason } from '@chargechain/link'
 import { MeterUnavailableError } from '../errors.js'
 import { watchRefund } from '../refundWatch.js'
-import { acceptLink, answerFloorMs, type PileRuntime, readMeter, receive, waitForLevel } from '../runtime.js'
+import {
+  acceptLink,
+  answerFloorMs,
+  closeLink,
+  type PileRuntime,
+  readMeter,
+  receive,
+  waitForLevel,
+} from '../runtime.js'
 import type { PileSession } from '../types.js'
 import { challenge, isLinkFailure } from './handshake.js'
 import { type PileStep, sessionOf } from './types.js'
@@ -33,7 +41,10 @@ export const starting: PileStep<'starting'> =
     const start = await readMeter(runtime, signal, logger)
     watchGun(runtime)
     await hardware.relay.set(true)
-    await runtime.session.send({ type: 'ChargingStarted' })
+    // A car gone by now is noticed in charging, which stops and waits for it to come back.
+    await runtime.session.send({ type: 'ChargingStarted' }).catch((error: unknown) => {
+      if (!isLinkFailure(error)) throw error
+    })
     runtime.emit('sessionStarted', { id: session.id, kind: session.kind!, vehicle: session.vehicle! })
     return {
       event: 'STARTED',
@@ -197,7 +208,9 @@ async function takeMessage(
       { session: session.id, energyWh: message.energyWh, amount: String(message.amount) },
       'voucher refused',
     )
-    await runtime.session?.send({ type: 'Error', code: 'badVoucher', text: 'voucher refused' })
+    await runtime.session
+      ?.send({ type: 'Error', code: 'badVoucher', text: 'voucher refused' })
+      .catch(() => {})
     return { session }
   }
   return { session: { ...session, voucher } }
@@ -232,20 +245,34 @@ export const stopping: PileStep<'stopping'> =
     // A car that asked for its refund gets no more waiting: the pile settles what it holds inside the window.
     const refund = session.escrow ? watchRefund(runtime, session.escrow, logger).requested : undefined
     const until = refund ? AbortSignal.any([signal, refund]) : signal
-    const link = refund?.aborted ? undefined : await reachCar(runtime, session, signal, refund)
-    if (link) {
+    // A car whose link drops before its final voucher (its agent restarted) is given until the deadline to come back
+    // and deliver it: the pile must not settle for less than the car signed.
+    const deadline = runtime.clock.now() + config.link.reconnectTimeoutMs
+    for (let attempt = 0; !refund?.aborted && (attempt === 0 || runtime.clock.now() < deadline); attempt++) {
+      const link = await reachCar(runtime, session, signal, refund, deadline - runtime.clock.now())
+      if (!link) {
+        logger.warn({ session: session.id }, 'car unreachable; settling with the last voucher')
+        break
+      }
       try {
         await link.send({
           type: 'ChargingStopped',
           reason: (session.stopReason as StopReason | undefined) ?? 'other',
           energyWh: session.energyWh,
         })
-        if (session.kind !== 'free')
-          session = await collectFinalVoucher(runtime, link, session, signal, until, logger)
+        if (session.kind !== 'free') {
+          const collected = await collectFinalVoucher(runtime, link, session, signal, until, logger)
+          session = collected.session
+          if (collected.dropped) throw collected.dropped
+        }
+        break
       } catch (error) {
+        signal.throwIfAborted()
+        if (!isLinkFailure(error)) throw error
         logger.warn({ err: error, session: session.id }, 'car gone before its final voucher')
+        await closeLink(runtime)
       }
-    } else logger.warn({ session: session.id }, 'car unreachable; settling with the last voucher')
+    }
     return { event: 'STOPPED', data: { ...data, session } }
   }
 
@@ -254,27 +281,36 @@ async function reachCar(
   session: PileSession,
   signal: AbortSignal,
   interrupt: AbortSignal | undefined,
-) {
+  timeoutMs: number,
+): Promise<LinkSession | undefined> {
   const current = runtime.session
   if (current && !current.closed) return current
   if (!session.vehicle || !runtime.hardware.arrival.current()) return undefined
   await runtime.hardware.bluetoothPower?.set(true)
-  const link = await acceptLink(runtime, runtime.config.link.reconnectTimeoutMs, signal, (abort) => {
-    interrupt?.addEventListener('abort', abort, { once: true })
-    return () => interrupt?.removeEventListener('abort', abort)
-  })
-  if (!link) return undefined
-  try {
-    const vehicle = await challenge(runtime, link, createVehicleAuthNonce())
-    if (vehicle && vehicle.toLowerCase() === session.vehicle.toLowerCase()) return link
-  } catch {}
+  const deadline = runtime.clock.now() + timeoutMs
+  // Another car's connection, or a stale one, is dropped and the wait goes on for the session's car.
+  while (runtime.clock.now() < deadline && !interrupt?.aborted) {
+    const link = await acceptLink(runtime, deadline - runtime.clock.now(), signal, (abort) => {
+      interrupt?.addEventListener('abort', abort, { once: true })
+      return () => interrupt?.removeEventListener('abort', abort)
+    })
+    if (!link) return undefined
+    try {
+      const vehicle = await challenge(runtime, link, createVehicleAuthNonce())
+      if (vehicle && vehicle.toLowerCase() === session.vehicle.toLowerCase()) return link
+    } catch (error) {
+      signal.throwIfAborted()
+      if (!isLinkFailure(error)) throw error
+    }
+    await closeLink(runtime)
+  }
   return undefined
 }
 
 /**
  * Takes vouchers until one covers the final reading, or the car falls quiet. A voucher below it is not yet the car's
  * last word (later ones may still be on the line, or it disputes the rest): the next must follow within the line's
- * answer time.
+ * answer time. A link that drops meanwhile is returned as `dropped`, with the vouchers taken before it.
  */
 async function collectFinalVoucher(
   runtime: PileRuntime,
@@ -283,20 +319,27 @@ async function collectFinalVoucher(
   signal: AbortSignal,
   until: AbortSignal,
   logger: { warn(object: object, message: string): void },
-): Promise<PileSession> {
+): Promise<{ session: PileSession; dropped?: unknown }> {
   let current = session
   let clockMs = runtime.config.link.answerTimeoutMs
   for (;;) {
-    const message = await receive(runtime, link, {
-      clockMs,
-      minRealMs: answerFloorMs(runtime),
-      signal: until,
-    })
+    let message: ApplicationMessage | undefined
+    try {
+      message = await receive(runtime, link, {
+        clockMs,
+        minRealMs: answerFloorMs(runtime),
+        signal: until,
+      })
+    } catch (error) {
+      signal.throwIfAborted()
+      if (!isLinkFailure(error)) throw error
+      return { session: current, dropped: error }
+    }
     signal.throwIfAborted()
-    if (!message) return current
+    if (!message) return { session: current }
     if (message.type !== 'Voucher') continue
     current = (await takeMessage(runtime, current, message, logger)).session
-    if (current.voucher && current.voucher.energyWh >= current.energyWh) return current
+    if (current.voucher && current.voucher.energyWh >= current.energyWh) return { session: current }
     clockMs = 0
   }
 }

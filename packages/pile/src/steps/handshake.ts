@@ -8,7 +8,7 @@ import {
 import type { LinkSession, MessageOf, RejectReason } from '@chargechain/link'
 import { type Address, bytesToHex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
 import type { PileRuntime } from '../runtime.js'
-import type { PileSession } from '../types.js'
+import type { PileData, PileSession } from '../types.js'
 import { type PileStep, sessionOf } from './types.js'
 
 /** Sends Hello and recovers who signed the challenge; `undefined` when the signature does not even parse. */
@@ -50,41 +50,56 @@ export const authenticating: PileStep<'authenticating'> =
     const session = sessionOf(data, 'authenticating')
     const link = runtime.session
     // Before payment there is nothing to protect: a restarted pile starts over rather than reuse a sent nonce.
-    if (resumed || !link) return abandon(runtime, session, 'restarted before payment')
+    if (resumed || !link) return startOver(runtime, data, session, 'restarted before payment')
     let vehicle: Address | undefined
     try {
       vehicle = await challenge(runtime, link, session.nonce)
     } catch (error) {
       if (!isLinkFailure(error)) throw error
       logger.warn({ err: error, session: session.id }, 'car did not authenticate')
+      if (isLinkDrop(error)) return startOver(runtime, data, session, 'link lost before payment')
       return abandon(runtime, session, `no authentication: ${(error as Error).name}`)
     }
     if (!vehicle) {
-      await link.send({ type: 'AuthResult', result: 'rejected', reason: 'badSignature' })
+      await link.send({ type: 'AuthResult', result: 'rejected', reason: 'badSignature' }).catch(() => {})
       return abandon(runtime, session, 'unreadable signature')
     }
     const pile = await runtime.registry.pile()
     const free = isAddressEqual(vehicle, pile.owner) || (await runtime.registry.isFree(vehicle))
     logger.info({ session: session.id, vehicle, free }, 'car authenticated')
+    const dropped = (error: unknown) => {
+      if (!isLinkFailure(error)) throw error
+      return startOver(runtime, data, session, 'link lost before payment')
+    }
     if (free) {
-      await link.send({ type: 'AuthResult', result: 'free', sessionId: hexToBytes(session.id) })
+      try {
+        await link.send({ type: 'AuthResult', result: 'free', sessionId: hexToBytes(session.id) })
+      } catch (error) {
+        return dropped(error)
+      }
       return { event: 'FREE', data: { ...data, session: { ...session, vehicle, kind: 'free' } } }
     }
     const { payment } = runtime.config
-    await link.send({
-      type: 'AuthResult',
-      result: 'pay',
-      terms: {
-        token: hexToBytes(pile.currency),
-        pricePerKWh: pile.pricePerKWh,
-        payee: hexToBytes(pile.payout),
-        escrow: hexToBytes(runtime.chain.deployment.contracts.sessionEscrow),
-        minDeposit: payment.minDeposit,
-        creditWh: payment.creditWh,
-        meterIntervalMs: payment.meterIntervalMs,
-        confirmations: payment.confirmations,
-      },
-    })
+    const sent = await link
+      .send({
+        type: 'AuthResult',
+        result: 'pay',
+        terms: {
+          token: hexToBytes(pile.currency),
+          pricePerKWh: pile.pricePerKWh,
+          payee: hexToBytes(pile.payout),
+          escrow: hexToBytes(runtime.chain.deployment.contracts.sessionEscrow),
+          minDeposit: payment.minDeposit,
+          creditWh: payment.creditWh,
+          meterIntervalMs: payment.meterIntervalMs,
+          confirmations: payment.confirmations,
+        },
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => dropped(error),
+      )
+    if (sent) return sent
     return {
       event: 'PAY',
       data: {
@@ -106,13 +121,15 @@ export const awaitingPayment: PileStep<'awaitingPayment'> =
   async ({ data, resumed, logger }) => {
     const session = sessionOf(data, 'awaitingPayment')
     const link = runtime.session
-    if (resumed || !link) return abandon(runtime, session, 'restarted before payment')
+    // A car that paid before the restart reconnects and presents the same session again.
+    if (resumed || !link) return startOver(runtime, data, session, 'restarted before payment')
     let opened: MessageOf<'PaymentOpened'>
     try {
       opened = await link.expect('PaymentOpened', { timeoutMs: runtime.config.link.answerTimeoutMs })
     } catch (error) {
       if (!isLinkFailure(error)) throw error
       logger.warn({ err: error, session: session.id }, 'car did not pay')
+      if (isLinkDrop(error)) return startOver(runtime, data, session, 'link lost before payment')
       return abandon(runtime, session, `no payment: ${(error as Error).name}`)
     }
     const verdict =
@@ -121,10 +138,15 @@ export const awaitingPayment: PileStep<'awaitingPayment'> =
         : await verifyChannel(runtime, session, bytesToHex(opened.channelId))
     if ('reason' in verdict) {
       logger.warn({ session: session.id, method: opened.method, reason: verdict.reason }, 'payment refused')
-      await link.send({ type: 'PaymentResult', result: 'rejected', reason: verdict.reason })
+      await link.send({ type: 'PaymentResult', result: 'rejected', reason: verdict.reason }).catch(() => {})
       return abandon(runtime, session, `payment refused: ${verdict.reason}`)
     }
-    await link.send({ type: 'PaymentResult', result: 'accepted' })
+    try {
+      await link.send({ type: 'PaymentResult', result: 'accepted' })
+    } catch (error) {
+      if (!isLinkFailure(error)) throw error
+      return startOver(runtime, data, session, 'link lost before payment')
+    }
     logger.info({ session: session.id, kind: verdict.session.kind }, 'payment accepted')
     return { event: 'ACCEPTED', data: { ...data, session: verdict.session } }
   }
@@ -188,6 +210,19 @@ async function verifyChannel(
   return { session: { ...session, kind: 'channel', channel: { channelId, base, remaining } } }
 }
 
+/**
+ * The link dropped (or the pile restarted) before any energy flowed: while the car is still there, wait for it to
+ * connect again and start over with a fresh challenge; a car that paid presents the same session again.
+ */
+function startOver(runtime: PileRuntime, data: PileData, session: PileSession, reason: string) {
+  if (!runtime.hardware.arrival.current()) return abandon(runtime, session, reason)
+  const { id, nonce, startedAt } = session
+  return {
+    event: 'RECONNECT' as const,
+    data: { ...data, session: { id, nonce, startedAt, energyWh: 0 } },
+  }
+}
+
 function abandon(runtime: PileRuntime, session: PileSession, reason: string) {
   runtime.emit('sessionAbandoned', { id: session.id, reason })
   return { event: 'REJECTED' as const }
@@ -202,6 +237,12 @@ const linkFailures = new Set([
   'MessageFieldError',
   'TransportClosedError',
 ])
+
+/** The connection itself went away (the car's agent restarted, the radio dropped), as opposed to the car's answer. */
+export function isLinkDrop(error: unknown): boolean {
+  const name = (error as { name?: string })?.name
+  return name === 'SessionClosedError' || name === 'TransportClosedError'
+}
 
 /** The car said no, went quiet or hung up: the session ends, the agent does not. */
 export function isLinkFailure(error: unknown): boolean {

@@ -1,6 +1,6 @@
 import { bytesToHex } from 'viem'
 import {
-  connectLink,
+  isLinkDrop,
   nextMessage,
   sessionOf,
   show,
@@ -8,7 +8,7 @@ import {
   type VehicleStep,
 } from '../runtime.js'
 import type { VehicleData, VehicleSession } from '../types.js'
-import { signChallenge } from './handshake.js'
+import { rejoin } from './rejoin.js'
 import { signFor, voucherMessage, withinTolerance } from './vouchers.js'
 
 /**
@@ -77,28 +77,12 @@ export function withVoucher(data: VehicleData, session: VehicleSession): Vehicle
   return { ...data, session, channels }
 }
 
-/** The link dropped (or the pile restarted): wait for the same pile to greet again and prove ourselves. */
+/** The link dropped (or either agent restarted): wait for the same pile to greet again and prove ourselves. */
 export const reconnecting: VehicleStep<'reconnecting'> =
   (runtime) =>
   async ({ data, signal, logger }) => {
-    const session = sessionOf(data, 'reconnecting')
-    const deadline = runtime.clock.now() + runtime.config.link.reconnectTimeoutMs
-    while (runtime.clock.now() < deadline) {
-      const link = await connectLink(runtime, signal, deadline - runtime.clock.now())
-      if (!link) break
-      try {
-        const hello = await link.expect('Hello', { timeoutMs: runtime.config.link.helloTimeoutMs })
-        if (bytesToHex(hello.pileId).toLowerCase() !== session.pileId.toLowerCase()) continue
-        const signature = await signChallenge(runtime, session.pileId, bytesToHex(hello.nonce))
-        await link.send({ type: 'Auth', signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')) })
-        logger.info({ pileId: session.pileId }, 'reconnected to the pile')
-        return { event: 'RECONNECTED' }
-      } catch (error) {
-        signal.throwIfAborted()
-        logger.warn({ err: error }, 'reconnection failed')
-      }
-    }
-    return { event: 'GAVE_UP' }
+    const link = await rejoin(runtime, sessionOf(data, 'reconnecting'), signal, logger)
+    return { event: link ? 'RECONNECTED' : 'GAVE_UP' }
   }
 
 /** The final voucher: for the pile's final reading if the car's meter confirms it, else the last one it confirmed. */
@@ -125,27 +109,39 @@ export const stopped: VehicleStep<'stopped'> =
     return { event: 'SIGNED' }
   }
 
-/** Sends the final voucher (again, after a restart: same voucher, never less) and waits for the receipt. */
+/**
+ * Sends the final voucher (again, after a restart: same voucher, never less) and waits for the receipt. A car that
+ * lost the link with a voucher to deliver rejoins the pile first, which waits for it before it settles.
+ */
 export const finishing: VehicleStep<'finishing'> =
   (runtime) =>
-  async ({ data }) => {
+  async ({ data, signal, logger }) => {
     const session = sessionOf(data, 'finishing')
-    const link = runtime.session
-    if (!link || link.closed) return { event: 'NO_RECEIPT' }
-    try {
-      if (session.kind !== 'free' && session.voucher) await link.send(voucherMessage(session.voucher))
-      for (;;) {
-        const message = await nextMessage(link, runtime.config.link.answerTimeoutMs)
-        if (!message) return { event: 'NO_RECEIPT' }
-        if (message.type !== 'Receipt') continue
-        const receipt = {
-          settleTx: bytesToHex(message.settleTxHash),
-          energyWh: message.energyWh,
-          amount: message.amount,
-        }
-        return { event: 'RECEIPT', data: withSession(data, { ...session, receipt }) }
+    const owes = session.kind !== 'free' && session.voucher !== undefined
+    let link = runtime.session
+    for (;;) {
+      if (!link || link.closed) {
+        if (!owes) return { event: 'NO_RECEIPT' }
+        link = await rejoin(runtime, session, signal, logger)
+        if (!link) return { event: 'NO_RECEIPT' }
       }
-    } catch {
-      return { event: 'NO_RECEIPT' }
+      try {
+        if (owes) await link.send(voucherMessage(session.voucher!))
+        for (;;) {
+          const message = await link.next({ timeoutMs: runtime.config.link.answerTimeoutMs })
+          if (message.type !== 'Receipt') continue
+          const receipt = {
+            settleTx: bytesToHex(message.settleTxHash),
+            energyWh: message.energyWh,
+            amount: message.amount,
+          }
+          return { event: 'RECEIPT', data: withSession(data, { ...session, receipt }) }
+        }
+      } catch (error) {
+        signal.throwIfAborted()
+        if (!isLinkDrop(error)) return { event: 'NO_RECEIPT' }
+        logger.warn({ err: error, pileId: session.pileId }, 'link lost before the receipt; rejoining')
+        link = undefined
+      }
     }
   }

@@ -1,9 +1,18 @@
 import { priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
 import { sessionEscrowAbi } from '@chargechain/contracts'
-import type { LinkSession } from '@chargechain/link'
+import type { LinkSession, MessageOf } from '@chargechain/link'
 import { type Address, bytesToHex, type Hex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
-import { closeLink, connectLink, sessionOf, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
+import {
+  closeLink,
+  connectLink,
+  isLinkDrop,
+  sessionOf,
+  show,
+  type VehicleRuntime,
+  type VehicleStep,
+} from '../runtime.js'
 import type { AcceptedTerms, VehicleSession } from '../types.js'
+import { rejoin } from './rejoin.js'
 
 /** Waits for a pile to connect and greet; an unfinished session from before a restart is picked up elsewhere. */
 export const waiting: VehicleStep<'waiting'> =
@@ -59,12 +68,28 @@ export function signChallenge(runtime: VehicleRuntime, pileId: Hex, nonce: Hex):
 /** AuthResult: free, or terms the car checks against its own limits. */
 export const authenticating: VehicleStep<'authenticating'> =
   (runtime) =>
-  async ({ data, resumed }) => {
+  async ({ data, resumed, logger }) => {
     const session = sessionOf(data, 'authenticating')
     const link = runtime.session
+    // Nothing paid yet: a restarted car, or one whose link dropped, starts a fresh handshake with the next Hello.
     if (resumed || !link) return { event: 'REFUSED', data: { ...data, session: undefined } }
     await show(runtime, 'authenticating')
-    const result = await link.expect('AuthResult', { timeoutMs: runtime.config.link.answerTimeoutMs })
+    let result: MessageOf<'AuthResult'> | MessageOf<'ChargingStopped'>
+    try {
+      result = await link.expect(['AuthResult', 'ChargingStopped'], {
+        timeoutMs: runtime.config.link.answerTimeoutMs,
+      })
+    } catch (error) {
+      if (!isLinkDrop(error)) throw error
+      logger.warn({ err: error, pileId: session.pileId }, 'link lost during the handshake; starting over')
+      return { event: 'REFUSED', data: { ...data, session: undefined } }
+    }
+    // The pile is finishing a session this car forgot in a restart before it journaled any payment: a free one.
+    if (result.type === 'ChargingStopped')
+      return {
+        event: 'STOPPED',
+        data: { ...data, session: { ...session, kind: 'free', finalWh: result.energyWh } },
+      }
     if (result.result === 'free')
       return { event: 'FREE', data: { ...data, session: { ...session, kind: 'free' } } }
     if (result.result === 'rejected') {
@@ -183,21 +208,55 @@ function opened(
   }
 }
 
-/** PaymentOpened → PaymentResult. A refused escrow session goes to settlement, which gets the deposit back. */
+/**
+ * PaymentOpened → PaymentResult. A refused escrow session goes to settlement, which gets the deposit back. The money
+ * is on chain by now, so a dropped link or a restart on either side does not end the visit: the car rejoins the pile,
+ * passes its fresh challenge and presents the same session again (settlement refunds it if the pile never returns).
+ */
 export const presenting: VehicleStep<'presenting'> =
   (runtime) =>
-  async ({ data, resumed, logger }) => {
+  async ({ data, resumed, signal, logger }) => {
     const session = sessionOf(data, 'presenting')
-    const link = runtime.session
-    if (resumed || !link) return { event: 'REJECTED' }
-    await sendPaymentOpened(link, session)
-    const result = await link.expect('PaymentResult', { timeoutMs: runtime.config.link.answerTimeoutMs })
-    if (result.result === 'rejected') {
-      logger.warn({ pileId: session.pileId, reason: result.reason }, 'payment rejected by the pile')
-      runtime.emit('sessionRefused', { pileId: session.pileId, reason: `payment rejected: ${result.reason}` })
-      return { event: 'REJECTED' }
+    const { answerTimeoutMs } = runtime.config.link
+    let link = resumed ? undefined : runtime.session
+    for (;;) {
+      try {
+        if (!link || link.closed) {
+          link = await rejoin(runtime, session, signal, logger)
+          if (!link) return { event: 'REJECTED' }
+          const answer = await link.expect(['AuthResult', 'ChargingStopped'], { timeoutMs: answerTimeoutMs })
+          // The pile took the payment before the restart and has stopped since: finish that session.
+          if (answer.type === 'ChargingStopped')
+            return { event: 'STOPPED', data: { ...data, session: { ...session, finalWh: answer.energyWh } } }
+          if (answer.result !== 'pay') {
+            logger.warn(
+              { pileId: session.pileId, result: answer.result },
+              'pile no longer asks for this payment',
+            )
+            return { event: 'REJECTED' }
+          }
+        }
+        await sendPaymentOpened(link, session)
+        const result = await link.expect('PaymentResult', { timeoutMs: answerTimeoutMs })
+        if (result.result === 'rejected') {
+          logger.warn({ pileId: session.pileId, reason: result.reason }, 'payment rejected by the pile')
+          runtime.emit('sessionRefused', {
+            pileId: session.pileId,
+            reason: `payment rejected: ${result.reason}`,
+          })
+          return { event: 'REJECTED' }
+        }
+        return { event: 'ACCEPTED' }
+      } catch (error) {
+        signal.throwIfAborted()
+        if (!isLinkDrop(error)) throw error
+        logger.warn(
+          { err: error, pileId: session.pileId },
+          'link lost while presenting the payment; rejoining',
+        )
+        link = undefined
+      }
     }
-    return { event: 'ACCEPTED' }
   }
 
 function sendPaymentOpened(link: LinkSession, session: VehicleSession) {
