@@ -114,7 +114,7 @@ describe('the car against a pile that over-reads', () => {
     const [pileSide, carSide] = await Promise.all([session.pileFinished, session.vehicleFinished])
     await session.done
     expect(mismatch).toBe(true)
-    expect(pileSide.stopReason).toBe('vehicleRequested')
+    expect(pileSide.stopReason).toBe('meterMismatch')
     expect(pileSide.energyWh).toBeLessThan(400)
     expect(carSide.outcome).toBe('settled')
     expect(carSide.amount).toBe(pileSide.amount)

@@ -40,6 +40,7 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
     chain,
     clock,
     session: undefined,
+    stop: { wanted: false, sent: false },
     emit: (event, ...args) => {
       emitter.emit(event, ...args)
     },
@@ -130,6 +131,15 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
   return {
     run: (signal) => run(signal, false),
     runOnce: (signal) => run(signal, true),
+    async requestStop() {
+      const link = runtime.session
+      if (current.state !== 'charging' || !link || link.closed) return false
+      runtime.stop.wanted = true
+      if (runtime.stop.sent) return true
+      runtime.stop.sent = true
+      await link.send({ type: 'StopRequest', reason: 'vehicleRequested' })
+      return true
+    },
     status(): VehicleStatus {
       const session = current.data.session
       return {

@@ -17,6 +17,7 @@ describe('vehicleConfigSchema', () => {
       preference: 'channel',
       channels: [],
     })
+    expect(config.charge).toEqual({})
     expect(config.tolerance).toEqual({ wh: 50, fraction: 0.1 })
     expect(config.settlementPollMs).toBe(15_000)
   })
@@ -30,6 +31,7 @@ describe('vehicleConfigSchema', () => {
         preference: 'cash',
         channels: [{ channelId: '0x12', operator: '0xnope' }],
       },
+      charge: { stopAtEnergyWh: 0, stopAtSoc: 80 },
       tolerance: { fraction: 2 },
       link: { silenceTimeoutMs: 0 },
     }
@@ -49,6 +51,8 @@ describe('vehicleConfigSchema', () => {
       'payment.preference',
       'payment.channels[0].channelId',
       'payment.channels[0].operator',
+      'charge.stopAtEnergyWh',
+      'charge.stopAtSoc',
       'tolerance.fraction',
       'link.silenceTimeoutMs',
     ])

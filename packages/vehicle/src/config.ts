@@ -45,6 +45,15 @@ export const vehicleConfigSchema = z.strictObject({
       )
       .default([]),
   }),
+  /** The driver's targets: reached at a reading, the car asks the pile to stop (StopRequest{targetReached}). */
+  charge: z
+    .strictObject({
+      /** Energy into the battery this session, by the car's own meter (Wh). */
+      stopAtEnergyWh: z.number().positive().optional(),
+      /** Battery state of charge, 0…1 (0.8 = stop at 80 %). */
+      stopAtSoc: z.number().gt(0).max(1).optional(),
+    })
+    .prefault({}),
   tolerance: z
     .strictObject({
       /** The pile's reading may exceed the car's own by this many Wh… */

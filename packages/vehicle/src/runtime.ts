@@ -21,6 +21,8 @@ export interface VehicleRuntime {
   chain: ChargeChainClient
   clock: Clock
   session: LinkSession | undefined
+  /** The driver asked to stop (requestStop) during this session's charge; the StopRequest has gone out once sent. */
+  stop: { wanted: boolean; sent: boolean }
   emit<E extends keyof VehicleAgentEvents>(event: E, ...args: VehicleAgentEvents[E]): void
 }
 

@@ -110,6 +110,11 @@ export interface VehicleAgent {
   run(signal: AbortSignal): Promise<void>
   /** Runs until one session has finished (or been refused), then resolves. */
   runOnce(signal: AbortSignal): Promise<void>
+  /**
+   * The driver ends the charge: sends StopRequest{vehicleRequested} to the pile, which stops and collects the final
+   * voucher as usual. Resolves `false` (nothing sent) when no charge is in progress.
+   */
+  requestStop(): Promise<boolean>
   status(): VehicleStatus
   on<E extends keyof VehicleAgentEvents>(
     event: E,

@@ -197,7 +197,7 @@ async function takeMessage(
   message: ApplicationMessage,
   logger: { warn(object: object, message: string): void },
 ): Promise<{ session: PileSession; stop?: StopReason }> {
-  if (message.type === 'StopRequest') return { session, stop: 'vehicleRequested' }
+  if (message.type === 'StopRequest') return { session, stop: message.reason }
   if (message.type !== 'Voucher') {
     logger.warn({ type: message.type }, 'unexpected message while charging')
     return { session }

@@ -1,3 +1,4 @@
+import type { LinkSession } from '@chargechain/link'
 import { bytesToHex } from 'viem'
 import {
   isLinkDrop,
@@ -36,8 +37,10 @@ export const charging: VehicleStep<'charging'> =
           return { event: 'VOUCHER', data: withSession(data, session) }
         }
         case 'MeterReading': {
+          const own = await runtime.hardware.meter.read()
+          const ownWh = own.energyWh - (session.meterStartWh ?? 0)
+          await askToStopAtTarget(runtime, link, ownWh, own.stateOfCharge)
           if (session.kind === 'free' || session.stopRequested) continue
-          const ownWh = (await runtime.hardware.meter.read()).energyWh - (session.meterStartWh ?? 0)
           if (!withinTolerance(runtime, message.energyWh, ownWh)) {
             logger.warn({ pileWh: message.energyWh, ownWh }, 'pile reads beyond tolerance; stopping')
             runtime.emit('meterMismatch', { pileId: session.pileId, pileWh: message.energyWh, ownWh })
@@ -64,6 +67,23 @@ export const charging: VehicleStep<'charging'> =
       }
     }
   }
+
+/** The driver's energy or charge target reached (or requestStop() called before the charge began): ask once. */
+async function askToStopAtTarget(
+  runtime: VehicleRuntime,
+  link: LinkSession,
+  ownWh: number,
+  stateOfCharge: number,
+): Promise<void> {
+  if (runtime.stop.sent) return
+  const { stopAtEnergyWh, stopAtSoc } = runtime.config.charge
+  const reached =
+    (stopAtEnergyWh !== undefined && ownWh >= stopAtEnergyWh) ||
+    (stopAtSoc !== undefined && stateOfCharge >= stopAtSoc)
+  if (!reached && !runtime.stop.wanted) return
+  runtime.stop.sent = true
+  await link.send({ type: 'StopRequest', reason: reached ? 'targetReached' : 'vehicleRequested' })
+}
 
 export function withSession(data: VehicleData, session: VehicleSession): VehicleData {
   return { ...data, session }

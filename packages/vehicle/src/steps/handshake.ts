@@ -18,6 +18,7 @@ import { rejoin } from './rejoin.js'
 export const waiting: VehicleStep<'waiting'> =
   (runtime) =>
   async ({ data, signal, logger }) => {
+    runtime.stop = { wanted: false, sent: false }
     await show(runtime, 'idle')
     for (;;) {
       const link = await connectLink(runtime, signal)
