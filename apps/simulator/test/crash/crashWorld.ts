@@ -88,13 +88,25 @@ export async function startCrashWorld(): Promise<CrashWorld> {
 }
 
 /** The latest voucher amount a car's journal holds for a session it paid (its last signed promise), if any. */
-export async function lastSignedVoucher(journalPath: string): Promise<bigint | undefined> {
+/** The car's journaled snapshots, oldest first, read without opening (and so without repairing) the journal. */
+async function carSnapshots(journalPath: string): Promise<VehicleSnapshot[]> {
   const text = await readFile(journalPath, 'utf8').catch(() => '')
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map(
+      (line) =>
+        JSON.parse(line, (_key, value) =>
+          value && typeof value === 'object' && typeof value.$bigint === 'string'
+            ? BigInt(value.$bigint)
+            : value,
+        ).record.value as VehicleSnapshot,
+    )
+}
+
+export async function lastSignedVoucher(journalPath: string): Promise<bigint | undefined> {
   let amount: bigint | undefined
-  for (const line of text.split('\n').filter(Boolean)) {
-    const snapshot = JSON.parse(line, (_key, value) =>
-      value && typeof value === 'object' && typeof value.$bigint === 'string' ? BigInt(value.$bigint) : value,
-    ).record.value as VehicleSnapshot
+  for (const snapshot of await carSnapshots(journalPath)) {
     const voucher = snapshot.data.session?.voucher
     if (voucher) amount = voucher.amount
   }
@@ -393,9 +405,15 @@ export async function runVehicleCrashCase(
     await hardware.disconnected()
     agent = spawnAgent({ script: vehicleMain, args: ['--config', config] })
     await driving
-    // The car has finished its side once it waits for the next pile again, the session behind it.
+    // The car has finished its side once it waits for the next pile again with the visit counted as completed —
+    // which its journal may already have said before the kill, so the restart resumes straight in waiting.
     const restarted = agent
-    await until(() => restarted.states.length > 1 && restarted.states.at(-1) === 'waiting', stop.signal)
+    for (;;) {
+      await until(() => restarted.states.at(-1) === 'waiting', stop.signal)
+      const last = (await carSnapshots(carJournal)).at(-1)
+      if (last?.state === 'waiting' && last.data.completed > 0) break
+      await sleep(100, undefined, { signal: stop.signal })
+    }
     return { killedStates, restartedStates: agent.states, vehicle: car.key.address, carJournal, fromBlock }
   } finally {
     clearTimeout(deadline)
