@@ -111,13 +111,15 @@ export async function openStation(options: StationOptions) {
       states.push(state)
       for (const wake of [...stateWaiters]) wake()
     })
-    // Each failure is also the rejection of run(); these listeners keep a record of the state it happened in.
-    pileAgent.on('stepFailed', ({ error, state }) =>
-      logger.warn({ err: error, pile: pile.dmid, state }, 'pile agent error'),
-    )
-    vehicleAgent.on('stepFailed', ({ error, state }) =>
-      logger.warn({ err: error, car: car.plan.name, state }, 'vehicle agent error'),
-    )
+    // Each failure is also the rejection of run(); these listeners keep a record of the state it happened in. A step
+    // cut short because the visit is over (the agents are aborted) is routine, not worth a warning.
+    pileAgent.on('stepFailed', ({ error, state }) => {
+      if (!agentsStop.signal.aborted) logger.warn({ err: error, pile: pile.dmid, state }, 'pile agent error')
+    })
+    vehicleAgent.on('stepFailed', ({ error, state }) => {
+      if (!agentsStop.signal.aborted)
+        logger.warn({ err: error, car: car.plan.name, state }, 'vehicle agent error')
+    })
     pileAgent.on('sessionFinished', (session) => {
       result = { outcome: 'finished', session }
     })

@@ -80,7 +80,9 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
             try {
               return await action(context as never)
             } catch (error) {
-              runtime.emit('stepFailed', { error, state: context.state })
+              // Ending runOnce aborts the step in progress with SessionServed: that is no failure.
+              if (!(error instanceof SessionServed))
+                runtime.emit('stepFailed', { error, state: context.state })
               throw error
             }
           },

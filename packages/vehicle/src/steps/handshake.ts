@@ -133,6 +133,7 @@ export const paying: VehicleStep<'paying'> =
     const channel = await usableChannel(runtime, data.channels, terms)
     if (channel)
       return { event: 'CHANNEL', data: { ...data, session: { ...session, kind: 'channel', channel } } }
+    // biome-ignore lint/complexity/useMathMinMax: bigint amounts; Math.max throws on them
     const deposit = payment.deposit > terms.minDeposit ? payment.deposit : terms.minDeposit
     if (payment.maxDeposit !== undefined && deposit > payment.maxDeposit)
       return refuse(`minimum deposit ${terms.minDeposit} above the car's maximum ${payment.maxDeposit}`)
