@@ -151,39 +151,14 @@ try {
   await f.token(deployer, 'mint', [vehicle.address, parseEther('1000')])
   await f.token(vehicle, 'approve', [f.contracts.escrow, parseEther('1')])
   record('openSession (ERC-20)', (await f.openSession(vehicle, tokenPile, deposit)).receipt, 'after approve')
-  const nonce = await f.publicClient.readContract({
-    address: f.contracts.token,
-    abi: (await import('../src/generated/DemoToken.js')).demoTokenAbi,
-    functionName: 'nonces',
-    args: [vehicle.address],
-  })
   const deadline = (await f.now()) + 3600n
-  const permit = await vehicle.signTypedData!({
-    domain: {
-      name: 'ChargeChain Demo Token',
-      version: '1',
-      chainId: f.devChain.chainId,
-      verifyingContract: f.contracts.token,
-    },
-    types: {
-      Permit: [
-        { name: 'owner', type: 'address' },
-        { name: 'spender', type: 'address' },
-        { name: 'value', type: 'uint256' },
-        { name: 'nonce', type: 'uint256' },
-        { name: 'deadline', type: 'uint256' },
-      ],
-    },
-    primaryType: 'Permit',
-    message: { owner: vehicle.address, spender: f.contracts.escrow, value: deposit, nonce, deadline },
-  })
-  const { r, s, v } = await import('viem').then((viem) => viem.parseSignature(permit))
+  const { v, r, s } = await f.signPermit(vehicle, f.contracts.escrow, deposit, deadline)
   const permitReceipt = await f.escrow(vehicle, 'openSessionWithPermit', [
     tokenPile,
     toHex('permit', { size: 32 }),
     deposit,
     deadline,
-    Number(v),
+    v,
     r,
     s,
   ])

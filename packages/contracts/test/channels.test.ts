@@ -1,4 +1,4 @@
-import { type Account, type Hex, parseEther, parseEventLogs, parseSignature, toHex } from 'viem'
+import { type Account, type Hex, parseEther, parseEventLogs, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoTokenAbi } from '../src/generated/DemoToken.js'
 import { paymentChannelsAbi } from '../src/generated/PaymentChannels.js'
@@ -202,33 +202,14 @@ describe('PaymentChannels', () => {
   it('runs in an ERC-20, opened with a permit', async () => {
     await f.token(f.deployer, 'mint', [vehicle.address, deposit])
     const deadline = (await f.now()) + 600n
-    const signature = await vehicle.signTypedData!({
-      domain: {
-        name: 'ChargeChain Demo Token',
-        version: '1',
-        chainId: f.devChain.chainId,
-        verifyingContract: f.contracts.token,
-      },
-      types: {
-        Permit: [
-          { name: 'owner', type: 'address' },
-          { name: 'spender', type: 'address' },
-          { name: 'value', type: 'uint256' },
-          { name: 'nonce', type: 'uint256' },
-          { name: 'deadline', type: 'uint256' },
-        ],
-      },
-      primaryType: 'Permit',
-      message: { owner: vehicle.address, spender: f.contracts.channels, value: deposit, nonce: 0n, deadline },
-    })
-    const { v, r, s } = parseSignature(signature)
+    const { v, r, s } = await f.signPermit(vehicle, f.contracts.channels, deposit, deadline)
     const receipt = await f.channels(vehicle, 'openChannelWithPermit', [
       operator.address,
       f.contracts.token,
       deposit,
       toHex(500, { size: 32 }),
       deadline,
-      Number(v),
+      v,
       r,
       s,
     ])

@@ -1,4 +1,4 @@
-import { type Abi, type Account, type Hex, parseEther, parseEventLogs, parseSignature, toHex } from 'viem'
+import { type Abi, type Account, type Hex, parseEther, parseEventLogs, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoTokenAbi } from '../src/generated/DemoToken.js'
 import { sessionEscrowAbi } from '../src/generated/SessionEscrow.js'
@@ -133,33 +133,8 @@ describe('disputes', () => {
 
 describe('ERC-20 sessions', () => {
   async function permit(value: bigint, deadline: bigint) {
-    const nonce = await f.publicClient.readContract({
-      address: f.contracts.token,
-      abi: demoTokenAbi,
-      functionName: 'nonces',
-      args: [vehicle.address],
-    })
-    const signature = await vehicle.signTypedData!({
-      domain: {
-        name: 'ChargeChain Demo Token',
-        version: '1',
-        chainId: f.devChain.chainId,
-        verifyingContract: f.contracts.token,
-      },
-      types: {
-        Permit: [
-          { name: 'owner', type: 'address' },
-          { name: 'spender', type: 'address' },
-          { name: 'value', type: 'uint256' },
-          { name: 'nonce', type: 'uint256' },
-          { name: 'deadline', type: 'uint256' },
-        ],
-      },
-      primaryType: 'Permit',
-      message: { owner: vehicle.address, spender: f.contracts.escrow, value, nonce, deadline },
-    })
-    const { v, r, s } = parseSignature(signature)
-    return [deadline, Number(v), r, s] as const
+    const { v, r, s } = await f.signPermit(vehicle, f.contracts.escrow, value, deadline)
+    return [deadline, v, r, s] as const
   }
   const openWithPermit = (salt: number, args: readonly unknown[]) =>
     f.send(vehicle, {

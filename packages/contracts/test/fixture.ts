@@ -14,6 +14,7 @@ import {
   http,
   keccak256,
   parseEventLogs,
+  parseSignature,
   type TransactionReceipt,
   toHex,
   BaseError as ViemBaseError,
@@ -174,6 +175,37 @@ export async function startFixture(options: { chainId?: number; accounts?: numbe
     })
   }
 
+  /** Signs an EIP-2612 permit of the DemoToken for `spender`, at the owner's current nonce. */
+  async function signPermit(owner: Account, spender: Address, value: bigint, deadline: bigint) {
+    const nonce = await publicClient.readContract({
+      address: contracts.token,
+      abi: demoTokenAbi,
+      functionName: 'nonces',
+      args: [owner.address],
+    })
+    const signature = await owner.signTypedData!({
+      domain: {
+        name: 'ChargeChain Demo Token',
+        version: '1',
+        chainId: devChain.chainId,
+        verifyingContract: contracts.token,
+      },
+      types: {
+        Permit: [
+          { name: 'owner', type: 'address' },
+          { name: 'spender', type: 'address' },
+          { name: 'value', type: 'uint256' },
+          { name: 'nonce', type: 'uint256' },
+          { name: 'deadline', type: 'uint256' },
+        ],
+      },
+      primaryType: 'Permit',
+      message: { owner: owner.address, spender, value, nonce, deadline },
+    })
+    const { v, r, s } = parseSignature(signature)
+    return { v: Number(v), r, s }
+  }
+
   /** Moves chain time forward and mines a block at the new time. */
   async function advance(seconds: bigint | number) {
     await testClient.increaseTime({ seconds: Number(seconds) })
@@ -204,6 +236,7 @@ export async function startFixture(options: { chainId?: number; accounts?: numbe
     openSession,
     signVoucher,
     signChannelVoucher,
+    signPermit,
     escrowDomain: escrowDomainFull,
     channelDomain: channelDomainFull,
     advance,
