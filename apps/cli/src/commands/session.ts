@@ -1,10 +1,8 @@
+import { type ChargeChainClient, priceOf, signVoucher } from '@chargechain/chain'
 import type { Command } from 'commander'
 import type { Hash } from 'viem'
-import type { ChargeChainClient } from '../../clients/createChargeChainClient.js'
-import { signVoucher } from '../../eip712/escrowVoucher.js'
-import { UsageError } from '../../errors/cli.js'
-import { priceOf } from '../../utils/priceOf.js'
 import { amountIn, connect, formatIn, type GlobalOptions, localAccount, print } from '../context.js'
+import { UsageError } from '../errors.js'
 import { parseBigInt, parseBytes32, parseHex, parsePileId } from '../parse.js'
 
 type SessionOptions = GlobalOptions & { tx?: string }

@@ -1,10 +1,9 @@
+import { deployChargeChain, privateKeySigner } from '@chargechain/chain'
+import { demoTokenAbi } from '@chargechain/contracts'
 import { startAnvil } from '@chargechain/devchain'
 import type { Command } from 'commander'
 import { createWalletClient, http, parseEther } from 'viem'
 import { writeContract } from 'viem/actions'
-import { demoTokenAbi } from '../../contracts/abis.js'
-import { deployChargeChain } from '../../deploy/deployChargeChain.js'
-import { privateKeySigner } from '../../signer/signer.js'
 import type { GlobalOptions } from '../context.js'
 import { parseWholeNumber } from '../parse.js'
 

@@ -1,6 +1,6 @@
+import { pileIdFromDmid } from '@chargechain/chain'
 import { type Address, getAddress, type Hex, isAddress, isHex, size } from 'viem'
-import { UsageError } from '../errors/cli.js'
-import { pileIdFromDmid } from '../utils/pileIdFromDmid.js'
+import { UsageError } from './errors.js'
 
 /** A pile given as its bytes32 id (0x + 64 hex digits) or as the management system's device id (DMID). */
 export function parsePileId(value: string): Hex {

@@ -1,5 +1,5 @@
 import { formatUnits, parseUnits } from 'viem'
-import { InvalidAmountError } from '../errors/cli.js'
+import { InvalidAmountError } from './errors.js'
 
 const decimalPattern = /^\d+(\.\d+)?$/
 

@@ -1,11 +1,15 @@
+import {
+  type ChargeChainClient,
+  createChargeChainClient,
+  loadKeystoreSigner,
+  privateKeySigner,
+  readDeployment,
+  type Signer,
+  verifyDeployment,
+} from '@chargechain/chain'
 import { type Address, type LocalAccount, zeroAddress } from 'viem'
-import { type ChargeChainClient, createChargeChainClient } from '../clients/createChargeChainClient.js'
-import { readDeployment } from '../deploy/deployment.js'
-import { verifyDeployment } from '../deploy/verifyDeployment.js'
-import { UsageError } from '../errors/cli.js'
-import { loadKeystoreSigner } from '../signer/keystore.js'
-import { privateKeySigner, type Signer } from '../signer/signer.js'
 import { formatAmount, parseAmount } from './amounts.js'
+import { UsageError } from './errors.js'
 import { readPassword } from './password.js'
 
 /** Options every command accepts (declared once on the root program). */

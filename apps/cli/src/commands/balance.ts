@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { type Address, erc20Abi, zeroAddress } from 'viem'
-import { UsageError } from '../../errors/cli.js'
 import { connect, formatIn, type GlobalOptions, print, signerAddress } from '../context.js'
+import { UsageError } from '../errors.js'
 import { parseAddress } from '../parse.js'
 
 export function registerBalanceCommands(program: Command): void {

@@ -1,8 +1,7 @@
+import { InvalidParameterError, InvalidPrivateKeyError } from '@chargechain/chain'
 import { BaseError } from '@chargechain/errors'
 import { CommanderError } from 'commander'
-import { InvalidAmountError, UsageError } from '../errors/cli.js'
-import { InvalidParameterError } from '../errors/parameters.js'
-import { InvalidPrivateKeyError } from '../errors/signer.js'
+import { InvalidAmountError, UsageError } from './errors.js'
 import { createProgram } from './program.js'
 
 const exitCodes = { ok: 0, error: 1, usage: 2 } as const

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidAmountError } from '../errors/cli.js'
 import { formatAmount, parseAmount } from './amounts.js'
+import { InvalidAmountError } from './errors.js'
 
 describe('parseAmount', () => {
   it('reads human amounts in the currency decimals', () => {

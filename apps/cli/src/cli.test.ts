@@ -8,7 +8,7 @@ import { formatEther, parseEther } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-const launcher = fileURLToPath(new URL('../../bin/chargechain.mjs', import.meta.url))
+const launcher = fileURLToPath(new URL('../bin/chargechain.mjs', import.meta.url))
 
 interface Run {
   code: number

@@ -1,6 +1,6 @@
+import { deployChargeChain } from '@chargechain/chain'
 import type { Command } from 'commander'
 import { createWalletClient, http } from 'viem'
-import { deployChargeChain } from '../../deploy/deployChargeChain.js'
 import { type GlobalOptions, loadSigner, print } from '../context.js'
 import { parseAddress, parseWholeNumber } from '../parse.js'
 

@@ -1,8 +1,6 @@
+import { type ChargeChainClient, signChannelVoucher } from '@chargechain/chain'
 import type { Command } from 'commander'
 import { isAddressEqual, zeroAddress } from 'viem'
-import type { ChargeChainClient } from '../../clients/createChargeChainClient.js'
-import { signChannelVoucher } from '../../eip712/channelVoucher.js'
-import { UsageError } from '../../errors/cli.js'
 import {
   amountIn,
   connect,
@@ -12,6 +10,7 @@ import {
   print,
   signerAddress,
 } from '../context.js'
+import { UsageError } from '../errors.js'
 import { parseAddress, parseBytes32, parseHex } from '../parse.js'
 
 async function channelState(client: ChargeChainClient, channelIdArg: string) {

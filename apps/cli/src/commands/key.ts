@@ -1,5 +1,5 @@
+import { createKeystore } from '@chargechain/chain'
 import type { Command } from 'commander'
-import { createKeystore } from '../../signer/keystore.js'
 import { type GlobalOptions, loadSigner, print } from '../context.js'
 import { readPassword } from '../password.js'
 

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
-import { UsageError } from '../errors/cli.js'
+import { UsageError } from './errors.js'
 
 export const passwordEnvVariable = 'CHARGECHAIN_KEY_PASSWORD'
 
