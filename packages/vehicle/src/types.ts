@@ -95,6 +95,7 @@ export interface VehicleSessionFinished {
 
 export interface VehicleAgentEvents {
   state: [{ state: VehicleState; from?: VehicleState }]
+  /** Every voucher the car signs, the final one included. */
   voucher: [{ pileId: Hex; energyWh: number; amount: bigint }]
   /** The pile's reading exceeded the car's own beyond tolerance; the car stopped the charge. */
   meterMismatch: [{ pileId: Hex; pileWh: number; ownWh: number }]

@@ -22,8 +22,8 @@ export const starting: PileStep<'starting'> =
   async ({ data, resumed, signal, logger }) => {
     const session = sessionOf(data, 'starting')
     const { hardware, config, clock } = runtime
-    if (resumed || !runtime.session)
-      return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'pileFault') }
+    const link = resumed ? await resumeWithCar(runtime, session, signal, logger) : runtime.session
+    if (!link) return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'pileFault') }
     const plugged = new AbortController()
     const timer = clock.setTimeout(() => plugged.abort(), config.link.plugTimeoutMs)
     const onAbort = () => plugged.abort()
@@ -42,7 +42,7 @@ export const starting: PileStep<'starting'> =
     watchGun(runtime)
     await hardware.relay.set(true)
     // A car gone by now is noticed in charging, which stops and waits for it to come back.
-    await runtime.session.send({ type: 'ChargingStarted' }).catch((error: unknown) => {
+    await link.send({ type: 'ChargingStarted' }).catch((error: unknown) => {
       if (!isLinkFailure(error)) throw error
     })
     runtime.emit('sessionStarted', { id: session.id, kind: session.kind!, vehicle: session.vehicle! })
@@ -51,6 +51,25 @@ export const starting: PileStep<'starting'> =
       data: { ...data, session: { ...session, meterStartWh: start.energyWh, energyWh: 0 } },
     }
   }
+
+/**
+ * After a restart mid-session: while the car is still there, it reconnects and proves it is the same car
+ * (its agent rejoins on a dropped link), and the same paid session goes on; otherwise `undefined`.
+ */
+async function resumeWithCar(
+  runtime: PileRuntime,
+  session: PileSession,
+  signal: AbortSignal,
+  logger: { info(object: object, message: string): void },
+): Promise<LinkSession | undefined> {
+  const { hardware, config } = runtime
+  // The relay may have stayed on while the agent was down: off until the same car has proved itself again.
+  await hardware.relay.set(false)
+  if (!session.vehicle || !hardware.arrival.current()) return undefined
+  const link = await reachCar(runtime, session, signal, undefined, config.link.reconnectTimeoutMs)
+  if (link) logger.info({ session: session.id, vehicle: session.vehicle }, 'car reconnected after a restart')
+  return link
+}
 
 /** Pulling the gun under load arcs the contacts: cut the relay on the edge itself, not at the next reading. */
 function watchGun(runtime: PileRuntime) {
@@ -75,10 +94,18 @@ export const charging: PileStep<'charging'> =
   async ({ data, resumed, signal, logger }) => {
     const session = sessionOf(data, 'charging')
     const { hardware, config, clock } = runtime
+    if (resumed) {
+      if (!(await resumeWithCar(runtime, session, signal, logger)) || !hardware.gun.current())
+        return { event: 'STOP', data: stopWith(data, session, 'pileFault') }
+      watchGun(runtime)
+      await hardware.relay.set(true)
+      logger.info({ session: session.id }, 'charge resumed after a restart')
+      return { event: 'METERED', data: { ...data, session: { ...session, nextReadingAt: undefined } } }
+    }
     const link = runtime.session
-    if (resumed || !link || link.closed) {
+    if (!link || link.closed) {
       await hardware.relay.set(false)
-      return { event: 'STOP', data: stopWith(data, session, resumed ? 'pileFault' : 'linkLost') }
+      return { event: 'STOP', data: stopWith(data, session, 'linkLost') }
     }
     if (runtime.stopGunWatch === undefined) watchGun(runtime)
     const refund = session.escrow ? watchRefund(runtime, session.escrow, logger) : undefined

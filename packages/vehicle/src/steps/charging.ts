@@ -31,6 +31,8 @@ export const charging: VehicleStep<'charging'> =
       if (!message) return { event: 'LINK_LOST' }
       switch (message.type) {
         case 'ChargingStarted': {
+          // A pile that restarted mid-charge goes on with the same session: the car's count keeps its start.
+          if (session.meterStartWh !== undefined) continue
           const own = await runtime.hardware.meter.read()
           session = { ...session, meterStartWh: own.energyWh }
           // Journaled so that the car's own count survives a restart.
@@ -116,6 +118,11 @@ export const stopped: VehicleStep<'stopped'> =
       const ownWh = (await runtime.hardware.meter.read()).energyWh - (session.meterStartWh ?? 0)
       if (withinTolerance(runtime, finalWh, ownWh)) {
         const voucher = await signFor(runtime, session, finalWh)
+        runtime.emit('voucher', {
+          pileId: session.pileId,
+          energyWh: voucher.energyWh,
+          amount: voucher.amount,
+        })
         return { event: 'SIGNED', data: withVoucher(data, { ...session, voucher }) }
       }
       runtime.emit('meterMismatch', { pileId: session.pileId, pileWh: finalWh, ownWh })
