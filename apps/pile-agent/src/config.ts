@@ -1,4 +1,5 @@
-import { type LoadedAgentConfig, loadAgentConfig, logConfigSchema } from '@chargechain/agent-core'
+import { logConfigSchema } from '@chargechain/agent-core'
+import { type LoadedAgentConfig, loadAgentConfig } from '@chargechain/agent-main'
 import { keySourceSchema } from '@chargechain/chain'
 import { pileConfigSchema } from '@chargechain/pile'
 import { z } from 'zod'

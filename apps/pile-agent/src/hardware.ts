@@ -3,7 +3,7 @@ import {
   linuxDriverSchema,
   linuxDriversUnavailable,
   remoteDriverSchema,
-} from '@chargechain/agent-core'
+} from '@chargechain/agent-main'
 import {
   type ArrivalSensor,
   type BinaryOutput,

@@ -1,4 +1,5 @@
-import { type Logger, serialLinkSchema, serialLinkUnavailable } from '@chargechain/agent-core'
+import type { Logger } from '@chargechain/agent-core'
+import { serialLinkSchema, serialLinkUnavailable } from '@chargechain/agent-main'
 import { type LinkTransport, type TcpServer, tcpServer } from '@chargechain/link'
 import type { PileLink } from '@chargechain/pile'
 import { z } from 'zod'

@@ -1,9 +1,10 @@
 #!/usr/bin/env -S node --import tsx
 // The pile agent's process: config file → drivers, key, chain client, journal, link → the pile agent, until SIGINT or
 // SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running, 2 a configuration problem.
-import { ConfigError, runAgentMain } from '@chargechain/agent-core'
+import { ConfigError } from '@chargechain/agent-core'
+import { runAgentMain } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
-import { createPileAgent, type PileSnapshot } from '@chargechain/pile'
+import { createPileAgent, PileAgentOptionError, type PileSnapshot } from '@chargechain/pile'
 import { openChannelLedger } from './channels.js'
 import { loadPileAgentConfig } from './config.js'
 import { openPileHardware } from './hardware.js'
@@ -14,7 +15,7 @@ await runAgentMain({
   command: 'chargechain-pile-agent',
   description:
     'Runs the charging pile agent: authenticates cars, takes payment on chain, switches the relay.',
-  configurationErrors: ['PileAgentOptionError'],
+  configurationErrors: [PileAgentOptionError],
   loadConfig: loadPileAgentConfig,
   logLevel: ({ config }) => config.log.level,
   async setup({ config }, { configPath, defer }) {

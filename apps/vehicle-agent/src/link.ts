@@ -1,4 +1,5 @@
-import { type Logger, serialLinkSchema, serialLinkUnavailable } from '@chargechain/agent-core'
+import type { Logger } from '@chargechain/agent-core'
+import { serialLinkSchema, serialLinkUnavailable } from '@chargechain/agent-main'
 import { tcp } from '@chargechain/link'
 import type { VehicleLink } from '@chargechain/vehicle'
 import { z } from 'zod'

@@ -1,9 +1,10 @@
 #!/usr/bin/env -S node --import tsx
 // The vehicle agent's process: config file → drivers, key, chain client, journal, link → the vehicle agent, until
 // SIGINT or SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running, 2 a configuration problem.
-import { ConfigError, runAgentMain } from '@chargechain/agent-core'
+import { ConfigError } from '@chargechain/agent-core'
+import { runAgentMain } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
-import { createVehicleAgent, type VehicleSnapshot } from '@chargechain/vehicle'
+import { createVehicleAgent, VehicleAgentOptionError, type VehicleSnapshot } from '@chargechain/vehicle'
 import { loadVehicleAgentConfig } from './config.js'
 import { openCarHardware } from './hardware.js'
 import { openVehicleLink } from './link.js'
@@ -13,7 +14,7 @@ await runAgentMain({
   command: 'chargechain-vehicle-agent',
   description:
     "Runs the car's agent: proves the car to the pile, pays on chain, vouchers what its own meter confirms.",
-  configurationErrors: ['VehicleAgentOptionError'],
+  configurationErrors: [VehicleAgentOptionError],
   loadConfig: loadVehicleAgentConfig,
   logLevel: ({ config }) => config.log.level,
   async setup({ config }, { configPath, logger, defer }) {

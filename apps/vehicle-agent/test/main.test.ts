@@ -4,7 +4,7 @@ import {
   placeholderDeployment as deployment,
   runMain,
   writeConfigFile,
-} from '@chargechain/agent-core/testing'
+} from '@chargechain/agent-main/testing'
 import { describe, expect, it } from 'vitest'
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))

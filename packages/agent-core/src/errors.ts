@@ -63,8 +63,3 @@ export class JournalClosedError extends BaseError {
 export class AgentProcessError extends BaseError {
   override readonly name = 'AgentProcessError'
 }
-
-/** The config names hardware (or link) drivers this build cannot run. */
-export class HardwareDriverUnavailableError extends BaseError {
-  override readonly name = 'HardwareDriverUnavailableError'
-}

@@ -3,7 +3,6 @@ export {
   AgentProcessError,
   ConfigError,
   type ConfigIssue,
-  HardwareDriverUnavailableError,
   InvalidTransitionError,
   JournalClosedError,
   JournalCorruptError,
@@ -25,23 +24,6 @@ export {
   type StatesTable,
   toMermaid,
 } from './machine.js'
-export {
-  type AgentConfigFiles,
-  type LoadAgentConfigOptions,
-  type LoadedAgentConfig,
-  loadAgentConfig,
-} from './main/agentConfig.js'
-export {
-  type ConnectedRemoteHardware,
-  connectRemoteHardware,
-  linuxDriverSchema,
-  linuxDriversUnavailable,
-  remoteDriverSchema,
-  serialLinkSchema,
-  serialLinkUnavailable,
-} from './main/drivers.js'
-export { isConfigurationProblem } from './main/problems.js'
-export { type AgentMainContext, type AgentMainOptions, runAgentMain } from './main/runAgentMain.js'
 export {
   type EntryAction,
   type EntryActions,

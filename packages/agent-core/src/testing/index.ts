@@ -6,4 +6,3 @@ export {
   type SpawnAgentOptions,
   spawnAgent,
 } from './agentProcess.js'
-export { type MainResult, placeholderDeployment, runMain, writeConfigFile } from './mainProcess.js'

@@ -6,7 +6,7 @@ import {
   streamChannel,
 } from '@chargechain/hardware'
 import { z } from 'zod'
-import { HardwareDriverUnavailableError } from '../errors.js'
+import { HardwareDriverUnavailableError } from './errors.js'
 
 /** Parts served by another process over a Unix socket (`serveHardware`): the simulator, the crash tests, a lab rig. */
 export const remoteDriverSchema = z

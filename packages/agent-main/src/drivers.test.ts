@@ -10,7 +10,6 @@ import {
   streamChannel,
 } from '@chargechain/hardware'
 import { describe, expect, it } from 'vitest'
-import { HardwareDriverUnavailableError } from '../errors.js'
 import {
   connectRemoteHardware,
   linuxDriverSchema,
@@ -19,6 +18,7 @@ import {
   serialLinkSchema,
   serialLinkUnavailable,
 } from './drivers.js'
+import { HardwareDriverUnavailableError } from './errors.js'
 
 /** A hardware server on a real Unix socket, serving one relay, as the simulator serves an agent. */
 async function hardwareServer() {

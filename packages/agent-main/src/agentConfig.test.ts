@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { ConfigError } from '@chargechain/agent-core'
 import { DeploymentNotFoundError, deploymentSchema, keySourceSchema } from '@chargechain/chain'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { ConfigError } from '../errors.js'
-import { placeholderDeployment, writeConfigFile } from '../testing/index.js'
 import { loadAgentConfig } from './agentConfig.js'
 import { remoteDriverSchema } from './drivers.js'
+import { placeholderDeployment, writeConfigFile } from './testing/index.js'
 
 const schema = z.strictObject({
   journal: z.string(),

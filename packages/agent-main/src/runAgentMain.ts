@@ -1,9 +1,8 @@
+import { createLogger, type Journal, type Logger, openJournal } from '@chargechain/agent-core'
 import { BaseError } from '@chargechain/errors'
 import { Command } from 'commander'
 import type { Level } from 'pino'
-import { type Journal, openJournal } from '../journal.js'
-import { createLogger, type Logger } from '../logger.js'
-import { isConfigurationProblem } from './problems.js'
+import { type ErrorClass, isConfigurationProblem } from './problems.js'
 
 export interface AgentMainContext {
   /** The `--config` file as given. */
@@ -25,8 +24,8 @@ export interface AgentMainOptions<Config, Parts> {
   /** The executable's name in the usage text, e.g. `chargechain-pile-agent`. */
   command: string
   description: string
-  /** Names of the agent's own errors that are configuration problems (exit 2), beyond the shared ones. */
-  configurationErrors?: readonly string[]
+  /** Classes of the agent's own errors that are configuration problems (exit 2), beyond the shared ones. */
+  configurationErrors?: readonly ErrorClass[]
   /** Reads and validates the `--config` file. */
   loadConfig(path: string): Promise<Config>
   /** The level the config asks the JSON logs to be written at. */

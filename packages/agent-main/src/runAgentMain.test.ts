@@ -2,8 +2,9 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { spawnAgent } from '@chargechain/agent-core/testing'
 import { describe, expect, it } from 'vitest'
-import { runMain, spawnAgent, writeConfigFile } from '../testing/index.js'
+import { runMain, writeConfigFile } from './testing/index.js'
 
 const script = fileURLToPath(new URL('./fixtures/scriptedAgent.ts', import.meta.url))
 

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path'
+import { loadConfig } from '@chargechain/agent-core'
 import { type Deployment, type KeySource, readDeployment, resolveKeySource } from '@chargechain/chain'
 import type { z } from 'zod'
-import { loadConfig } from '../config.js'
 
 /** The sections every agent's config file has whose paths are relative to the file. */
 export interface AgentConfigFiles {

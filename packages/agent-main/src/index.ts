@@ -1,0 +1,18 @@
+export {
+  type AgentConfigFiles,
+  type LoadAgentConfigOptions,
+  type LoadedAgentConfig,
+  loadAgentConfig,
+} from './agentConfig.js'
+export {
+  type ConnectedRemoteHardware,
+  connectRemoteHardware,
+  linuxDriverSchema,
+  linuxDriversUnavailable,
+  remoteDriverSchema,
+  serialLinkSchema,
+  serialLinkUnavailable,
+} from './drivers.js'
+export { HardwareDriverUnavailableError } from './errors.js'
+export { type ErrorClass, isConfigurationProblem } from './problems.js'
+export { type AgentMainContext, type AgentMainOptions, runAgentMain } from './runAgentMain.js'

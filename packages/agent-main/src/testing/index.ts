@@ -1,0 +1,1 @@
+export { type MainResult, placeholderDeployment, runMain, writeConfigFile } from './mainProcess.js'
