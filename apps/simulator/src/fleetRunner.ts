@@ -3,10 +3,11 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, type Logger, openJournal } from '@chargechain/agent-core'
-import { type ChargeChainClient, privateKeySigner } from '@chargechain/chain'
+import { privateKeySigner } from '@chargechain/chain'
 import { createSimulatedClock } from '@chargechain/hardware'
 import {
   type ChannelLedger,
+  chainChannelSettler,
   createMemoryChannelLedger,
   pileConfigSchema,
   type SessionFinished,
@@ -46,23 +47,6 @@ export interface FleetRun {
   logFile: string
 }
 
-/** A channel settler for one operator: idempotent, as the ledger requires (nothing sent if already settled). */
-function operatorLedger(operator: ChargeChainClient, policy: { everySessions: number; minAmount: bigint }) {
-  return createMemoryChannelLedger({
-    policy,
-    settle: async (voucher) => {
-      const channel = await operator.getChannel({ channelId: voucher.channelId })
-      if (channel.settled >= voucher.cumulativeAmount) return undefined
-      const { hash } = await operator.settleChannel({
-        channelId: voucher.channelId,
-        cumulativeAmount: voucher.cumulativeAmount,
-        signature: voucher.signature,
-      })
-      return hash
-    },
-  })
-}
-
 /**
  * Runs the fleet in this process until `signal` aborts (or every pile has had `visitsPerPile` visits): each pile
  * takes the next free car allowed to charge there, after a random pause. Every agent is real; only the world is
@@ -82,9 +66,11 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
   const { deployment } = devnet
 
   const ledgers: ChannelLedger[] = plan.operators.map((operator) =>
-    operatorLedger(devnet.clientFor(privateKeySigner(operator.payout.privateKey, operator.name)), {
-      everySessions: 5,
-      minAmount: 0n,
+    createMemoryChannelLedger({
+      policy: { everySessions: 5, minAmount: 0n },
+      settle: chainChannelSettler(
+        devnet.clientFor(privateKeySigner(operator.payout.privateKey, operator.name)),
+      ),
     }),
   )
   const cars: SimulatedCar[] = await Promise.all(

@@ -1,4 +1,5 @@
 export { createPileAgent } from './agent.js'
+export { type ChannelOperatorClient, chainChannelSettler } from './channelLedger/chainSettler.js'
 export { openFileChannelLedger } from './channelLedger/file.js'
 export { type ChannelLedgerOptions, createMemoryChannelLedger } from './channelLedger/memory.js'
 export type {

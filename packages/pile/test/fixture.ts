@@ -25,6 +25,7 @@ import { pino } from 'pino'
 import { createWalletClient, defineChain, type Hex, http } from 'viem'
 import {
   type ChannelLedger,
+  chainChannelSettler,
   createMemoryChannelLedger,
   createPileAgent,
   type PileAgent,
@@ -140,12 +141,7 @@ export function vehicleConfig(chain: Chain, overrides: Partial<VehicleConfigInpu
 export function channelLedgerFor(chain: Chain): ChannelLedger {
   return createMemoryChannelLedger({
     policy: { everySessions: 1, minAmount: 1n },
-    settle: async (voucher) => {
-      const channel = await chain.owner.getChannel({ channelId: voucher.channelId })
-      if (channel.settled >= voucher.cumulativeAmount) return undefined
-      const { hash } = await chain.owner.settleChannel(voucher)
-      return hash
-    },
+    settle: chainChannelSettler(chain.owner),
   })
 }
 
