@@ -94,6 +94,8 @@ export interface RunOptions {
   vehicle?: Partial<VehicleConfigInput>
   pile?: Partial<PileConfigInput>
   ledger?: ChannelLedger
+  /** The pile agent's chain client; a test hands it a hostile one. */
+  pileChain?: ChargeChainClient
   vehicleMeterError?: number
   /** Called once the pile started charging, to disturb the session. */
   during?: (harness: Harness) => Promise<void> | void
@@ -174,7 +176,7 @@ export async function runSession(
     config: pileConfig(chain, options.pile),
     hardware: { ...world.pile, linkStatus: world.pile.link },
     link: broker.pile,
-    chain: chain.pileAgentClient,
+    chain: options.pileChain ?? chain.pileAgentClient,
     journal: await openJournal(journals.pile),
     logger: silent,
     clock: world.clock,

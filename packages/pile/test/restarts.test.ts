@@ -2,7 +2,13 @@ import { openJournal } from '@chargechain/agent-core'
 import { type ChargeChainClient, priceOf } from '@chargechain/chain'
 import { sessionEscrowAbi } from '@chargechain/contracts'
 import { chargers, createChargingSimulation } from '@chargechain/hardware'
-import { createVehicleAgent, type VehicleAgent, type VehicleSnapshot } from '@chargechain/vehicle'
+import {
+  createVehicleAgent,
+  type VehicleAgent,
+  type VehicleConfigInput,
+  type VehicleSessionFinished,
+  type VehicleSnapshot,
+} from '@chargechain/vehicle'
 import { createTestClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPileAgent, type PileAgent, type PileSnapshot } from '../src/index.js'
@@ -32,7 +38,12 @@ afterAll(async () => {
 const DEPOSIT = 2_000_000_000_000_000n
 
 /** Both agents on journals that outlive them, so either can be aborted and rebuilt mid-session. */
-async function restartableWorld(car: ChargeChainClient) {
+async function restartableWorld(
+  car: ChargeChainClient,
+  vehicle: Partial<VehicleConfigInput> = {
+    payment: { maxPricePerKWh: String(PRICE_PER_KWH), deposit: String(DEPOSIT), preference: 'escrow' },
+  },
+) {
   const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
   const broker = createLinkBroker()
   const paths = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
@@ -56,9 +67,7 @@ async function restartableWorld(car: ChargeChainClient) {
   const startCar = async () => {
     const journal = await openJournal<VehicleSnapshot>(paths.vehicle)
     const agent = createVehicleAgent({
-      config: vehicleConfig(chain, {
-        payment: { maxPricePerKWh: String(PRICE_PER_KWH), deposit: String(DEPOSIT), preference: 'escrow' },
-      }),
+      config: vehicleConfig(chain, vehicle),
       hardware: world.car,
       link: broker.car,
       chain: car,
@@ -71,16 +80,17 @@ async function restartableWorld(car: ChargeChainClient) {
   return { world, startPile, startCar }
 }
 
-function running<A extends PileAgent | VehicleAgent>(
+function running<A extends PileAgent | VehicleAgent, J extends { close(): Promise<void> }>(
   agent: A,
   run: (signal: AbortSignal) => Promise<void>,
-  journal: { close(): Promise<void> },
+  journal: J,
 ) {
   const controller = new AbortController()
   const done = run(controller.signal)
   return {
     agent,
     done,
+    journal,
     /** Aborts the agent the way a crash would leave its journal, and releases the file. */
     async kill() {
       controller.abort()
@@ -148,6 +158,51 @@ describe('restarts in the middle of a session', () => {
       fromBlock: 0n,
     })
     expect(settles).toHaveLength(1)
+  })
+
+  // Break that makes this fail (tried): `if (!owes) return NO_RECEIPT` alone at the top of the car's finishing step
+  // (the old rule) — the car rejoins a pile that is gone and waits out its whole reconnect timeout (an hour here).
+  it('pile gone while settling a channel session: the car moves on at once; the channel holds its last voucher', async () => {
+    const car = chain.cars.channel
+    const { world, startPile, startCar } = await restartableWorld(car, {
+      payment: {
+        maxPricePerKWh: String(PRICE_PER_KWH),
+        deposit: String(DEPOSIT),
+        channels: [{ channelId: chain.channelId, operator: chain.payout }],
+        preference: 'channel',
+      },
+      link: { silenceTimeoutMs: 600_000, answerTimeoutMs: 600_000, reconnectTimeoutMs: 3_600_000 },
+    })
+    const pile = await startPile()
+    const vehicle = await startCar()
+    const signed: bigint[] = []
+    vehicle.agent.on('voucher', ({ amount }) => signed.push(amount))
+    let killedAt = 0
+    pile.agent.on('state', ({ state }) => {
+      if (state !== 'settling' || killedAt) return
+      killedAt = world.clock.now()
+      void pile.kill()
+    })
+    const carSide = new Promise<VehicleSessionFinished>((resolve) =>
+      vehicle.agent.on('sessionFinished', resolve),
+    )
+    world.arrive()
+    world.plug()
+    await waitFor(() => signed.length >= 3)
+    world.unplug()
+    const finished = await carSide
+    const movedOnAfterMs = world.clock.now() - killedAt
+    world.leave()
+    await vehicle.done
+    await world.close()
+
+    expect(killedAt).toBeGreaterThan(0)
+    // Nowhere near the hour the car would wait for a pile that is gone.
+    expect(movedOnAfterMs).toBeLessThan(60_000)
+    const journaled = vehicle.journal.replay()?.value.data
+    await vehicle.kill()
+    expect(finished).toMatchObject({ kind: 'channel', outcome: 'pending' })
+    expect(journaled?.channels[chain.channelId.toLowerCase()]).toBe(signed.at(-1))
   })
 
   it('car restarted while charging: it resends its journaled voucher, never less, and the pile settles once', async () => {

@@ -76,6 +76,8 @@ export const vehicleConfigSchema = z.strictObject({
     .prefault({}),
   /** How often the car looks on chain whether an unfinished escrow session was settled. */
   settlementPollMs: milliseconds(15_000),
+  /** After the pile's receipt, how long the car waits for the settlement on chain before it asks for its refund. */
+  settleGraceMs: milliseconds(120_000),
 })
 
 export type VehicleConfig = z.output<typeof vehicleConfigSchema>

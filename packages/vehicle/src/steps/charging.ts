@@ -138,22 +138,28 @@ export const stopped: VehicleStep<'stopped'> =
 
 /**
  * Sends the final voucher (again, after a restart: same voucher, never less) and waits for the receipt. A car that
- * lost the link with a voucher to deliver rejoins the pile first, which waits for it before it settles.
+ * lost the link with a voucher to deliver rejoins the pile first, which waits for it before it settles. A channel
+ * voucher the pile acknowledged needs nothing more: the receipt is a courtesy, and had the pile not kept the voucher,
+ * the channel's next voucher carries its amount anyway. So a channel car whose pile goes away then moves on at once.
  */
 export const finishing: VehicleStep<'finishing'> =
   (runtime) =>
   async ({ data, signal, logger }) => {
     const session = sessionOf(data, 'finishing')
     const owes = session.kind !== 'free' && session.voucher !== undefined
+    let delivered = false
     let link = runtime.session
     for (;;) {
       if (!link || link.closed) {
-        if (!owes) return { event: 'NO_RECEIPT' }
+        if (!owes || (delivered && session.kind === 'channel')) return { event: 'NO_RECEIPT' }
         link = await rejoin(runtime, session, signal, logger)
         if (!link) return { event: 'NO_RECEIPT' }
       }
       try {
-        if (owes) await link.send(voucherMessage(session.voucher!))
+        if (owes) {
+          await link.send(voucherMessage(session.voucher!))
+          delivered = true
+        }
         for (;;) {
           const message = await link.next({ timeoutMs: runtime.config.link.answerTimeoutMs })
           if (message.type !== 'Receipt') continue

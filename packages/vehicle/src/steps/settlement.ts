@@ -4,8 +4,8 @@ import type { VehicleSession, VehicleSessionFinished } from '../types.js'
 import { sessionShare } from './vouchers.js'
 
 /**
- * Closes the books on the session. Escrow: the receipt is checked on chain (never more than the car signed); if the
- * pile never settles, the car requests a refund and takes the deposit back once the settle window is over. Channel:
+ * Closes the books on the session. Escrow: the chain decides, never the receipt (never more than the car signed); if
+ * the pile does not settle, the car requests a refund and takes the deposit back once the settle window is over. Channel:
  * the receipt's amount must not exceed what the car signed; the operator settles later.
  */
 export const settlement: VehicleStep<'settlement'> =
@@ -52,6 +52,9 @@ async function settleEscrow(
   const { chain, clock, config } = runtime
   const escrow = session.escrow!
   const lookup = () => chain.getSession({ sessionId: escrow.sessionId!, transactionHash: escrow.openTx! })
+  // A receipt is the pile's word only: the car gives its settlement a while to appear on chain, then asks for its
+  // refund, which the pile can still answer by settling within the window. Without a receipt it asks at once.
+  const refundFrom = clock.now() + (session.receipt ? config.settleGraceMs : 0)
   for (;;) {
     const { state } = await lookup()
     if (state.status === 'settled') {
@@ -65,7 +68,7 @@ async function settleEscrow(
     }
     if (state.status === 'refunded') return summary(session, 'refunded', 0n, state.transactionHash)
     const now = Number((await chain.getBlock()).timestamp)
-    if (state.status === 'open' && !session.receipt) {
+    if (state.status === 'open' && clock.now() >= refundFrom) {
       logger.warn({ sessionId: escrow.sessionId }, 'pile did not settle; requesting a refund')
       await chain.requestRefund({ session: (await lookup()).session })
     } else if (state.status === 'refundRequested' && now >= state.refundableAt) {
