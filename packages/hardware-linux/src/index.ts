@@ -1,3 +1,24 @@
+export { MeterProfileError } from './meter/errors.js'
+export {
+  type ModbusMeter,
+  type ModbusMeterOptions,
+  type ModbusMeterStats,
+  openModbusMeter,
+} from './meter/modbusMeter.js'
+export {
+  type BuiltInProfileName,
+  builtInProfiles,
+  ddsd1352,
+  loadMeterProfile,
+  type MeterProfile,
+  type MeterProfileInput,
+  meterProfile,
+  meterProfileSchema,
+  type RegisterBlock,
+  sdm120,
+  sdm630,
+} from './meter/profiles.js'
+export { decodeField, type RegisterField, registerFieldSchema } from './meter/registers.js'
 export { SerialPortLostError, SerialPortOpenError } from './serial/errors.js'
 export { closeSerialPort, openSerialPort, type SerialPortOptions } from './serial/openPort.js'
 export { Stm32SilentError } from './stm32/errors.js'

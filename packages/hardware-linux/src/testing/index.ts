@@ -1,3 +1,10 @@
 // Test peers for the real drivers: pty pairs, and fake devices that speak each protocol on the far end.
+
+export {
+  type FakeModbusMeter,
+  type FakeModbusMeterOptions,
+  type ReplyFault,
+  startFakeModbusMeter,
+} from './fakeModbusMeter.js'
 export { type FakeStm32, type FakeStm32Options, startFakeStm32 } from './fakeStm32.js'
 export { openPtyPair, type PtyPair, socatAvailable, socatHint } from './ptyPair.js'
