@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { BaseError } from './base.js'
+import { BaseError, walk } from './base.js'
 
 class PortBusyError extends BaseError {
   override readonly name = 'PortBusyError'
+}
+
+class WrappedError extends BaseError {
+  override readonly name = 'WrappedError'
 }
 
 describe('BaseError', () => {
@@ -23,5 +27,27 @@ describe('BaseError', () => {
 
   it('is not retryable unless said so', () => {
     expect(new PortBusyError('x').retryable).toBe(false)
+  })
+})
+
+describe('walk', () => {
+  const busy = new PortBusyError('busy', { cause: new Error('EBUSY') })
+  const wrapped = new WrappedError('could not start', { cause: busy })
+
+  it('finds an error by class anywhere in the cause chain, outermost first', () => {
+    expect(wrapped.walk((error) => error instanceof PortBusyError)).toBe(busy)
+    expect(walk(new Error('outer', { cause: wrapped }), (error) => error instanceof BaseError)).toBe(wrapped)
+  })
+
+  it('gives undefined when nothing matches, and the innermost cause without a match function', () => {
+    expect(wrapped.walk((error) => error instanceof TypeError)).toBeUndefined()
+    expect(wrapped.walk()).toBe(busy.cause)
+    expect(walk('not an error', (error) => error === 'x')).toBeUndefined()
+  })
+
+  it('ends on a cycle', () => {
+    const looped = new WrappedError('loop')
+    Object.defineProperty(looped, 'cause', { value: looped })
+    expect(looped.walk((error) => error instanceof PortBusyError)).toBeUndefined()
   })
 })

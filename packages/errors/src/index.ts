@@ -1,1 +1,1 @@
-export { BaseError, type BaseErrorOptions } from './base.js'
+export { BaseError, type BaseErrorOptions, walk } from './base.js'

@@ -8,7 +8,7 @@ import {
   FrameTruncatedError,
   FrameVersionError,
 } from './errors.js'
-import { encodeFrame, type Frame, frameCrc, frameLength } from './frame.js'
+import { encodeFrame, type Frame, frameCrc, frameLength, PROTOCOL_VERSION } from './frame.js'
 import { chunked, concat } from './testing.js'
 
 const frame = (seq: number, payload: number[] = [seq, seq + 1, 0xcc, 0x5a]): Frame => ({
@@ -33,7 +33,7 @@ describe('frame codec', () => {
 
   it('lays a frame out as sync, version, type, seq, ack, length, payload, CRC', () => {
     const bytes = encodeFrame({ typeId: 0x10, seq: 1, ack: 0, payload: Uint8Array.of(0xab) })
-    expect([...bytes.subarray(0, 8)]).toEqual([0xcc, 0x5a, 1, 0x10, 1, 0, 1, 0xab])
+    expect([...bytes.subarray(0, 8)]).toEqual([0xcc, 0x5a, PROTOCOL_VERSION, 0x10, 1, 0, 1, 0xab])
     expect(bytes.length).toBe(frameLength(1))
     expect(frameLength(0)).toBe(9)
     expect(frameLength(200)).toBe(210)
@@ -118,7 +118,7 @@ describe('FrameDecoder', () => {
   it('reports an oversize length at once instead of waiting for it', () => {
     const decoder = new FrameDecoder({ maxPayload: 64 })
     const events = decoder.push(
-      concat([Uint8Array.of(0xcc, 0x5a, 1, 0x31, 1, 0, 0x81, 0x01), encodeFrame(frame(4))]),
+      concat([Uint8Array.of(0xcc, 0x5a, PROTOCOL_VERSION, 0x31, 1, 0, 0x81, 0x01), encodeFrame(frame(4))]),
     )
     expect(errorsOf(events)[0]).toBeInstanceOf(FrameOversizeError)
     expect((errorsOf(events)[0] as FrameOversizeError).length).toBe(129)

@@ -1,8 +1,30 @@
-import { BaseError } from '@chargechain/errors'
+import { BaseError, walk } from '@chargechain/errors'
+
+/**
+ * Every error of the link package. Two questions callers ask, answered by class rather than by name:
+ * - `isLinkDrop`: the connection itself went away (the peer's agent restarted, the radio dropped); reconnecting may
+ *   bring the same peer back.
+ * - `isPeerFailure`: the peer hung up, went quiet, said no or fell out of step; the conversation ends, the agent
+ *   carries on. The rest are our own mistakes (an invalid message or option) or line noise the session handled.
+ */
+export abstract class LinkError extends BaseError {
+  readonly isLinkDrop: boolean = false
+  readonly isPeerFailure: boolean = false
+}
+
+/** Whether `error` (or one of its causes) is a link error that means the connection went away. */
+export function isLinkDrop(error: unknown): boolean {
+  return walk(error, (cause) => cause instanceof LinkError && cause.isLinkDrop) !== undefined
+}
+
+/** Whether `error` (or one of its causes) is the peer failing: hung up, silent, refusing or out of step. */
+export function isLinkFailure(error: unknown): boolean {
+  return walk(error, (cause) => cause instanceof LinkError && cause.isPeerFailure) !== undefined
+}
 
 // Frame level: the decoder reports these as events and keeps going; they are never thrown.
 
-export class FrameGarbageError extends BaseError {
+export class FrameGarbageError extends LinkError {
   override readonly name = 'FrameGarbageError'
   readonly skipped: number
   constructor(skipped: number) {
@@ -11,7 +33,7 @@ export class FrameGarbageError extends BaseError {
   }
 }
 
-export class FrameVersionError extends BaseError {
+export class FrameVersionError extends LinkError {
   override readonly name = 'FrameVersionError'
   readonly version: number
   constructor(version: number, supported: number) {
@@ -20,7 +42,7 @@ export class FrameVersionError extends BaseError {
   }
 }
 
-export class FrameOversizeError extends BaseError {
+export class FrameOversizeError extends LinkError {
   override readonly name = 'FrameOversizeError'
   readonly length: number
   constructor(length: number, max: number) {
@@ -29,7 +51,7 @@ export class FrameOversizeError extends BaseError {
   }
 }
 
-export class FrameCrcError extends BaseError {
+export class FrameCrcError extends LinkError {
   override readonly name = 'FrameCrcError'
   readonly expected: number
   readonly actual: number
@@ -42,7 +64,7 @@ export class FrameCrcError extends BaseError {
   }
 }
 
-export class FrameTruncatedError extends BaseError {
+export class FrameTruncatedError extends LinkError {
   override readonly name = 'FrameTruncatedError'
   readonly received: number
   constructor(received: number) {
@@ -59,7 +81,7 @@ export type FrameDecodeError =
   | FrameCrcError
   | FrameTruncatedError
 
-export class FrameEncodeError extends BaseError {
+export class FrameEncodeError extends LinkError {
   override readonly name = 'FrameEncodeError'
   constructor(problem: string) {
     super(`Cannot encode frame: ${problem}.`)
@@ -68,7 +90,7 @@ export class FrameEncodeError extends BaseError {
 
 // Message level: encoders throw these on bad input, decoders on bad payloads.
 
-export class MessageFieldError extends BaseError {
+export class MessageFieldError extends LinkError {
   override readonly name = 'MessageFieldError'
   readonly messageType: string
   readonly field: string
@@ -79,7 +101,7 @@ export class MessageFieldError extends BaseError {
   }
 }
 
-export class UnknownMessageTypeError extends BaseError {
+export class UnknownMessageTypeError extends LinkError {
   override readonly name = 'UnknownMessageTypeError'
   readonly typeId: number | string
   constructor(typeId: number | string) {
@@ -94,8 +116,9 @@ export class UnknownMessageTypeError extends BaseError {
 
 // Session level.
 
-export class AckTimeoutError extends BaseError {
+export class AckTimeoutError extends LinkError {
   override readonly name = 'AckTimeoutError'
+  override readonly isPeerFailure = true
   readonly messageType: string
   constructor(messageType: string, attempts: number, waitedMs: number) {
     super(
@@ -108,8 +131,9 @@ export class AckTimeoutError extends BaseError {
   }
 }
 
-export class ExpectTimeoutError extends BaseError {
+export class ExpectTimeoutError extends LinkError {
   override readonly name = 'ExpectTimeoutError'
+  override readonly isPeerFailure = true
   readonly expected: readonly string[]
   constructor(expected: readonly string[], timeoutMs: number) {
     super(`No ${expected.join(' or ')} arrived within ${timeoutMs} ms; the peer stopped answering.`, {
@@ -119,8 +143,9 @@ export class ExpectTimeoutError extends BaseError {
   }
 }
 
-export class UnexpectedMessageError extends BaseError {
+export class UnexpectedMessageError extends LinkError {
   override readonly name = 'UnexpectedMessageError'
+  override readonly isPeerFailure = true
   readonly expected: readonly string[]
   readonly received: string
   constructor(expected: readonly string[], received: string) {
@@ -130,8 +155,9 @@ export class UnexpectedMessageError extends BaseError {
   }
 }
 
-export class PeerReportedError extends BaseError {
+export class PeerReportedError extends LinkError {
   override readonly name = 'PeerReportedError'
+  override readonly isPeerFailure = true
   readonly code: string
   readonly text: string
   constructor(code: string, text: string) {
@@ -141,8 +167,10 @@ export class PeerReportedError extends BaseError {
   }
 }
 
-export class SessionClosedError extends BaseError {
+export class SessionClosedError extends LinkError {
   override readonly name = 'SessionClosedError'
+  override readonly isPeerFailure = true
+  override readonly isLinkDrop = true
   constructor(options: { cause?: unknown } = {}) {
     super('The link session is closed; open a new session to talk to the peer.', options)
   }
@@ -150,21 +178,23 @@ export class SessionClosedError extends BaseError {
 
 // Transport level.
 
-export class TransportClosedError extends BaseError {
+export class TransportClosedError extends LinkError {
   override readonly name = 'TransportClosedError'
+  override readonly isPeerFailure = true
+  override readonly isLinkDrop = true
   constructor(transport: string, options: { cause?: unknown } = {}) {
     super(`The ${transport} transport is closed; reconnect before writing.`, options)
   }
 }
 
-export class TransportConnectError extends BaseError {
+export class TransportConnectError extends LinkError {
   override readonly name = 'TransportConnectError'
   constructor(target: string, cause: unknown) {
     super(`Could not connect to ${target}; check that the peer is listening.`, { cause, retryable: true })
   }
 }
 
-export class LinkOptionError extends BaseError {
+export class LinkOptionError extends LinkError {
   override readonly name = 'LinkOptionError'
   constructor(option: string, problem: string) {
     super(`Option ${option} ${problem}.`)

@@ -11,7 +11,11 @@ import { FrameEncodeError } from './errors.js'
  * 200-byte authentication budget at 960 B/s cannot spare, while the session's retransmission covers what slips through.
  */
 export const SYNC = Uint8Array.of(0xcc, 0x5a)
-export const PROTOCOL_VERSION = 1
+/**
+ * Changes when an existing message's layout changes (2: tariff terms and voucher seconds). New message types need no
+ * bump: a peer that does not know one answers `unsupportedMessage` and ignores it.
+ */
+export const PROTOCOL_VERSION = 2
 export const DEFAULT_MAX_PAYLOAD = 512
 /** Length varints are at most two bytes, so no payload can be announced beyond this. */
 export const LENGTH_LIMIT = 0x3fff

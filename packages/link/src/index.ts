@@ -9,6 +9,9 @@ export {
   FrameOversizeError,
   FrameTruncatedError,
   FrameVersionError,
+  isLinkDrop,
+  isLinkFailure,
+  LinkError,
   LinkOptionError,
   MessageFieldError,
   PeerReportedError,
@@ -28,14 +31,15 @@ export {
 } from './frame.js'
 export { decodeMessage, encodeMessage, messageTypeOf } from './messages/codecs.js'
 export * from './messages/types.js'
-export {
-  createSession,
-  type LinkSession,
-  type SessionDiagnostic,
-  type SessionOptions,
-  type SessionStats,
-  type WaitOptions,
-} from './session.js'
+export { createSession } from './session.js'
+export type {
+  LinkClock,
+  LinkSession,
+  SessionDiagnostic,
+  SessionOptions,
+  SessionStats,
+  WaitOptions,
+} from './sessionTypes.js'
 export { type ByteCount, countBytes } from './transports/countBytes.js'
 export {
   createTransport,

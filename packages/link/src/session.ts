@@ -2,86 +2,24 @@ import { FrameDecoder } from './decoder.js'
 import {
   AckTimeoutError,
   ExpectTimeoutError,
-  type FrameDecodeError,
   LinkOptionError,
-  type MessageFieldError,
+  MessageFieldError,
   PeerReportedError,
   SessionClosedError,
   UnexpectedMessageError,
-  type UnknownMessageTypeError,
+  UnknownMessageTypeError,
 } from './errors.js'
 import { encodeFrame, type Frame } from './frame.js'
 import { decodeMessage, encodeMessage } from './messages/codecs.js'
 import {
   type ApplicationMessage,
-  type ApplicationMessageType,
-  type MessageOf,
+  ERROR_TEXT_MAX_BYTES,
+  type ErrorCode,
   MessageTypeId,
 } from './messages/types.js'
-import type { LinkTransport } from './transports/createTransport.js'
+import type { LinkClock, LinkSession, SessionOptions, WaitOptions } from './sessionTypes.js'
 
-export type SessionOptions = {
-  transport: LinkTransport
-  /** First wait for an acknowledgement before retransmitting; the frame's wire time is added on slow lines. */
-  ackTimeoutMs?: number
-  /** Each retransmission waits this many times longer than the one before. */
-  backoff?: number
-  maxAckTimeoutMs?: number
-  /** Transmissions of one frame, the first included, before the send fails with AckTimeoutError. */
-  maxAttempts?: number
-  /** A partial frame that stays incomplete this long is dropped, so a cut-off frame cannot stall the decoder. */
-  frameGapMs?: number
-  maxPayload?: number
-  /** Problems the session recovered from by itself: line noise, retransmissions, duplicates, malformed messages. */
-  onDiagnostic?: (event: SessionDiagnostic) => void
-}
-
-export type SessionDiagnostic =
-  | { type: 'frameError'; error: FrameDecodeError }
-  | { type: 'retransmit'; messageType: string; seq: number; attempt: number }
-  | { type: 'duplicate'; seq: number }
-  | { type: 'malformed'; error: MessageFieldError | UnknownMessageTypeError }
-
-export type SessionStats = {
-  readonly framesSent: number
-  readonly retransmissions: number
-  readonly duplicatesDropped: number
-  readonly frameErrors: number
-}
-
-export type WaitOptions = {
-  /** Default 10 000 ms; `Infinity` waits until a message comes or the session closes. */
-  timeoutMs?: number
-}
-
-export type LinkSession = {
-  readonly closed: boolean
-  readonly stats: SessionStats
-  /**
-   * Sends one message and resolves once the peer acknowledged it. Messages go out one at a time, in call order.
-   * Rejects with AckTimeoutError (retryable) after the last attempt, SessionClosedError, or MessageFieldError for an
-   * invalid message.
-   */
-  send(message: ApplicationMessage): Promise<void>
-  /**
-   * The next message, which must be of one of the given types. Rejects with UnexpectedMessageError for another type,
-   * PeerReportedError when the peer sent Error instead, the decoding error of a malformed message, ExpectTimeoutError
-   * or SessionClosedError.
-   */
-  expect<T extends ApplicationMessageType>(
-    type: T | readonly T[],
-    options?: WaitOptions,
-  ): Promise<MessageOf<T>>
-  /** The next message of any type (Error included), or the decoding error of a malformed one. */
-  next(options?: WaitOptions): Promise<ApplicationMessage>
-  /** Every message until the session closes. */
-  messages(): AsyncGenerator<ApplicationMessage, void, undefined>
-  /** Sends an owed acknowledgement, rejects everything pending with SessionClosedError and closes the transport. */
-  close(): Promise<void>
-}
-
-type Inbound = { message: ApplicationMessage } | { error: Error }
-type Waiter = { resolve(item: Inbound): void; reject(error: Error): void; timer: NodeJS.Timeout | undefined }
+type Waiter = { resolve(message: ApplicationMessage): void; reject(error: unknown): void; end(): void }
 type Outbound = {
   type: string
   typeId: number
@@ -91,31 +29,51 @@ type Outbound = {
   firstSentAt: number
   timer: NodeJS.Timeout | undefined
   resolve(): void
-  reject(error: Error): void
+  reject(error: unknown): void
 }
 
 const DEFAULT_WAIT_MS = 10_000
+const DEFAULT_MAX_INBOX = 32
 /** Margin for the peer's own frame that may be on the line ahead of its acknowledgement. */
 const PEER_FRAME_ALLOWANCE = 64
+/** Codes with which one session tells the other it dropped a frame; never the application's business. */
+const REFUSALS: readonly ErrorCode[] = ['malformedMessage', 'unsupportedMessage']
+
+const realClock: LinkClock = {
+  setTimeout(callback, ms) {
+    const handle = setTimeout(callback, ms)
+    return { cancel: () => clearTimeout(handle) }
+  },
+}
 
 /**
  * A reliable, ordered message session over any byte stream. Stop-and-wait: each data frame carries a sequence number
  * (1…255, wrapping) and the sequence number last received from the peer, so an answer acknowledges the request for
  * free. When nothing is ready to carry it, a 9-byte Ack frame follows on the next turn of the event loop — never on a
- * timer, so acknowledgements add bytes but no waiting.
+ * timer, so acknowledgements add bytes but no waiting. An intact frame the session cannot use (unknown type, bad
+ * payload) is acknowledged, answered with an Error and dropped: the conversation goes on.
  */
 export function createSession(options: SessionOptions): LinkSession {
-  const { transport } = options
+  const { transport, signal } = options
+  const clock = options.clock ?? realClock
   const ackTimeoutMs = positive('ackTimeoutMs', options.ackTimeoutMs ?? 500)
   const backoff = positive('backoff', options.backoff ?? 2)
   const maxAckTimeoutMs = positive('maxAckTimeoutMs', options.maxAckTimeoutMs ?? 8_000)
   const maxAttempts = positive('maxAttempts', options.maxAttempts ?? 5)
   const frameGapMs = positive('frameGapMs', options.frameGapMs ?? 250)
+  const maxInbox = positive('maxInbox', options.maxInbox ?? DEFAULT_MAX_INBOX)
   const diagnose = options.onDiagnostic ?? (() => {})
   const decoder = new FrameDecoder(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload })
-  const stats = { framesSent: 0, retransmissions: 0, duplicatesDropped: 0, frameErrors: 0 }
+  const stats = {
+    framesSent: 0,
+    retransmissions: 0,
+    duplicatesDropped: 0,
+    frameErrors: 0,
+    framesRefused: 0,
+    framesDeferred: 0,
+  }
 
-  const inbox: Inbound[] = []
+  const inbox: ApplicationMessage[] = []
   const waiters: Waiter[] = []
   const outbox: Outbound[] = []
   let inFlight: Outbound | undefined
@@ -124,8 +82,10 @@ export function createSession(options: SessionOptions): LinkSession {
   let ackOwed = false
   let ackImmediate: NodeJS.Immediate | undefined
   let gapTimer: NodeJS.Timeout | undefined
+  let refusalPending = false
   let closed = false
   let closing: Promise<void> | undefined
+  let closedBy: { cause?: unknown } = {}
 
   const write = (bytes: Uint8Array) => {
     if (transport.closed) return
@@ -199,14 +159,52 @@ export function createSession(options: SessionOptions): LinkSession {
     transmit(outbound)
   }
 
-  const deliver = (item: Inbound) => {
+  const enqueue = (message: ApplicationMessage): Promise<void> => {
+    if (closed) return Promise.reject(closedError())
+    let encoded: { typeId: number; payload: Uint8Array }
+    try {
+      encoded = encodeMessage(message)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return new Promise<void>((resolve, reject) => {
+      outbox.push({
+        type: message.type,
+        ...encoded,
+        seq: 0,
+        attempt: 0,
+        firstSentAt: 0,
+        timer: undefined,
+        resolve,
+        reject,
+      })
+      sendNext()
+    })
+  }
+
+  /**
+   * Tells the peer its frame was dropped. One refusal at a time: while one is queued or unacknowledged, further bad
+   * frames are dropped without an answer, so a peer sending garbage cannot grow our queue.
+   */
+  const refuse = (code: ErrorCode, text: string) => {
+    stats.framesRefused++
+    if (refusalPending) return
+    refusalPending = true
+    void enqueue({ type: 'Error', code, text: text.slice(0, ERROR_TEXT_MAX_BYTES) })
+      .catch(() => {})
+      .finally(() => {
+        refusalPending = false
+      })
+  }
+
+  const deliver = (message: ApplicationMessage) => {
     const waiter = waiters.shift()
     if (!waiter) {
-      inbox.push(item)
+      inbox.push(message)
       return
     }
-    clearTimeout(waiter.timer)
-    waiter.resolve(item)
+    waiter.end()
+    waiter.resolve(message)
   }
 
   const onFrame = (frame: Frame) => {
@@ -225,15 +223,33 @@ export function createSession(options: SessionOptions): LinkSession {
       oweAck()
       return
     }
+    if (inbox.length >= maxInbox) {
+      // Not acknowledged, so the peer holds it and sends it again once the reader has caught up.
+      stats.framesDeferred++
+      diagnose({ type: 'inboxFull', seq: frame.seq })
+      return
+    }
     lastReceivedSeq = frame.seq
     oweAck()
+    let message: ApplicationMessage
     try {
-      deliver({ message: decodeMessage(frame.typeId, frame.payload) as ApplicationMessage })
+      message = decodeMessage(frame.typeId, frame.payload) as ApplicationMessage
     } catch (error) {
-      // The frame arrived intact, so resending it would not help: acknowledge it and hand the error to the reader.
-      diagnose({ type: 'malformed', error: error as MessageFieldError })
-      deliver({ error: error as Error })
+      // The frame arrived intact, so resending it would not help: acknowledge it, say why, and go on.
+      if (error instanceof UnknownMessageTypeError) {
+        diagnose({ type: 'unsupported', error })
+        refuse('unsupportedMessage', `type 0x${frame.typeId.toString(16).padStart(2, '0')}`)
+      } else if (error instanceof MessageFieldError) {
+        diagnose({ type: 'malformed', error })
+        refuse('malformedMessage', `${error.messageType}.${error.field}`)
+      } else throw error
+      return
     }
+    if (message.type === 'Error' && REFUSALS.includes(message.code)) {
+      diagnose({ type: 'refused', code: message.code, text: message.text })
+      return
+    }
+    deliver(message)
   }
 
   const onData = (bytes: Uint8Array) => {
@@ -253,56 +269,96 @@ export function createSession(options: SessionOptions): LinkSession {
     }
   }
 
-  const unsubscribeData = transport.onData(onData)
-  const unsubscribeClose = transport.onClose((cause) => {
-    void shutdown(cause === undefined ? {} : { cause })
-  })
+  const closedError = () =>
+    signal?.aborted ? signal.reason : new SessionClosedError(closedBy.cause === undefined ? {} : closedBy)
 
-  const take = (timeoutMs: number, expected: readonly string[]): Promise<Inbound> => {
+  /**
+   * The next message. A timed wait ends once `timeoutMs` passed on the clock and `minRealMs` in real time; the wait's
+   * own signal and the session's end it at once. Whatever ends a wait, a message arriving later stays in the inbox.
+   */
+  const take = (waitOptions: WaitOptions, expected: readonly string[]): Promise<ApplicationMessage> => {
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (waitOptions.signal?.aborted) return Promise.reject(waitOptions.signal.reason)
+    // Taking one makes room: a frame the peer is holding back is accepted on its next retransmission.
     const ready = inbox.shift()
     if (ready) return Promise.resolve(ready)
-    if (closed) return Promise.reject(new SessionClosedError())
+    if (closed) return Promise.reject(closedError())
+    const timeoutMs = waitOptions.timeoutMs ?? DEFAULT_WAIT_MS
+    const minRealMs = waitOptions.minRealMs ?? timeoutMs
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, timer: undefined }
-      if (Number.isFinite(timeoutMs))
-        waiter.timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1)
-          reject(new ExpectTimeoutError(expected, timeoutMs))
-        }, timeoutMs)
+      const cleanups: Array<() => void> = []
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        end: () => {
+          for (const cleanup of cleanups) cleanup()
+        },
+      }
+      const fail = (error: unknown) => {
+        const index = waiters.indexOf(waiter)
+        if (index !== -1) waiters.splice(index, 1)
+        waiter.end()
+        reject(error)
+      }
+      if (Number.isFinite(timeoutMs)) {
+        let left = 2
+        const elapsed = () => {
+          if (--left === 0) fail(new ExpectTimeoutError(expected, timeoutMs))
+        }
+        const onClock = clock.setTimeout(elapsed, Math.max(0, timeoutMs))
+        const onReal = setTimeout(elapsed, Math.max(0, minRealMs))
+        cleanups.push(
+          () => onClock.cancel(),
+          () => clearTimeout(onReal),
+        )
+      }
+      const own = waitOptions.signal
+      if (own) {
+        const onAbort = () => fail(own.reason)
+        own.addEventListener('abort', onAbort, { once: true })
+        cleanups.push(() => own.removeEventListener('abort', onAbort))
+      }
       waiters.push(waiter)
     })
   }
 
-  const shutdown = (closedBy: { cause?: unknown } = {}): Promise<void> => {
+  const shutdown = (by: { cause?: unknown } = {}): Promise<void> => {
     closing ??= (async () => {
+      closedBy = by
       // Let the peer's last send complete before we go.
       clearImmediate(ackImmediate)
       flushAck()
       closed = true
       clearTimeout(gapTimer)
-      const error = () => new SessionClosedError(closedBy)
       if (inFlight) {
         clearTimeout(inFlight.timer)
-        inFlight.reject(error())
+        inFlight.reject(closedError())
         inFlight = undefined
       }
-      for (const outbound of outbox.splice(0)) outbound.reject(error())
+      for (const outbound of outbox.splice(0)) outbound.reject(closedError())
       for (const waiter of waiters.splice(0)) {
-        clearTimeout(waiter.timer)
-        waiter.reject(error())
+        waiter.end()
+        waiter.reject(closedError())
       }
       unsubscribeData()
       unsubscribeClose()
+      signal?.removeEventListener('abort', onAbort)
       await transport.close()
     })()
     return closing
   }
 
-  const next = async (waitOptions: WaitOptions = {}): Promise<ApplicationMessage> => {
-    const item = await take(waitOptions.timeoutMs ?? DEFAULT_WAIT_MS, ['message'])
-    if ('error' in item) throw item.error
-    return item.message
+  const onAbort = () => {
+    void shutdown({ cause: signal?.reason })
   }
+  const unsubscribeData = transport.onData(onData)
+  const unsubscribeClose = transport.onClose((cause) => {
+    void shutdown(cause === undefined ? {} : { cause })
+  })
+  if (signal?.aborted) onAbort()
+  else signal?.addEventListener('abort', onAbort, { once: true })
+
+  const next = (waitOptions: WaitOptions = {}): Promise<ApplicationMessage> => take(waitOptions, ['message'])
 
   return {
     get closed() {
@@ -310,37 +366,15 @@ export function createSession(options: SessionOptions): LinkSession {
     },
     stats,
     send(message) {
-      if (closed) return Promise.reject(new SessionClosedError())
       if ((message as { type?: unknown })?.type === 'Ack')
         return Promise.reject(
           new LinkOptionError('message.type', 'cannot be Ack: the session acknowledges by itself'),
         )
-      let encoded: { typeId: number; payload: Uint8Array }
-      try {
-        encoded = encodeMessage(message)
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      return new Promise<void>((resolve, reject) => {
-        outbox.push({
-          type: message.type,
-          ...encoded,
-          seq: 0,
-          attempt: 0,
-          firstSentAt: 0,
-          timer: undefined,
-          resolve,
-          reject,
-        })
-        sendNext()
-      })
+      return enqueue(message)
     },
     async expect(type, waitOptions = {}) {
       const expected: readonly string[] = typeof type === 'string' ? [type] : type
-      const timeoutMs = waitOptions.timeoutMs ?? DEFAULT_WAIT_MS
-      const item = await take(timeoutMs, expected)
-      if ('error' in item) throw item.error
-      const { message } = item
+      const message = await take(waitOptions, expected)
       if (expected.includes(message.type)) return message as never
       if (message.type === 'Error') throw new PeerReportedError(message.code, message.text)
       throw new UnexpectedMessageError(expected, message.type)

@@ -77,6 +77,8 @@ describe('a car that goes silent mid-charge', () => {
       await link.send({
         type: 'Voucher',
         energyWh: reading.energyWh,
+        chargingSeconds: 0,
+        idleSeconds: 0,
         amount,
         signature: hexToBytes(toCompactSignature(signature)),
       })

@@ -1,7 +1,13 @@
 import type { EntryAction, EventFrom } from '@chargechain/agent-core'
 import type { ChargeChainClient } from '@chargechain/chain'
 import type { Clock, IndicatorState } from '@chargechain/hardware'
-import { type ApplicationMessage, createSession, type LinkSession } from '@chargechain/link'
+import {
+  type ApplicationMessage,
+  createSession,
+  ExpectTimeoutError,
+  type LinkSession,
+  SessionClosedError,
+} from '@chargechain/link'
 import type { VehicleConfig } from './config.js'
 import type { VehicleMachine } from './machine.js'
 import type {
@@ -75,16 +81,9 @@ export async function nextMessage(
   try {
     return await link.next({ timeoutMs })
   } catch (error) {
-    const name = (error as { name?: string }).name
-    if (name === 'ExpectTimeoutError' || name === 'SessionClosedError') return undefined
+    if (error instanceof ExpectTimeoutError || error instanceof SessionClosedError) return undefined
     throw error
   }
-}
-
-/** The connection itself went away (the pile's agent restarted, the radio dropped), as opposed to the pile's answer. */
-export function isLinkDrop(error: unknown): boolean {
-  const name = (error as { name?: string })?.name
-  return name === 'SessionClosedError' || name === 'TransportClosedError'
 }
 
 export async function show(runtime: VehicleRuntime, state: IndicatorState): Promise<void> {

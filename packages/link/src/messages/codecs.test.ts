@@ -92,7 +92,13 @@ describe('message codecs', () => {
     ['PaymentResult with unknown result', 0x21, [2], 'result'],
     ['MeterReading with voltage over 6553.5 V', 0x31, [1, 0x80, 0x80, 0x04, 1, 1, 1], 'voltageDv'],
     ['MeterReading with current over 2^32 mA', 0x31, [1, 1, 0x80, 0x80, 0x80, 0x80, 0x10, 1, 1], 'currentMa'],
-    ['Voucher with an amount over 2^256', 0x32, [1, ...new Array(37).fill(0xff), 0x01], 'amount'],
+    ['Voucher with an amount over 2^256', 0x32, [1, 0, 0, ...new Array(37).fill(0xff), 0x01], 'amount'],
+    [
+      'Voucher with charging seconds over 2^32',
+      0x32,
+      [1, 0x80, 0x80, 0x80, 0x80, 0x10, 0],
+      'chargingSeconds',
+    ],
     ['StopRequest with unknown reason', 0x33, [0], 'reason'],
     ['ChargingStopped with unknown reason', 0x34, [77, 1], 'reason'],
     ['ChargingStarted with a payload', 0x30, [1], 'payload'],
@@ -110,6 +116,11 @@ describe('message codecs', () => {
       encodeError({ type: 'AuthResult', result: 'pay', terms: { ...sampleTerms, ...change } })
     expect(encodeTerms({ token: filled(19, 0) })).toMatchObject({ field: 'terms.token' })
     expect(encodeTerms({ pricePerKWh: -1n })).toMatchObject({ field: 'terms.pricePerKWh' })
+    // The registry stores prices as uint96: a larger one could never be bound on chain.
+    expect(encodeTerms({ pricePerMinute: 1n << 96n })).toMatchObject({ field: 'terms.pricePerMinute' })
+    expect(encodeTerms({ idlePerMinute: 1 })).toMatchObject({ field: 'terms.idlePerMinute' })
+    expect(encodeTerms({ sessionFee: -1n })).toMatchObject({ field: 'terms.sessionFee' })
+    expect(encodeTerms({ agent: filled(32, 0) })).toMatchObject({ field: 'terms.agent' })
     expect(encodeTerms({ minDeposit: 5 })).toMatchObject({ field: 'terms.minDeposit' })
     expect(encodeTerms({ meterIntervalMs: 0 })).toMatchObject({ field: 'terms.meterIntervalMs' })
     expect(encodeTerms({ confirmations: 1.5 })).toMatchObject({ field: 'terms.confirmations' })
@@ -127,6 +138,13 @@ describe('message codecs', () => {
   })
 
   it('rejects invalid fields when encoding, naming message and field', () => {
+    const voucher = {
+      type: 'Voucher',
+      energyWh: 1,
+      chargingSeconds: 60,
+      idleSeconds: 0,
+      signature: filled(64, 0),
+    }
     const cases: [unknown, string][] = [
       [
         {
@@ -165,8 +183,10 @@ describe('message codecs', () => {
         { type: 'MeterReading', energyWh: 1, voltageDv: 70_000, currentMa: 1, powerW: 1, timestampMs: 1 },
         'voltageDv',
       ],
-      [{ type: 'Voucher', energyWh: 1, amount: 1 << 30, signature: filled(64, 0) }, 'amount'],
-      [{ type: 'Voucher', energyWh: 1, amount: 1n << 256n, signature: filled(64, 0) }, 'amount'],
+      [{ ...voucher, amount: 1 << 30 }, 'amount'],
+      [{ ...voucher, amount: 1n << 256n }, 'amount'],
+      [{ ...voucher, idleSeconds: -1 }, 'idleSeconds'],
+      [{ ...voucher, chargingSeconds: 2 ** 32 }, 'chargingSeconds'],
       [{ type: 'Error', code: 'internal', text: 'x'.repeat(97) }, 'text'],
       [{ type: 'Receipt', settleTxHash: filled(32, 0), energyWh: Number.NaN, amount: 0n }, 'energyWh'],
     ]

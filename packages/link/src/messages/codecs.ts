@@ -18,6 +18,7 @@ import {
 } from './types.js'
 
 const MAX_UINT32 = 0xffff_ffff
+const MAX_UINT96 = (1n << 96n) - 1n
 const MAX_VOLTAGE_DV = 0xffff
 const MAX_METER_INTERVAL_MS = 3_600_000
 const MAX_CONFIRMATIONS = 1_000
@@ -61,8 +62,12 @@ function writeTerms(writer: PayloadWriter, terms: PaymentTerms): void {
   if (typeof terms !== 'object' || terms === null) writer.fail('terms', 'must be an object')
   writer
     .bytes('terms.token', terms.token, ADDRESS_LENGTH)
-    .bigUint('terms.pricePerKWh', terms.pricePerKWh, MAX_UINT256)
+    .bigUint('terms.pricePerKWh', terms.pricePerKWh, MAX_UINT96)
+    .bigUint('terms.pricePerMinute', terms.pricePerMinute, MAX_UINT96)
+    .bigUint('terms.idlePerMinute', terms.idlePerMinute, MAX_UINT96)
+    .bigUint('terms.sessionFee', terms.sessionFee, MAX_UINT96)
     .bytes('terms.payee', terms.payee, ADDRESS_LENGTH)
+    .bytes('terms.agent', terms.agent, ADDRESS_LENGTH)
     .bytes('terms.escrow', terms.escrow, ADDRESS_LENGTH)
     .bigUint('terms.minDeposit', terms.minDeposit, MAX_UINT256)
     .uint('terms.creditWh', terms.creditWh, MAX_UINT32)
@@ -75,8 +80,12 @@ function writeTerms(writer: PayloadWriter, terms: PaymentTerms): void {
 function readTerms(reader: PayloadReader): PaymentTerms {
   const terms = {
     token: reader.bytes('terms.token', ADDRESS_LENGTH),
-    pricePerKWh: reader.bigUint('terms.pricePerKWh', MAX_UINT256),
+    pricePerKWh: reader.bigUint('terms.pricePerKWh', MAX_UINT96),
+    pricePerMinute: reader.bigUint('terms.pricePerMinute', MAX_UINT96),
+    idlePerMinute: reader.bigUint('terms.idlePerMinute', MAX_UINT96),
+    sessionFee: reader.bigUint('terms.sessionFee', MAX_UINT96),
     payee: reader.bytes('terms.payee', ADDRESS_LENGTH),
+    agent: reader.bytes('terms.agent', ADDRESS_LENGTH),
     escrow: reader.bytes('terms.escrow', ADDRESS_LENGTH),
     minDeposit: reader.bigUint('terms.minDeposit', MAX_UINT256),
     creditWh: reader.uint('terms.creditWh', MAX_UINT32),
@@ -232,12 +241,16 @@ const codecs: { [T in MessageType]: Codec<T> } = {
     encode(writer, message) {
       writer
         .uint('energyWh', message.energyWh, Number.MAX_SAFE_INTEGER)
+        .uint('chargingSeconds', message.chargingSeconds, MAX_UINT32)
+        .uint('idleSeconds', message.idleSeconds, MAX_UINT32)
         .bigUint('amount', message.amount, MAX_UINT256)
         .bytes('signature', message.signature, SIGNATURE_LENGTH)
     },
     decode: (reader) => ({
       type: 'Voucher',
       energyWh: reader.uint('energyWh', Number.MAX_SAFE_INTEGER),
+      chargingSeconds: reader.uint('chargingSeconds', MAX_UINT32),
+      idleSeconds: reader.uint('idleSeconds', MAX_UINT32),
       amount: reader.bigUint('amount', MAX_UINT256),
       signature: reader.bytes('signature', SIGNATURE_LENGTH),
     }),

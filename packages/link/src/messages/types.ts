@@ -65,6 +65,10 @@ export const StopReasonCode = {
 } as const
 export type StopReason = keyof typeof StopReasonCode
 
+/**
+ * `malformedMessage` and `unsupportedMessage` belong to the session: it answers a frame it cannot use with them, and
+ * takes them from the peer as a diagnostic, never handing them to the application.
+ */
 export const ErrorCodeValue = {
   malformedMessage: 1,
   unexpectedMessage: 2,
@@ -72,6 +76,8 @@ export const ErrorCodeValue = {
   badVoucher: 4,
   timeout: 5,
   internal: 6,
+  /** A message type this side does not know (the peer speaks a newer protocol): ignored. */
+  unsupportedMessage: 7,
   other: 255,
 } as const
 export type ErrorCode = keyof typeof ErrorCodeValue
@@ -98,12 +104,25 @@ export type AuthMessage = {
   vehicle?: Uint8Array
 }
 
+/**
+ * What the pile asks of a paying car: with them the car rebuilds the exact on-chain `Terms` it binds when it opens the
+ * session (payee = payout, token = currency). Prices are uint96, as the registry stores them.
+ */
 export type PaymentTerms = {
   /** ERC-20 token address; all zero for the chain's native coin. */
   token: Uint8Array
+  /** Smallest unit per kWh. */
   pricePerKWh: bigint
+  /** Per minute of charging, pro rata per second. */
+  pricePerMinute: bigint
+  /** Per minute of idling once the car is full, pro rata per second. */
+  idlePerMinute: bigint
+  /** Once per session. */
+  sessionFee: bigint
   /** Where the money goes (the payment channel's recipient). */
   payee: Uint8Array
+  /** The pile's hot key that settles. */
+  agent: Uint8Array
   escrow: Uint8Array
   minDeposit: bigint
   /** Energy the pile delivers ahead of the vouchers before it stops. */
@@ -142,6 +161,10 @@ export type MeterReadingMessage = {
 export type VoucherMessage = {
   type: 'Voucher'
   energyWh: number
+  /** Seconds of charging the voucher pays for (uint32). */
+  chargingSeconds: number
+  /** Seconds of idling once full the voucher pays for (uint32). */
+  idleSeconds: number
   /** Cumulative amount in the token's smallest unit (wei). */
   amount: bigint
   signature: Uint8Array

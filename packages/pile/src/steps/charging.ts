@@ -1,5 +1,5 @@
 import { createVehicleAuthNonce, priceOf } from '@chargechain/chain'
-import type { ApplicationMessage, LinkSession, StopReason } from '@chargechain/link'
+import { type ApplicationMessage, isLinkFailure, type LinkSession, type StopReason } from '@chargechain/link'
 import { MeterUnavailableError } from '../errors.js'
 import { watchRefund } from '../refundWatch.js'
 import {
@@ -12,7 +12,7 @@ import {
   waitForLevel,
 } from '../runtime.js'
 import type { PileSession } from '../types.js'
-import { challenge, isLinkFailure } from './handshake.js'
+import { challenge } from './handshake.js'
 import { type PileStep, sessionOf } from './types.js'
 import { sessionAmount, verifyVoucher } from './vouchers.js'
 

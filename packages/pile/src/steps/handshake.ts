@@ -5,7 +5,13 @@ import {
   SessionMismatchError,
   SessionNotFoundError,
 } from '@chargechain/chain'
-import type { LinkSession, MessageOf, RejectReason } from '@chargechain/link'
+import {
+  isLinkDrop,
+  isLinkFailure,
+  type LinkSession,
+  type MessageOf,
+  type RejectReason,
+} from '@chargechain/link'
 import { type Address, bytesToHex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
 import type { PileRuntime } from '../runtime.js'
 import type { PileData, PileSession } from '../types.js'
@@ -87,7 +93,12 @@ export const authenticating: PileStep<'authenticating'> =
         terms: {
           token: hexToBytes(pile.currency),
           pricePerKWh: pile.pricePerKWh,
+          // The registry holds no time-based tariff yet: the pile charges by energy alone.
+          pricePerMinute: 0n,
+          idlePerMinute: 0n,
+          sessionFee: 0n,
           payee: hexToBytes(pile.payout),
+          agent: hexToBytes(pile.agent),
           escrow: hexToBytes(runtime.chain.deployment.contracts.sessionEscrow),
           minDeposit: payment.minDeposit,
           creditWh: payment.creditWh,
@@ -226,25 +237,4 @@ function startOver(runtime: PileRuntime, data: PileData, session: PileSession, r
 function abandon(runtime: PileRuntime, session: PileSession, reason: string) {
   runtime.emit('sessionAbandoned', { id: session.id, reason })
   return { event: 'REJECTED' as const }
-}
-
-const linkFailures = new Set([
-  'PeerReportedError',
-  'ExpectTimeoutError',
-  'SessionClosedError',
-  'AckTimeoutError',
-  'UnexpectedMessageError',
-  'MessageFieldError',
-  'TransportClosedError',
-])
-
-/** The connection itself went away (the car's agent restarted, the radio dropped), as opposed to the car's answer. */
-export function isLinkDrop(error: unknown): boolean {
-  const name = (error as { name?: string })?.name
-  return name === 'SessionClosedError' || name === 'TransportClosedError'
-}
-
-/** The car said no, went quiet or hung up: the session ends, the agent does not. */
-export function isLinkFailure(error: unknown): boolean {
-  return linkFailures.has((error as { name?: string })?.name ?? '')
 }

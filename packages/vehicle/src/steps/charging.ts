@@ -1,13 +1,6 @@
-import type { LinkSession } from '@chargechain/link'
+import { isLinkDrop, type LinkSession } from '@chargechain/link'
 import { bytesToHex } from 'viem'
-import {
-  isLinkDrop,
-  nextMessage,
-  sessionOf,
-  show,
-  type VehicleRuntime,
-  type VehicleStep,
-} from '../runtime.js'
+import { nextMessage, sessionOf, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
 import type { VehicleData, VehicleSession } from '../types.js'
 import { rejoin } from './rejoin.js'
 import { signFor, voucherMessage, withinTolerance } from './vouchers.js'

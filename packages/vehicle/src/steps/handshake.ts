@@ -1,16 +1,8 @@
 import { priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
 import { sessionEscrowAbi } from '@chargechain/contracts'
-import type { LinkSession, MessageOf } from '@chargechain/link'
+import { isLinkDrop, type LinkSession, type MessageOf } from '@chargechain/link'
 import { type Address, bytesToHex, type Hex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
-import {
-  closeLink,
-  connectLink,
-  isLinkDrop,
-  sessionOf,
-  show,
-  type VehicleRuntime,
-  type VehicleStep,
-} from '../runtime.js'
+import { closeLink, connectLink, sessionOf, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
 import type { AcceptedTerms, VehicleSession } from '../types.js'
 import { rejoin } from './rejoin.js'
 

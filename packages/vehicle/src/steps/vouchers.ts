@@ -38,6 +38,9 @@ export function voucherMessage(voucher: VehicleVoucher) {
   return {
     type: 'Voucher' as const,
     energyWh: voucher.energyWh,
+    // The vouchers the escrow checks carry no time yet: charged by energy alone.
+    chargingSeconds: 0,
+    idleSeconds: 0,
     amount: voucher.amount,
     signature: hexBytes(toCompactSignature(voucher.signature)),
   }
