@@ -4,7 +4,7 @@
 import { ConfigError } from '@chargechain/agent-core'
 import { runAgentMain } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
-import { createPileAgent, PileAgentOptionError, type PileSnapshot } from '@chargechain/pile'
+import { createPileAgent, PileAgentOptionError, pileJournal } from '@chargechain/pile'
 import { openChannelLedger } from './channels.js'
 import { loadPileAgentConfig } from './config.js'
 import { openPileHardware } from './hardware.js'
@@ -34,7 +34,7 @@ await runAgentMain({
   ) {
     const signer = await loadSignerFromConfig(config.key)
     const chain = createChargeChainClient({ deployment, rpcUrl, signer })
-    const journal = await openJournal<PileSnapshot>(config.journal)
+    const journal = await openJournal(config.journal, pileJournal)
     const link = await openPileLink(config.link, logger)
     defer(() => link.close())
     const channelLedger = config.channels

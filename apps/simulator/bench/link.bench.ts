@@ -9,8 +9,8 @@ import { createLogger, openJournal } from '@chargechain/agent-core'
 import { createChargeChainClient, privateKeySigner } from '@chargechain/chain'
 import { createChargingSimulation } from '@chargechain/hardware'
 import { countBytes, type LinkTransport, memoryPair, throttled } from '@chargechain/link'
-import { createPileAgent, type PileSnapshot, type PileState, pileConfigSchema } from '@chargechain/pile'
-import { createVehicleAgent, type VehicleSnapshot, vehicleConfigSchema } from '@chargechain/vehicle'
+import { createPileAgent, type PileState, pileConfigSchema, pileJournal } from '@chargechain/pile'
+import { createVehicleAgent, vehicleConfigSchema, vehicleJournal } from '@chargechain/vehicle'
 import { custom, http } from 'viem'
 import { pileConfigFor, vehicleConfigFor } from '../src/agentConfigs.js'
 import { type DevNet, startDevNet } from '../src/devnet.js'
@@ -82,7 +82,7 @@ async function measureHandshake(
     hardware: { ...world.pile, linkStatus: world.pile.link },
     link: { accept: async (): Promise<LinkTransport> => timedPileLink },
     chain: client(pile.agent.privateKey, pileChain.transport),
-    journal: await openJournal<PileSnapshot>(join(directory, 'pile.journal')),
+    journal: await openJournal(join(directory, 'pile.journal'), pileJournal),
     logger,
     clock: world.clock,
   })
@@ -91,7 +91,7 @@ async function measureHandshake(
     hardware: world.car,
     link: { connect: async (): Promise<LinkTransport> => carLink },
     chain: client(car.key.privateKey, carChain.transport),
-    journal: await openJournal<VehicleSnapshot>(join(directory, 'car.journal')),
+    journal: await openJournal(join(directory, 'car.journal'), vehicleJournal),
     logger,
     clock: world.clock,
   })

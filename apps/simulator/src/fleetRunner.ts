@@ -12,7 +12,7 @@ import {
   pileConfigSchema,
   type SessionFinished,
 } from '@chargechain/pile'
-import { type VehicleSnapshot, vehicleConfigSchema } from '@chargechain/vehicle'
+import { vehicleConfigSchema, vehicleJournal } from '@chargechain/vehicle'
 import { type AgentTiming, pileConfigFor, vehicleConfigFor } from './agentConfigs.js'
 import type { DevNet } from './devnet.js'
 import { type CarPlan, mayChargeAt, type PilePlan } from './fleet.js'
@@ -78,7 +78,7 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
       plan: car,
       config: vehicleConfigSchema.parse(vehicleConfigFor(fleet, car, deployment, rpcUrl)),
       chain: devnet.clientFor(privateKeySigner(car.key.privateKey, car.name)),
-      journal: await openJournal<VehicleSnapshot>(join(directory, `${car.name}.journal`)),
+      journal: await openJournal(join(directory, `${car.name}.journal`), vehicleJournal),
     })),
   )
   const stations: Station[] = await Promise.all(

@@ -6,8 +6,8 @@ import {
   type ChannelLedger,
   createPileAgent,
   type PileConfig,
-  type PileSnapshot,
   type PileState,
+  pileJournal,
   type SessionFinished,
 } from '@chargechain/pile'
 import { createVehicleAgent, type VehicleConfig, type VehicleSnapshot } from '@chargechain/vehicle'
@@ -63,7 +63,7 @@ export async function openStation(options: StationOptions) {
   const { pile, clock, random, logger, scenario } = options
   const pause = (minMinutes: number, maxMinutes: number, signal: AbortSignal) =>
     clock.sleep(scenario.hurried ? 1_000 : random.between(minMinutes, maxMinutes) * MINUTE, signal)
-  const journal = await openJournal<PileSnapshot>(join(options.directory, `${pile.dmid}.journal`))
+  const journal = await openJournal(join(options.directory, `${pile.dmid}.journal`), pileJournal)
   let meterRegisterWh = random.integer(100_000, 5_000_000)
 
   const visit = async (car: SimulatedCar, signal: AbortSignal): Promise<VisitResult> => {

@@ -4,7 +4,7 @@
 import { ConfigError } from '@chargechain/agent-core'
 import { runAgentMain } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
-import { createVehicleAgent, VehicleAgentOptionError, type VehicleSnapshot } from '@chargechain/vehicle'
+import { createVehicleAgent, VehicleAgentOptionError, vehicleJournal } from '@chargechain/vehicle'
 import { loadVehicleAgentConfig } from './config.js'
 import { openCarHardware } from './hardware.js'
 import { openVehicleLink } from './link.js'
@@ -36,7 +36,7 @@ await runAgentMain({
   ) {
     const signer = await loadSignerFromConfig(config.key)
     const chain = createChargeChainClient({ deployment, rpcUrl, signer })
-    const journal = await openJournal<VehicleSnapshot>(config.journal)
+    const journal = await openJournal(config.journal, vehicleJournal)
 
     logger.info({ vehicle: signer.address, source: signer.source }, 'vehicle agent starting')
     stopWhenLost(hardware.lost)

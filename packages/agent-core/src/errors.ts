@@ -63,3 +63,47 @@ export class JournalClosedError extends BaseError {
 export class AgentProcessError extends BaseError {
   override readonly name = 'AgentProcessError'
 }
+
+/** What a journal record says it is: the schema that wrote it and its version. */
+export interface JournalRecordVersion {
+  /** Absent in records written before journals were versioned (read as version 1). */
+  schema: string | undefined
+  version: number
+}
+
+/**
+ * A journal's last record was written by another kind of agent, by a newer version, or by an older one this agent
+ * cannot migrate: it is refused rather than read as something it is not.
+ */
+export class JournalVersionError extends BaseError {
+  override readonly name = 'JournalVersionError'
+  readonly path: string
+  readonly found: JournalRecordVersion
+  /** The schema and version this agent reads and writes. */
+  readonly expected: { schema: string; version: number }
+
+  constructor(
+    path: string,
+    found: JournalRecordVersion,
+    expected: { schema: string; version: number },
+    options: { details?: string; cause?: unknown } = {},
+  ) {
+    super(journalVersionMessage(path, found, expected), options)
+    this.path = path
+    this.found = found
+    this.expected = expected
+  }
+}
+
+function journalVersionMessage(
+  path: string,
+  found: JournalRecordVersion,
+  expected: { schema: string; version: number },
+): string {
+  const schema = found.schema ?? expected.schema
+  if (schema !== expected.schema)
+    return `Journal ${path} is a ${schema} journal, not a ${expected.schema} journal; check the journal path in the config.`
+  if (found.version > expected.version)
+    return `Journal ${path} was written by a newer agent (${schema} journal version ${found.version}; this agent reads up to ${expected.version}); run the newer agent or move the file away.`
+  return `Journal ${path} holds ${schema} journal version ${found.version}, which this agent cannot read (it reads version ${expected.version}); finish with the agent that wrote it or move the file away.`
+}

@@ -7,9 +7,16 @@ export {
   JournalClosedError,
   JournalCorruptError,
   JournalIoError,
+  type JournalRecordVersion,
+  JournalVersionError,
   MachineDefinitionError,
 } from './errors.js'
 export { type Journal, type JournalOptions, type JournalRecord, openJournal } from './journal.js'
+export {
+  type DefineJournalSchemaParameters,
+  defineJournalSchema,
+  type JournalSchema,
+} from './journalSchema.js'
 export { type CreateLoggerOptions, createLogger, type Logger, logConfigSchema } from './logger.js'
 export {
   type AnyMachine,

@@ -2,6 +2,7 @@ import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { JournalClosedError, JournalCorruptError, JournalIoError } from './errors.js'
+import type { JournalSchema } from './journalSchema.js'
 import { decodeJson, encodeJson } from './json.js'
 
 /** One journal entry as stored: a sequence number, when it was written, and the caller's value. */
@@ -22,7 +23,9 @@ export interface JournalOptions {
 /**
  * An append-only, crash-safe journal: one JSON line per record, each fsync'd before `append()` resolves.
  *
- * Each line is `{"crc":"<crc32 of record>","record":<record>}`; the CRC covers the exact bytes of `record`. A crash can
+ * Each line is `{"crc":"<crc32 of record>","record":<record>}`; the CRC covers the exact bytes of `record`, which is
+ * `{"seq","at","schema","version","value"}` (records written before journals were versioned lack `schema` and
+ * `version`, and read as version 1). A crash can
  * only tear the line being written, so a damaged *last* line is dropped on open (and cut from the file) as if that
  * append never happened; damage anywhere else is reported as `JournalCorruptError`. Only one process may write a
  * journal at a time.
@@ -44,28 +47,39 @@ const PREFIX = '{"crc":"'
 const CRC_LENGTH = 8
 const RECORD_START = PREFIX.length + CRC_LENGTH + '","record":'.length
 
-function encodeLine(record: JournalRecord<unknown>): string {
+/** A record as stored: the caller's record, and the schema and version its value was written at. */
+interface StoredRecord extends JournalRecord<unknown> {
+  readonly schema?: string
+  readonly version?: number
+}
+
+function encodeLine(record: StoredRecord): string {
   const body = encodeJson(record)
   const crc = crc32(body).toString(16).padStart(CRC_LENGTH, '0')
   return `${PREFIX}${crc}","record":${body}}\n`
 }
 
 /** Parses one line (without its newline); `undefined` if it is damaged in any way. */
-function decodeLine(line: string): JournalRecord<unknown> | undefined {
+function decodeLine(line: string): StoredRecord | undefined {
   if (!line.startsWith(PREFIX) || !line.endsWith('}')) return undefined
   const crc = line.slice(PREFIX.length, PREFIX.length + CRC_LENGTH)
   const body = line.slice(RECORD_START, -1)
   if (crc32(body).toString(16).padStart(CRC_LENGTH, '0') !== crc) return undefined
   try {
-    const record = decodeJson(body) as JournalRecord<unknown>
-    return Number.isSafeInteger(record.seq) && typeof record.at === 'number' ? record : undefined
+    const record = decodeJson(body) as StoredRecord
+    const wellFormed =
+      Number.isSafeInteger(record.seq) &&
+      typeof record.at === 'number' &&
+      (record.schema === undefined || typeof record.schema === 'string') &&
+      (record.version === undefined || (Number.isSafeInteger(record.version) && record.version >= 1))
+    return wellFormed ? record : undefined
   } catch {
     return undefined
   }
 }
 
 interface Loaded {
-  last: JournalRecord<unknown> | undefined
+  last: StoredRecord | undefined
   count: number
   goodBytes: number
   droppedBytes: number
@@ -79,7 +93,7 @@ async function load(path: string): Promise<Loaded | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new JournalIoError(`Cannot read journal ${path}; check the file's permissions.`, { cause: error })
   }
-  let last: JournalRecord<unknown> | undefined
+  let last: StoredRecord | undefined
   let count = 0
   let offset = 0
   while (offset < buffer.length) {
@@ -114,12 +128,31 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
+/**
+ * Opens the journal at `path`, creating it if need be. Its last record is read through `schema`: migrated if an older
+ * version wrote it, refused (`JournalVersionError`) if another schema or a newer version did.
+ */
 export async function openJournal<Value>(
   path: string,
+  schema: JournalSchema<Value>,
   options: JournalOptions = {},
 ): Promise<Journal<Value>> {
   const { compactAfter = 1_000, now = Date.now } = options
   const loaded = await load(path)
+  const stored = loaded?.last
+  let last: JournalRecord<Value> | undefined = stored && {
+    seq: stored.seq,
+    at: stored.at,
+    value: schema.read(stored.value, { schema: stored.schema, version: stored.version ?? 1 }, path),
+  }
+  const encode = (record: JournalRecord<Value>) =>
+    encodeLine({
+      seq: record.seq,
+      at: record.at,
+      schema: schema.name,
+      version: schema.version,
+      value: record.value,
+    })
   let handle: FileHandle
   try {
     handle = await open(path, 'a')
@@ -137,7 +170,6 @@ export async function openJournal<Value>(
     )
   }
 
-  let last = loaded?.last as JournalRecord<Value> | undefined
   let count = loaded?.count ?? 0
   let closed = false
   // Appends are serialised so records land in sequence order even if callers do not await each other.
@@ -157,7 +189,7 @@ export async function openJournal<Value>(
     try {
       const file = await open(temporary, 'w')
       try {
-        await file.writeFile(encodeLine(last))
+        await file.writeFile(encode(last))
         await file.sync()
       } finally {
         await file.close()
@@ -181,7 +213,7 @@ export async function openJournal<Value>(
       return serialise(async () => {
         ensureOpen()
         const record: JournalRecord<Value> = { seq: (last?.seq ?? 0) + 1, at: now(), value }
-        const line = encodeLine(record)
+        const line = encode(record)
         try {
           await handle.write(line)
           await handle.datasync()

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { InvalidTransitionError, JournalCorruptError, MachineDefinitionError } from './errors.js'
 import { openJournal } from './journal.js'
+import { defineJournalSchema } from './journalSchema.js'
 import { createLogger } from './logger.js'
 import { defineMachine, type StateOf } from './machine.js'
 import { type EntryActions, runMachine, type Snapshot, STATE_ENTERED } from './runner.js'
@@ -20,7 +21,10 @@ const machine = defineMachine({
   },
 })
 type Data = { nonce?: number; paidWei?: bigint }
-type PaymentSnapshot = Snapshot<StateOf<typeof machine>, Data>
+const paymentJournal = defineJournalSchema<Snapshot<StateOf<typeof machine>, Data>>({
+  name: 'payment',
+  version: 1,
+})
 
 /** A logger whose JSON lines the test can read. */
 function capturingLogger() {
@@ -39,7 +43,7 @@ const journalPath = async () => join(await mkdtemp(join(tmpdir(), 'runner-')), '
 describe('runMachine', () => {
   it('runs entry actions to a final state, journaling each state before its action runs', async () => {
     const path = await journalPath()
-    const journal = await openJournal<PaymentSnapshot>(path)
+    const journal = await openJournal(path, paymentJournal)
     const { lines, logger } = capturingLogger()
     const journaledOnEntry: string[] = []
     const seen = (state: string) => journaledOnEntry.push(`${state}@${journal.replay()?.value.state}`)
@@ -71,7 +75,7 @@ describe('runMachine', () => {
 
   it('resumes at the journaled state with its data, flagged as resumed, and never reruns a finished machine', async () => {
     const path = await journalPath()
-    const first = await openJournal<PaymentSnapshot>(path)
+    const first = await openJournal(path, paymentJournal)
     await first.append({ state: 'idle', data: {} })
     await first.append({ state: 'charging', data: { nonce: 9 }, event: 'PAID' })
     await first.close()
@@ -91,13 +95,13 @@ describe('runMachine', () => {
         return { event: 'DONE' }
       },
     }
-    const journal = await openJournal<PaymentSnapshot>(path)
+    const journal = await openJournal(path, paymentJournal)
     const { logger } = capturingLogger()
     await runMachine({ machine, actions, journal, logger, initialData: {} })
     await journal.close()
     expect(calls).toEqual(['charging nonce=9 resumed=true'])
 
-    const again = await openJournal<PaymentSnapshot>(path)
+    const again = await openJournal(path, paymentJournal)
     const final = await runMachine({ machine, actions, journal: again, logger, initialData: {} })
     expect(final.state).toBe('settled')
     expect(calls).toHaveLength(1)
@@ -105,7 +109,7 @@ describe('runMachine', () => {
   })
 
   it('stops with InvalidTransitionError on an event the state does not accept, leaving the journal at that state', async () => {
-    const journal = await openJournal<PaymentSnapshot>(await journalPath())
+    const journal = await openJournal(await journalPath(), paymentJournal)
     const actions = {
       idle: async () => ({ event: 'DONE' }),
       paying: async () => ({ event: 'PAID' }),
@@ -121,7 +125,7 @@ describe('runMachine', () => {
 
   it('refuses a missing action and a journal from a different machine', async () => {
     const { logger } = capturingLogger()
-    const journal = await openJournal<PaymentSnapshot>(await journalPath())
+    const journal = await openJournal(await journalPath(), paymentJournal)
     const partial = { idle: async () => ({ event: 'ARRIVED' as const }) } as unknown as EntryActions<
       typeof machine,
       Data
@@ -142,7 +146,7 @@ describe('runMachine', () => {
   })
 
   it('stops between steps when its signal aborts', async () => {
-    const journal = await openJournal<PaymentSnapshot>(await journalPath())
+    const journal = await openJournal(await journalPath(), paymentJournal)
     const controller = new AbortController()
     const reason = new Error('shutting down')
     const actions: EntryActions<typeof machine, Data> = {

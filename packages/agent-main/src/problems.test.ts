@@ -1,4 +1,4 @@
-import { ConfigError, JournalIoError } from '@chargechain/agent-core'
+import { ConfigError, JournalIoError, JournalVersionError } from '@chargechain/agent-core'
 import { DeploymentNotFoundError, WrongPasswordError } from '@chargechain/chain'
 import { BaseError } from '@chargechain/errors'
 import { describe, expect, it } from 'vitest'
@@ -15,6 +15,10 @@ describe('isConfigurationProblem', () => {
     expect(isConfigurationProblem(new HardwareDriverUnavailableError('no linux drivers'))).toBe(true)
     expect(isConfigurationProblem(new WrongPasswordError('car.json'))).toBe(true)
     expect(isConfigurationProblem(new DeploymentNotFoundError('deployment.json'))).toBe(true)
+    const newer = { schema: 'pile', version: 3 }
+    expect(
+      isConfigurationProblem(new JournalVersionError('pile.journal', newer, { schema: 'pile', version: 2 })),
+    ).toBe(true)
   })
 
   it("holds for an agent's own errors only when it names their class", () => {

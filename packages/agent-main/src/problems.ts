@@ -1,4 +1,4 @@
-import { ConfigError } from '@chargechain/agent-core'
+import { ConfigError, JournalVersionError } from '@chargechain/agent-core'
 import {
   DeploymentNotFoundError,
   EmptyPasswordError,
@@ -19,6 +19,8 @@ export type ErrorClass = abstract new (...args: never[]) => BaseError
 const sharedConfigurationErrors: readonly ErrorClass[] = [
   ConfigError,
   HardwareDriverUnavailableError,
+  // A journal of another agent or version: a person moves it or runs the right agent; restarting cannot help.
+  JournalVersionError,
   KeyLoadError,
   KeystoreNotFoundError,
   KeystoreMalformedError,

@@ -1,4 +1,10 @@
-import { createLogger, type Journal, type Logger, openJournal } from '@chargechain/agent-core'
+import {
+  createLogger,
+  type Journal,
+  type JournalSchema,
+  type Logger,
+  openJournal,
+} from '@chargechain/agent-core'
 import { BaseError } from '@chargechain/errors'
 import { Command } from 'commander'
 import type { Level } from 'pino'
@@ -12,8 +18,8 @@ export interface AgentMainContext {
   readonly signal: AbortSignal
   /** Registers a release for the way out; the last registered runs first, each even if another fails. */
   defer(release: () => Promise<void>): void
-  /** Opens the crash-safe journal and closes it on the way out. */
-  openJournal<Snapshot>(path: string): Promise<Journal<Snapshot>>
+  /** Opens the crash-safe journal with the agent's schema and closes it on the way out. */
+  openJournal<Value>(path: string, schema: JournalSchema<Value>): Promise<Journal<Value>>
   /** Stops the agent, exiting 1, if `lost` resolves first (the hardware server ended under the agent). */
   stopWhenLost(lost: Promise<unknown>): void
 }
@@ -77,8 +83,8 @@ export async function runAgentMain<Config, Parts>(options: AgentMainOptions<Conf
     logger,
     signal: stop.signal,
     defer: (release) => void releases.unshift(release),
-    openJournal: async <Snapshot>(path: string) => {
-      const journal = await openJournal<Snapshot>(path)
+    openJournal: async (path, schema) => {
+      const journal = await openJournal(path, schema)
       releases.unshift(() => journal.close())
       return journal
     },

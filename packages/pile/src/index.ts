@@ -17,6 +17,7 @@ export {
   PileAgentOptionError,
   StaleChannelVoucherError,
 } from './errors.js'
+export { pileJournal } from './journal.js'
 export { type PileMachine, pileMachine } from './machine.js'
 export type {
   CreatePileAgentOptions,

@@ -2,7 +2,7 @@ import { openJournal } from '@chargechain/agent-core'
 import { createVehicleAuthNonce, priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
 import { chargers, createChargingSimulation } from '@chargechain/hardware'
 import { createSession } from '@chargechain/link'
-import { createVehicleAgent, type VehicleSnapshot } from '@chargechain/vehicle'
+import { createVehicleAgent, vehicleJournal } from '@chargechain/vehicle'
 import { bytesToHex, hexToBytes, type LocalAccount } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLinkBroker } from '../src/testing.js'
@@ -148,7 +148,7 @@ describe('the car against a pile of another chain or registry', () => {
       hardware: world.car,
       link: broker.car,
       chain: car,
-      journal: await openJournal<VehicleSnapshot>(await tempJournal('vehicle')),
+      journal: await openJournal(await tempJournal('vehicle'), vehicleJournal),
       logger: silent,
       clock: world.clock,
     })

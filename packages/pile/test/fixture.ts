@@ -20,6 +20,7 @@ import {
   type VehicleConfigInput,
   type VehicleSessionFinished,
   vehicleConfigSchema,
+  vehicleJournal,
 } from '@chargechain/vehicle'
 import { pino } from 'pino'
 import { createWalletClient, defineChain, type Hex, http } from 'viem'
@@ -31,6 +32,7 @@ import {
   type PileAgent,
   type PileConfigInput,
   pileConfigSchema,
+  pileJournal,
   type SessionFinished,
 } from '../src/index.js'
 import { createLinkBroker } from '../src/testing.js'
@@ -177,7 +179,7 @@ export async function runSession(
     hardware: { ...world.pile, linkStatus: world.pile.link },
     link: broker.pile,
     chain: options.pileChain ?? chain.pileAgentClient,
-    journal: await openJournal(journals.pile),
+    journal: await openJournal(journals.pile, pileJournal),
     logger: silent,
     clock: world.clock,
     channelLedger: options.ledger ?? channelLedgerFor(chain),
@@ -187,7 +189,7 @@ export async function runSession(
     hardware: world.car,
     link: broker.car,
     chain: options.car,
-    journal: await openJournal(journals.vehicle),
+    journal: await openJournal(journals.vehicle, vehicleJournal),
     logger: silent,
     clock: world.clock,
   })
@@ -256,7 +258,7 @@ export async function startPileAlone(chain: Chain, overrides: Partial<PileConfig
     hardware: { ...world.pile, linkStatus: world.pile.link },
     link: broker.pile,
     chain: chain.pileAgentClient,
-    journal: await openJournal(await tempJournal('pile')),
+    journal: await openJournal(await tempJournal('pile'), pileJournal),
     logger: silent,
     clock: world.clock,
     channelLedger: channelLedgerFor(chain),

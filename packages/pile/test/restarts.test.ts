@@ -7,11 +7,11 @@ import {
   type VehicleAgent,
   type VehicleConfigInput,
   type VehicleSessionFinished,
-  type VehicleSnapshot,
+  vehicleJournal,
 } from '@chargechain/vehicle'
 import { createTestClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPileAgent, type PileAgent, type PileSnapshot } from '../src/index.js'
+import { createPileAgent, type PileAgent, pileJournal } from '../src/index.js'
 import { createLinkBroker } from '../src/testing.js'
 import {
   type Chain,
@@ -48,7 +48,7 @@ async function restartableWorld(
   const broker = createLinkBroker()
   const paths = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
   const startPile = async () => {
-    const journal = await openJournal<PileSnapshot>(paths.pile)
+    const journal = await openJournal(paths.pile, pileJournal)
     const agent = createPileAgent({
       // Long enough (in real time, at 60×) for a restarted car to come back.
       config: pileConfig(chain, {
@@ -65,7 +65,7 @@ async function restartableWorld(
     return running(agent, (signal) => agent.run(signal), journal)
   }
   const startCar = async () => {
-    const journal = await openJournal<VehicleSnapshot>(paths.vehicle)
+    const journal = await openJournal(paths.vehicle, vehicleJournal)
     const agent = createVehicleAgent({
       config: vehicleConfig(chain, vehicle),
       hardware: world.car,

@@ -11,12 +11,13 @@ import { type AgentProcess, spawnAgent } from '@chargechain/agent-core/testing'
 import { privateKeySigner } from '@chargechain/chain'
 import { type ChargingSimulation, createChargingSimulation } from '@chargechain/hardware'
 import { type LinkTransport, tcp, tcpServer } from '@chargechain/link'
-import { createPileAgent, type PileSnapshot, type PileState, pileConfigSchema } from '@chargechain/pile'
+import { createPileAgent, type PileState, pileConfigSchema, pileJournal } from '@chargechain/pile'
 import {
   createVehicleAgent,
   type VehicleSnapshot,
   type VehicleState,
   vehicleConfigSchema,
+  vehicleJournal,
 } from '@chargechain/vehicle'
 import type { Hex } from 'viem'
 import { pileConfigFor, vehicleConfigFor } from '../../src/agentConfigs.js'
@@ -245,7 +246,7 @@ export async function runPileCrashCase(
     link: vehicleLinkTimeouts,
     settlementPollMs: 5_000,
   })
-  const journal = await openJournal<VehicleSnapshot>(carJournal)
+  const journal = await openJournal(carJournal, vehicleJournal)
   const vehicle = createVehicleAgent({
     config: vehicleConfig,
     hardware: { meter: world.car.meter, lights: world.car.lights },
@@ -360,7 +361,7 @@ export async function runVehicleCrashCase(
       link: { tcp: { host: '127.0.0.1', port: server.port } },
     }),
   )
-  const journal = await openJournal<PileSnapshot>(join(directory, 'pile.journal'))
+  const journal = await openJournal(join(directory, 'pile.journal'), pileJournal)
   const pileAgent = createPileAgent({
     config: pileConfigSchema.parse({
       ...pileConfigFor(fleet.plan, pile, devnet.deployment, devnet.chain.rpcUrl),

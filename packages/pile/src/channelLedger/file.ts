@@ -1,8 +1,10 @@
-import { openJournal } from '@chargechain/agent-core'
+import { defineJournalSchema, type Journal, openJournal } from '@chargechain/agent-core'
 import type { Hex } from 'viem'
 import { ChannelLedgerError } from '../errors.js'
 import { type ChannelLedgerOptions, createLedger } from './memory.js'
 import type { ChannelEntry, ChannelLedger } from './types.js'
+
+const ledgerJournal = defineJournalSchema<ChannelEntry[]>({ name: 'channel-ledger', version: 1 })
 
 /**
  * A ledger kept in a journal file (fsync'd, CRC per line, compacted), for a single pile that is its own operator.
@@ -12,9 +14,9 @@ export async function openFileChannelLedger(
   path: string,
   options: ChannelLedgerOptions,
 ): Promise<ChannelLedger> {
-  let journal: Awaited<ReturnType<typeof openJournal<ChannelEntry[]>>>
+  let journal: Journal<ChannelEntry[]>
   try {
-    journal = await openJournal<ChannelEntry[]>(path, { compactAfter: 200 })
+    journal = await openJournal(path, ledgerJournal, { compactAfter: 200 })
   } catch (error) {
     throw new ChannelLedgerError(
       `Cannot open the channel ledger ${path}; check the path and its permissions.`,
