@@ -53,6 +53,21 @@ describe('createDebouncedInput', () => {
     expect(edges).toEqual([false, true])
   })
 
+  it('counts the hold from when the line changed, as a kernel edge timestamp tells, not from when it was fed', async () => {
+    const clock = createSimulatedClock({ start: 1_000 })
+    const { input, feed } = createDebouncedInput({ clock, initial: false, debounceMs: 50 })
+    const edges: Array<{ level: boolean; at: number }> = []
+    input.onEdge((edge) => edges.push(edge))
+    feed(true, 970) // heard of 30 ms late
+    await clock.advance(19)
+    expect(edges).toEqual([])
+    await clock.advance(1)
+    expect(edges).toEqual([{ level: true, at: 970 }])
+    await clock.advance(100)
+    feed(false, 1_060) // already held longer than the hold time: counts at once
+    expect(edges.at(-1)).toEqual({ level: false, at: 1_060 })
+  })
+
   it('rejects a negative debounce time', () => {
     const clock = createSimulatedClock()
     expect(() => createDebouncedInput({ clock, initial: false, debounceMs: -1, name: 'gun' })).toThrow(

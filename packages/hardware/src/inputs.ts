@@ -51,8 +51,12 @@ export interface DebouncedInputOptions {
 
 export interface DebouncedInput {
   readonly input: DigitalInput
-  /** Hands the debouncer a raw level read from the line (or interrupt); repeated levels are fine. */
-  feed(level: boolean): void
+  /**
+   * Hands the debouncer a raw level read from the line (or interrupt); repeated levels are fine. `at` is when the line
+   * changed, if the driver knows it (a kernel edge timestamp); default now. The level must then hold until
+   * `at + debounceMs`.
+   */
+  feed(level: boolean, at?: number): void
 }
 
 /**
@@ -73,9 +77,11 @@ export function createDebouncedInput(options: DebouncedInputOptions): DebouncedI
   let candidate: { level: boolean; at: number; timer: Timer | undefined } | undefined
   let closed = false
 
+  let stableSince = Number.NEGATIVE_INFINITY
   const commit = (level: boolean, at: number) => {
     candidate = undefined
     stable = level
+    stableSince = at
     for (const listener of [...listeners]) listener({ level, at })
   }
 
@@ -99,15 +105,18 @@ export function createDebouncedInput(options: DebouncedInputOptions): DebouncedI
 
   return {
     input,
-    feed(level) {
+    feed(level, changedAt) {
       if (closed || level === candidate?.level) return
       candidate?.timer?.cancel()
       candidate = undefined
       if (level === stable) return // the line went back before the debounce time: a glitch
-      const at = clock.now()
-      if (debounceMs === 0) return commit(level, at)
+      const now = clock.now()
+      // Within [the last edge, now]: edges never go back in time, even if a driver's timestamp is off.
+      const at = Math.min(Math.max(changedAt ?? now, stableSince), now)
+      const remaining = debounceMs - (now - at)
+      if (remaining <= 0) return commit(level, at)
       candidate = { level, at, timer: undefined }
-      candidate.timer = clock.setTimeout(() => commit(level, at), debounceMs)
+      candidate.timer = clock.setTimeout(() => commit(level, at), remaining)
     },
   }
 }
