@@ -1,3 +1,20 @@
+export {
+  GpioLineLostError,
+  GpioToolError,
+  GpioToolMissingError,
+  GpioToolVersionError,
+} from './gpio/errors.js'
+export { type Gpio, type OpenGpioOptions, openGpio } from './gpio/gpio.js'
+export { parseGpiogetValue } from './gpio/input.js'
+export { type GpioLightsConfig, gpioLightsSchema, openGpioLights } from './gpio/lights.js'
+export { describeLine, type GpioLine, type GpioLineInput, gpioLineSchema } from './gpio/line.js'
+export {
+  checkGpioTools,
+  type GpioTools,
+  type GpioToolsConfig,
+  gpioTools,
+  gpioToolsSchema,
+} from './gpio/tools.js'
 export { MeterProfileError } from './meter/errors.js'
 export {
   type ModbusMeter,

@@ -1,5 +1,6 @@
 // Test peers for the real drivers: pty pairs, and fake devices that speak each protocol on the far end.
 
+export { createFakeGpioChip, type FakeGpioChip } from './fakeGpio.js'
 export {
   type FakeModbusMeter,
   type FakeModbusMeterOptions,
