@@ -49,15 +49,15 @@ export function runGpioTool(tools: GpioTools, tool: string, args: readonly strin
  * banner to confirm a request), so an older set is refused with what to install.
  */
 export async function checkGpioTools(tools: GpioTools): Promise<string> {
-  const versions = await Promise.all(
-    gpioToolNames.map(async (name) => {
-      const output = await runGpioTool(tools, tools[name], ['--version'])
-      const match = /\(libgpiod\) v?((\d+)\.(\d+)(?:\.\d+)?)/.exec(output)
-      const version = match ? `v${match[1]}` : (output.trim().split('\n')[0] ?? 'an unknown version')
-      const [major, minor] = [Number(match?.[2] ?? 0), Number(match?.[3] ?? 0)]
-      if (major < 2 || (major === 2 && minor < 1)) throw new GpioToolVersionError(name, version)
-      return version
-    }),
-  )
-  return versions[0] ?? ''
+  let first: string | undefined
+  // One after another, so the first refused tool named is always the same one.
+  for (const name of gpioToolNames) {
+    const output = await runGpioTool(tools, tools[name], ['--version'])
+    const match = /\(libgpiod\) v?((\d+)\.(\d+)(?:\.\d+)?)/.exec(output)
+    const version = match ? `v${match[1]}` : (output.trim().split('\n')[0] ?? 'an unknown version')
+    const [major, minor] = [Number(match?.[2] ?? 0), Number(match?.[3] ?? 0)]
+    if (major < 2 || (major === 2 && minor < 1)) throw new GpioToolVersionError(name, version)
+    first ??= version
+  }
+  return first ?? ''
 }

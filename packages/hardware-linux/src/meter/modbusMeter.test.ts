@@ -32,7 +32,7 @@ async function rig(name: ProfileName, options: { currentA?: number; timeoutMs?: 
     path: pty.devicePath,
     profile: meterProfile(builtInProfiles[name]),
     clock,
-    timeoutMs: options.timeoutMs ?? 150,
+    timeoutMs: options.timeoutMs ?? 400,
     attempts: ATTEMPTS,
   })
   return {
