@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events'
-import { type EntryActions, runMachine } from '@chargechain/agent-core'
+import { type EntryAction, type EntryActions, runMachine } from '@chargechain/agent-core'
 import { PileAgentBusyError, PileAgentOptionError } from './errors.js'
 import { type PileMachine, pileMachine } from './machine.js'
 import { closeLink, createRegistryCache, type PileRuntime } from './runtime.js'
+import type { PileSession } from './session.js'
 import { connecting, departing, idle } from './steps/arrival.js'
 import { charging, starting, stopping } from './steps/charging.js'
 import { authenticating, awaitingPayment } from './steps/handshake.js'
@@ -57,39 +58,34 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
   }
   let running = false
 
-  const steps = {
-    idle,
-    connecting,
-    authenticating,
-    awaitingPayment,
-    starting,
-    charging,
-    stopping,
-    settling,
-    receipt,
-    departing,
+  /** Tracks the state for status() and the events, around each step. */
+  const observe =
+    <S extends PileState, E extends string>(
+      action: EntryAction<S, E, PileData>,
+    ): EntryAction<S, E, PileData> =>
+    async (context) => {
+      const from = current.state
+      current = { state: context.state, data: context.data }
+      if (from !== context.state) emit('state', { state: context.state, from })
+      try {
+        return await action(context)
+      } catch (error) {
+        emit('stepFailed', { error, state: context.state })
+        throw error
+      }
+    }
+  const actions: EntryActions<PileMachine, PileData> = {
+    idle: observe(idle(runtime)),
+    connecting: observe(connecting(runtime)),
+    authenticating: observe(authenticating(runtime)),
+    awaitingPayment: observe(awaitingPayment(runtime)),
+    starting: observe(starting(runtime)),
+    charging: observe(charging(runtime)),
+    stopping: observe(stopping(runtime)),
+    settling: observe(settling(runtime)),
+    receipt: observe(receipt(runtime)),
+    departing: observe(departing(runtime)),
   }
-  const actions = Object.fromEntries(
-    Object.entries(steps).map(([state, step]) => {
-      const action = (step as unknown as (runtime: PileRuntime) => (context: never) => Promise<never>)(
-        runtime,
-      )
-      return [
-        state,
-        async (context: { state: PileState; data: PileData }) => {
-          const from = current.state
-          current = { state: context.state, data: context.data }
-          if (from !== context.state) emit('state', { state: context.state, from })
-          try {
-            return await action(context as never)
-          } catch (error) {
-            emit('stepFailed', { error, state: context.state })
-            throw error
-          }
-        },
-      ]
-    }),
-  ) as unknown as EntryActions<PileMachine, PileData>
 
   return {
     async run(signal) {
@@ -118,26 +114,28 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
       }
     },
     status(): PileStatus {
-      const session = current.data.session
+      const { state, data } = current
       return {
-        state: current.state,
-        completed: current.data.completed,
-        ...(session
-          ? {
-              session: {
-                id: session.id,
-                ...(session.kind ? { kind: session.kind } : {}),
-                ...(session.vehicle ? { vehicle: session.vehicle } : {}),
-                energyWh: session.energyWh,
-                amount: session.amount ?? sessionAmount(session, session.voucher),
-              },
-            }
-          : {}),
+        state,
+        completed: data.completed,
+        ...(data.session ? { session: sessionStatus(data.session) } : {}),
       }
     },
     on<E extends keyof PileAgentEvents>(event: E, listener: (...args: PileAgentEvents[E]) => void) {
       emitter.on(event, listener as (...args: unknown[]) => void)
       return () => emitter.off(event, listener as (...args: unknown[]) => void)
     },
+  }
+}
+
+function sessionStatus(session: PileSession): NonNullable<PileStatus['session']> {
+  if (session.kind === 'arrived') return { id: session.id, energyWh: 0, amount: 0n }
+  if (session.kind === 'offered') return { id: session.id, vehicle: session.vehicle, energyWh: 0, amount: 0n }
+  return {
+    id: session.id,
+    kind: session.kind,
+    vehicle: session.vehicle,
+    energyWh: session.energyWh,
+    amount: session.amount ?? sessionAmount(session),
   }
 }

@@ -20,17 +20,28 @@ export {
 export { pileJournal } from './journal.js'
 export { type PileMachine, pileMachine } from './machine.js'
 export type {
+  ArrivedSession,
+  ChannelSession,
+  ChargeSession,
+  EscrowRecord,
+  EscrowSession,
+  FreeSession,
+  Offer,
+  OfferedSession,
+  PaidSession,
+  PileSession,
+  PileVoucher,
+  SessionKind,
+} from './session.js'
+export type {
   CreatePileAgentOptions,
   PileAgent,
   PileAgentEvents,
   PileAgentHardware,
   PileData,
   PileLink,
-  PileSession,
   PileSnapshot,
   PileState,
   PileStatus,
-  PileVoucher,
   SessionFinished,
-  SessionKind,
 } from './types.js'

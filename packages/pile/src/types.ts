@@ -14,9 +14,9 @@ import type { Address, Hash, Hex } from 'viem'
 import type { ChannelLedger } from './channelLedger/types.js'
 import type { PileConfig } from './config.js'
 import type { PileMachine } from './machine.js'
+import type { PileSession, SessionKind } from './session.js'
 
 export type PileState = StateOf<PileMachine>
-export type SessionKind = 'free' | 'escrow' | 'channel'
 
 /** The pile's hardware; only what a pile without Bluetooth power control or STATE line lacks is optional. */
 export interface PileAgentHardware {
@@ -47,63 +47,6 @@ export interface CreatePileAgentOptions {
   clock: Clock
   /** The operator's channel ledger; without one the pile refuses channel payments and asks for escrow. */
   channelLedger?: ChannelLedger
-}
-
-/** The latest voucher the car signed, as the pile verified it. */
-export interface PileVoucher {
-  energyWh: number
-  /** Escrow: the session's cumulative amount; channel: the channel's cumulative amount. */
-  amount: bigint
-  /** 65-byte signature. */
-  signature: Hex
-}
-
-/** What the pile journals about the session in progress (bigints survive the journal). */
-export interface PileSession {
-  /** Local id (16 bytes hex): the free session id on the link, the key in logs and the ledger. */
-  id: Hex
-  /** The fresh challenge sent in Hello; never reused. */
-  nonce: Hex
-  startedAt: number
-  vehicle?: Address
-  kind?: SessionKind
-  pricePerKWh?: bigint
-  currency?: Address
-  payout?: Address
-  escrow?: {
-    sessionId: Hex
-    openTx: Hash
-    /** The session struct as the escrow hashes it (needed to settle). */
-    session: {
-      vehicle: Address
-      pileId: Hex
-      payout: Address
-      agent: Address
-      currency: Address
-      pricePerKWh: bigint
-      deposit: bigint
-      openedAt: number
-      salt: Hex
-    }
-  }
-  channel?: {
-    channelId: Hex
-    /** The ledger's cumulative amount when the session began; this session's amount is the voucher minus it. */
-    base: bigint
-    /** Deposit minus what was settled, when checked. */
-    remaining: bigint
-  }
-  /** The meter register when the relay went on. */
-  meterStartWh?: number
-  /** When the next meter reading is due (agent's clock); journaled so a voucher taken mid-interval keeps the beat. */
-  nextReadingAt?: number
-  /** Energy delivered so far, from the pile's meter. */
-  energyWh: number
-  voucher?: PileVoucher
-  stopReason?: string
-  settleTx?: Hash
-  /** Set once the session's result is final (settled, recorded or logged). */
-  amount?: bigint
 }
 
 export interface PileData {

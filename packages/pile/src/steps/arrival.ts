@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { createVehicleAuthNonce } from '@chargechain/chain'
 import { bytesToHex } from 'viem'
 import { acceptLink, closeLink, waitForLevel } from '../runtime.js'
-import { type PileStep, sessionOf } from './types.js'
+import { isChargeSession, sessionOf } from '../session.js'
+import type { PileStep } from './types.js'
 
 /** Relay off whatever came before (a crash may have left it on), then wait for a car. */
 export const idle: PileStep<'idle'> =
@@ -17,7 +18,7 @@ export const idle: PileStep<'idle'> =
       event: 'ARRIVED',
       data: {
         ...data,
-        session: { id, nonce: createVehicleAuthNonce(), startedAt: clock.now(), energyWh: 0 },
+        session: { kind: 'arrived', id, nonce: createVehicleAuthNonce(), startedAt: clock.now() },
       },
     }
   }
@@ -55,6 +56,6 @@ export const departing: PileStep<'departing'> =
     await waitForLevel(hardware.arrival, false, signal)
     await hardware.bluetoothPower?.set(false)
     logger.info({ session: data.session?.id }, 'car left')
-    const finished = data.session?.amount !== undefined
+    const finished = isChargeSession(data.session) && data.session.amount !== undefined
     return { event: 'LEFT', data: { completed: data.completed + (finished ? 1 : 0) } }
   }

@@ -11,9 +11,9 @@ import {
   receive,
   waitForLevel,
 } from '../runtime.js'
-import type { PileSession } from '../types.js'
+import { type ChargeSession, type PaidSession, sessionOf } from '../session.js'
 import { challenge } from './handshake.js'
-import { type PileStep, sessionOf } from './types.js'
+import type { PileStep } from './types.js'
 import { sessionAmount, verifyVoucher } from './vouchers.js'
 
 /** Waits for the gun, notes the meter register, switches the relay on and tells the car. */
@@ -45,7 +45,7 @@ export const starting: PileStep<'starting'> =
     await link.send({ type: 'ChargingStarted' }).catch((error: unknown) => {
       if (!isLinkFailure(error)) throw error
     })
-    runtime.emit('sessionStarted', { id: session.id, kind: session.kind!, vehicle: session.vehicle! })
+    runtime.emit('sessionStarted', { id: session.id, kind: session.kind, vehicle: session.vehicle })
     return {
       event: 'STARTED',
       data: { ...data, session: { ...session, meterStartWh: start.energyWh, energyWh: 0 } },
@@ -58,14 +58,14 @@ export const starting: PileStep<'starting'> =
  */
 async function resumeWithCar(
   runtime: PileRuntime,
-  session: PileSession,
+  session: ChargeSession,
   signal: AbortSignal,
   logger: { info(object: object, message: string): void },
 ): Promise<LinkSession | undefined> {
   const { hardware, config } = runtime
   // The relay may have stayed on while the agent was down: off until the same car has proved itself again.
   await hardware.relay.set(false)
-  if (!session.vehicle || !hardware.arrival.current()) return undefined
+  if (!hardware.arrival.current()) return undefined
   const link = await reachCar(runtime, session, signal, undefined, config.link.reconnectTimeoutMs)
   if (link) logger.info({ session: session.id, vehicle: session.vehicle }, 'car reconnected after a restart')
   return link
@@ -108,7 +108,7 @@ export const charging: PileStep<'charging'> =
       return { event: 'STOP', data: stopWith(data, session, 'linkLost') }
     }
     if (runtime.stopGunWatch === undefined) watchGun(runtime)
-    const refund = session.escrow ? watchRefund(runtime, session.escrow, logger) : undefined
+    const refund = session.kind === 'escrow' ? watchRefund(runtime, session.escrow, logger) : undefined
     const dueAt = session.nextReadingAt ?? clock.now() + config.payment.meterIntervalMs
     if (clock.now() < dueAt) {
       let message: ApplicationMessage | undefined
@@ -143,7 +143,7 @@ export const charging: PileStep<'charging'> =
       return { event: 'STOP', data: stopWith(data, session, 'meterFailure') }
     }
     const energyWh = Math.max(0, Math.round(reading.energyWh - (session.meterStartWh ?? reading.energyWh)))
-    const current: PileSession = {
+    const current: ChargeSession = {
       ...session,
       energyWh,
       nextReadingAt: clock.now() + config.payment.meterIntervalMs,
@@ -170,13 +170,13 @@ export const charging: PileStep<'charging'> =
     runtime.emit('meter', {
       id: current.id,
       energyWh,
-      voucheredWh: current.voucher?.energyWh ?? 0,
-      amount: sessionAmount(current, current.voucher),
+      voucheredWh: current.kind === 'free' ? 0 : (current.voucher?.energyWh ?? 0),
+      amount: sessionAmount(current),
     })
     return { event: 'METERED', data: { ...data, session: current } }
   }
 
-function reasonToStop(runtime: PileRuntime, session: PileSession, powerW: number): StopReason | undefined {
+function reasonToStop(runtime: PileRuntime, session: ChargeSession, powerW: number): StopReason | undefined {
   const { hardware, config } = runtime
   if (!hardware.gun.current()) return 'gunRemoved'
   if (session.kind === 'free') return undefined
@@ -184,8 +184,8 @@ function reasonToStop(runtime: PileRuntime, session: PileSession, powerW: number
   if (session.energyWh - voucheredWh > config.payment.creditWh) return 'vouchersBehind'
   // Stop before the next interval could deliver energy the deposit or channel cannot pay for.
   const nextWh = session.energyWh + Math.ceil((powerW * config.payment.meterIntervalMs) / 3_600_000)
-  const limit = session.escrow ? session.escrow.session.deposit : (session.channel?.remaining ?? 0n)
-  if (priceOf(BigInt(nextWh), session.pricePerKWh ?? 0n) > limit) return 'depositExhausted'
+  const limit = session.kind === 'escrow' ? session.escrow.session.deposit : session.channel.remaining
+  if (priceOf(BigInt(nextWh), session.offer.pricePerKWh) > limit) return 'depositExhausted'
   return undefined
 }
 
@@ -218,14 +218,14 @@ async function receiveUntilUnplugged(
   }
 }
 
-async function takeMessage(
+async function takeMessage<Session extends ChargeSession>(
   runtime: PileRuntime,
-  session: PileSession,
+  session: Session,
   message: ApplicationMessage,
   logger: { warn(object: object, message: string): void },
-): Promise<{ session: PileSession; stop?: StopReason }> {
+): Promise<{ session: Session; stop?: StopReason }> {
   if (message.type === 'StopRequest') return { session, stop: message.reason }
-  if (message.type !== 'Voucher') {
+  if (message.type !== 'Voucher' || session.kind === 'free') {
     logger.warn({ type: message.type }, 'unexpected message while charging')
     return { session }
   }
@@ -243,7 +243,7 @@ async function takeMessage(
   return { session: { ...session, voucher } }
 }
 
-function stopWith<D extends { session?: PileSession }>(data: D, session: PileSession, reason: StopReason): D {
+function stopWith<D extends { session?: unknown }>(data: D, session: ChargeSession, reason: StopReason): D {
   return { ...data, session: { ...session, stopReason: session.stopReason ?? reason } }
 }
 
@@ -270,7 +270,8 @@ export const stopping: PileStep<'stopping'> =
       }
     }
     // A car that asked for its refund gets no more waiting: the pile settles what it holds inside the window.
-    const refund = session.escrow ? watchRefund(runtime, session.escrow, logger).requested : undefined
+    const refund =
+      session.kind === 'escrow' ? watchRefund(runtime, session.escrow, logger).requested : undefined
     const until = refund ? AbortSignal.any([signal, refund]) : signal
     // A car whose link drops before its final voucher (its agent restarted) is given until the deadline to come back
     // and deliver it: the pile must not settle for less than the car signed.
@@ -305,14 +306,14 @@ export const stopping: PileStep<'stopping'> =
 
 async function reachCar(
   runtime: PileRuntime,
-  session: PileSession,
+  session: ChargeSession,
   signal: AbortSignal,
   interrupt: AbortSignal | undefined,
   timeoutMs: number,
 ): Promise<LinkSession | undefined> {
   const current = runtime.session
   if (current && !current.closed) return current
-  if (!session.vehicle || !runtime.hardware.arrival.current()) return undefined
+  if (!runtime.hardware.arrival.current()) return undefined
   await runtime.hardware.bluetoothPower?.set(true)
   const deadline = runtime.clock.now() + timeoutMs
   // Another car's connection, or a stale one, is dropped and the wait goes on for the session's car.
@@ -342,11 +343,11 @@ async function reachCar(
 async function collectFinalVoucher(
   runtime: PileRuntime,
   link: LinkSession,
-  session: PileSession,
+  session: PaidSession,
   signal: AbortSignal,
   until: AbortSignal,
   logger: { warn(object: object, message: string): void },
-): Promise<{ session: PileSession; dropped?: unknown }> {
+): Promise<{ session: PaidSession; dropped?: unknown }> {
   let current = session
   let clockMs = runtime.config.link.answerTimeoutMs
   for (;;) {

@@ -12,10 +12,11 @@ import {
   type MessageOf,
   type RejectReason,
 } from '@chargechain/link'
-import { type Address, bytesToHex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
+import { type Address, bytesToHex, hexToBytes, isAddressEqual } from 'viem'
 import type { PileRuntime } from '../runtime.js'
-import type { PileData, PileSession } from '../types.js'
-import { type PileStep, sessionOf } from './types.js'
+import { type ArrivedSession, type OfferedSession, type PaidSession, sessionOf } from '../session.js'
+import type { PileData } from '../types.js'
+import type { PileStep } from './types.js'
 
 /** Sends Hello and recovers who signed the challenge; `undefined` when the signature does not even parse. */
 export async function challenge(
@@ -83,7 +84,10 @@ export const authenticating: PileStep<'authenticating'> =
       } catch (error) {
         return dropped(error)
       }
-      return { event: 'FREE', data: { ...data, session: { ...session, vehicle, kind: 'free' } } }
+      return {
+        event: 'FREE',
+        data: { ...data, session: { ...session, kind: 'free', vehicle, energyWh: 0 } },
+      }
     }
     const { payment } = runtime.config
     const sent = await link
@@ -117,10 +121,9 @@ export const authenticating: PileStep<'authenticating'> =
         ...data,
         session: {
           ...session,
+          kind: 'offered',
           vehicle,
-          pricePerKWh: pile.pricePerKWh,
-          currency: pile.currency,
-          payout: pile.payout,
+          offer: { pricePerKWh: pile.pricePerKWh, currency: pile.currency, payout: pile.payout },
         },
       },
     }
@@ -162,11 +165,11 @@ export const awaitingPayment: PileStep<'awaitingPayment'> =
     return { event: 'ACCEPTED', data: { ...data, session: verdict.session } }
   }
 
-type Verdict = { session: PileSession } | { reason: RejectReason }
+type Verdict = { session: PaidSession } | { reason: RejectReason }
 
 async function verifyEscrow(
   runtime: PileRuntime,
-  session: PileSession,
+  session: OfferedSession,
   sessionId: `0x${string}`,
   openTx: `0x${string}`,
 ): Promise<Verdict> {
@@ -179,16 +182,15 @@ async function verifyEscrow(
       timeout: config.link.paymentTimeoutMs,
       expect: {
         pileId: config.pileId,
-        payout: session.payout,
-        currency: session.currency,
-        pricePerKWh: session.pricePerKWh,
+        payout: session.offer.payout,
+        currency: session.offer.currency,
+        pricePerKWh: session.offer.pricePerKWh,
         minDeposit: config.payment.minDeposit,
       },
     })
-    if (!isAddressEqual(found.session.vehicle, session.vehicle!)) return { reason: 'paymentMismatch' }
-    return {
-      session: { ...session, kind: 'escrow', escrow: { sessionId, openTx, session: { ...found.session } } },
-    }
+    if (!isAddressEqual(found.session.vehicle, session.vehicle)) return { reason: 'paymentMismatch' }
+    const escrow = { sessionId, openTx, session: { ...found.session } }
+    return { session: { ...session, kind: 'escrow', energyWh: 0, escrow } }
   } catch (error) {
     if (error instanceof SessionMismatchError)
       return { reason: error.message.includes('deposit') ? 'depositTooLow' : 'paymentMismatch' }
@@ -200,7 +202,7 @@ async function verifyEscrow(
 
 async function verifyChannel(
   runtime: PileRuntime,
-  session: PileSession,
+  session: OfferedSession,
   channelId: `0x${string}`,
 ): Promise<Verdict> {
   const { chain, ledger, config } = runtime
@@ -208,33 +210,36 @@ async function verifyChannel(
   const channel = await chain.getChannel({ channelId })
   if (channel.status !== 'open' || channel.closesAt !== 0) return { reason: 'paymentNotFound' }
   const matches =
-    isAddressEqual(channel.vehicle, session.vehicle!) &&
-    isAddressEqual(channel.operator, session.payout!) &&
-    isAddressEqual(channel.currency, session.currency ?? zeroAddress)
+    isAddressEqual(channel.vehicle, session.vehicle) &&
+    isAddressEqual(channel.operator, session.offer.payout) &&
+    isAddressEqual(channel.currency, session.offer.currency)
   if (!matches) return { reason: 'paymentMismatch' }
   const recorded = (await ledger.get(channelId))?.cumulativeAmount ?? 0n
   const base = recorded > channel.settled ? recorded : channel.settled
   const remaining = channel.deposit - base
   // The channel must cover at least the energy the pile delivers ahead of the vouchers.
-  if (remaining < priceOf(BigInt(config.payment.creditWh), session.pricePerKWh!))
+  if (remaining < priceOf(BigInt(config.payment.creditWh), session.offer.pricePerKWh))
     return { reason: 'depositTooLow' }
-  return { session: { ...session, kind: 'channel', channel: { channelId, base, remaining } } }
+  return { session: { ...session, kind: 'channel', energyWh: 0, channel: { channelId, base, remaining } } }
 }
 
 /**
  * The link dropped (or the pile restarted) before any energy flowed: while the car is still there, wait for it to
  * connect again and start over with a fresh challenge; a car that paid presents the same session again.
  */
-function startOver(runtime: PileRuntime, data: PileData, session: PileSession, reason: string) {
+function startOver(
+  runtime: PileRuntime,
+  data: PileData,
+  session: ArrivedSession | OfferedSession,
+  reason: string,
+) {
   if (!runtime.hardware.arrival.current()) return abandon(runtime, session, reason)
   const { id, nonce, startedAt } = session
-  return {
-    event: 'RECONNECT' as const,
-    data: { ...data, session: { id, nonce, startedAt, energyWh: 0 } },
-  }
+  const arrived: ArrivedSession = { kind: 'arrived', id, nonce, startedAt }
+  return { event: 'RECONNECT' as const, data: { ...data, session: arrived } }
 }
 
-function abandon(runtime: PileRuntime, session: PileSession, reason: string) {
+function abandon(runtime: PileRuntime, session: { id: `0x${string}` }, reason: string) {
   runtime.emit('sessionAbandoned', { id: session.id, reason })
   return { event: 'REJECTED' as const }
 }

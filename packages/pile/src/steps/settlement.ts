@@ -1,8 +1,9 @@
 import { ContractRevertedError } from '@chargechain/chain'
 import { type Hash, hexToBytes, zeroHash } from 'viem'
+import { ChannelLedgerError } from '../errors.js'
 import type { PileRuntime } from '../runtime.js'
-import type { PileSession } from '../types.js'
-import { type PileStep, sessionOf } from './types.js'
+import { type ChannelSession, type EscrowSession, sessionOf } from '../session.js'
+import type { PileStep } from './types.js'
 import { sessionAmount } from './vouchers.js'
 
 /**
@@ -16,20 +17,9 @@ export const settling: PileStep<'settling'> =
     const session = sessionOf(data, 'settling')
     runtime.refundWatch?.stop()
     let settleTx: Hash | undefined
-    let amount = sessionAmount(session, session.voucher)
-    if (session.escrow) ({ hash: settleTx, amount } = await settleEscrow(runtime, session, logger))
-    else if (session.channel && session.voucher && session.voucher.amount > session.channel.base) {
-      const entry = await runtime.ledger!.record(
-        {
-          channelId: session.channel.channelId,
-          vehicle: session.vehicle!,
-          cumulativeAmount: session.voucher.amount,
-          signature: session.voucher.signature,
-        },
-        session.id,
-      )
-      if (entry.settledAmount >= session.voucher.amount) settleTx = entry.settleTx
-    }
+    let amount = sessionAmount(session)
+    if (session.kind === 'escrow') ({ hash: settleTx, amount } = await settleEscrow(runtime, session, logger))
+    else if (session.kind === 'channel') settleTx = await recordChannel(runtime, session)
     logger.info(
       {
         session: session.id,
@@ -46,18 +36,37 @@ export const settling: PileStep<'settling'> =
     }
   }
 
+/** Records the channel session's final voucher in the operator's ledger; the settle tx if that settled it. */
+async function recordChannel(runtime: PileRuntime, session: ChannelSession): Promise<Hash | undefined> {
+  const { voucher, channel } = session
+  if (!voucher || voucher.amount <= channel.base) return undefined
+  if (!runtime.ledger)
+    throw new ChannelLedgerError(
+      `Channel session ${session.id} has a voucher to record but the agent has no channel ledger; pass the ledger it was taken with.`,
+    )
+  const entry = await runtime.ledger.record(
+    {
+      channelId: channel.channelId,
+      vehicle: session.vehicle,
+      cumulativeAmount: voucher.amount,
+      signature: voucher.signature,
+    },
+    session.id,
+  )
+  return entry.settledAmount >= voucher.amount ? entry.settleTx : undefined
+}
+
 /**
  * Settles with the latest voucher unless the chain already has the session's end: a settle sent before a crash may
  * have been mined, and a car whose refund window passed has taken its deposit back (then nothing was earned).
  */
 async function settleEscrow(
   runtime: PileRuntime,
-  session: PileSession,
+  session: EscrowSession,
   logger: { error(object: object, message: string): void },
 ): Promise<{ hash: Hash | undefined; amount: bigint }> {
   const { chain } = runtime
-  const escrow = session.escrow!
-  const voucher = session.voucher
+  const { escrow, voucher } = session
   const lookup = async () => {
     const { state } = await chain.getSession({ sessionId: escrow.sessionId, transactionHash: escrow.openTx })
     if (state.status === 'settled') return { hash: state.transactionHash, amount: state.amount }
@@ -108,8 +117,8 @@ export const receipt: PileStep<'receipt'> =
     }
     runtime.emit('sessionFinished', {
       id: session.id,
-      kind: session.kind ?? 'free',
-      vehicle: session.vehicle!,
+      kind: session.kind,
+      vehicle: session.vehicle,
       energyWh: session.energyWh,
       amount: session.amount ?? 0n,
       ...(session.settleTx ? { settleTx: session.settleTx } : {}),
