@@ -20,6 +20,8 @@ const reading = (energyWh: number) =>
     currentMa: 16_000,
     powerW: 3_680,
     timestampMs: 1_000 + energyWh,
+    chargingSeconds: energyWh,
+    idleSeconds: 0,
   }) as const
 
 /** A well-framed Voucher whose signature is one byte short: the CRC is right, the payload is not. */

@@ -27,6 +27,8 @@ const reading = (energyWh: number): ApplicationMessage => ({
   currentMa: 16_000,
   powerW: 3_680,
   timestampMs: 1_000 + energyWh,
+  chargingSeconds: energyWh,
+  idleSeconds: 0,
 })
 
 /** Passes writes through unless `drop` says to lose this one (writes are whole frames, numbered from 0). */
@@ -66,7 +68,7 @@ describe('session', () => {
     const car = createSession({ transport: b })
     const answered = (async () => {
       await car.expect('StopRequest')
-      await car.send({ type: 'ChargingStopped', reason: 'vehicleRequested', energyWh: 5 })
+      await car.send({ type: 'ChargingStopped', reason: 'vehicleRequested', energyWh: 5, chargingSeconds: 9, idleSeconds: 0 })
     })()
     await pile.send({ type: 'StopRequest', reason: 'vehicleRequested' })
     await expect(pile.expect('ChargingStopped')).resolves.toMatchObject({ energyWh: 5 })

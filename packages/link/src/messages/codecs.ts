@@ -227,6 +227,8 @@ const codecs: { [T in MessageType]: Codec<T> } = {
         .uint('currentMa', message.currentMa, MAX_UINT32)
         .uint('powerW', message.powerW, MAX_UINT32)
         .uint('timestampMs', message.timestampMs, Number.MAX_SAFE_INTEGER)
+        .uint('chargingSeconds', message.chargingSeconds, MAX_UINT32)
+        .uint('idleSeconds', message.idleSeconds, MAX_UINT32)
     },
     decode: (reader) => ({
       type: 'MeterReading',
@@ -235,6 +237,8 @@ const codecs: { [T in MessageType]: Codec<T> } = {
       currentMa: reader.uint('currentMa', MAX_UINT32),
       powerW: reader.uint('powerW', MAX_UINT32),
       timestampMs: reader.uint('timestampMs', Number.MAX_SAFE_INTEGER),
+      chargingSeconds: reader.uint('chargingSeconds', MAX_UINT32),
+      idleSeconds: reader.uint('idleSeconds', MAX_UINT32),
     }),
   },
   Voucher: {
@@ -262,12 +266,17 @@ const codecs: { [T in MessageType]: Codec<T> } = {
   ChargingStopped: {
     encode(writer, message) {
       writeEnum(writer, 'reason', StopReasonCode, message.reason)
-      writer.uint('energyWh', message.energyWh, Number.MAX_SAFE_INTEGER)
+      writer
+        .uint('energyWh', message.energyWh, Number.MAX_SAFE_INTEGER)
+        .uint('chargingSeconds', message.chargingSeconds, MAX_UINT32)
+        .uint('idleSeconds', message.idleSeconds, MAX_UINT32)
     },
     decode: (reader) => ({
       type: 'ChargingStopped',
       reason: readEnum(reader, 'reason', StopReasonCode),
       energyWh: reader.uint('energyWh', Number.MAX_SAFE_INTEGER),
+      chargingSeconds: reader.uint('chargingSeconds', MAX_UINT32),
+      idleSeconds: reader.uint('idleSeconds', MAX_UINT32),
     }),
   },
   Receipt: {

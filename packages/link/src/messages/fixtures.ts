@@ -45,6 +45,8 @@ export const sampleMessages: ApplicationMessage[] = [
     currentMa: 31_850,
     powerW: 7_330,
     timestampMs: 1_767_225_600_123,
+    chargingSeconds: 600,
+    idleSeconds: 0,
   },
   {
     type: 'Voucher',
@@ -63,7 +65,7 @@ export const sampleMessages: ApplicationMessage[] = [
     signature: filled(64, 0x98),
   },
   { type: 'StopRequest', reason: 'batteryFull' },
-  { type: 'ChargingStopped', reason: 'gunRemoved', energyWh: 21_500 },
+  { type: 'ChargingStopped', reason: 'gunRemoved', energyWh: 21_500, chargingSeconds: 11_040, idleSeconds: 1_800 },
   { type: 'Receipt', settleTxHash: filled(32, 0x77), energyWh: 21_500, amount: 7_525_000_000_000_000n },
   { type: 'Receipt', settleTxHash: filled(32, 0), energyWh: 9_000, amount: 0n },
 ]

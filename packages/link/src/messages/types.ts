@@ -156,6 +156,10 @@ export type MeterReadingMessage = {
   currentMa: number
   powerW: number
   timestampMs: number
+  /** Seconds charged so far, by the pile's clock (what a per-minute tariff bills). */
+  chargingSeconds: number
+  /** Seconds idled since the car was full, by the pile's clock (what an overstay tariff bills). */
+  idleSeconds: number
 }
 
 export type VoucherMessage = {
@@ -172,7 +176,14 @@ export type VoucherMessage = {
 
 export type StopRequestMessage = { type: 'StopRequest'; reason: StopReason }
 
-export type ChargingStoppedMessage = { type: 'ChargingStopped'; reason: StopReason; energyWh: number }
+/** P→V: relay off; the session's final reading, which the car's final voucher pays for. */
+export type ChargingStoppedMessage = {
+  type: 'ChargingStopped'
+  reason: StopReason
+  energyWh: number
+  chargingSeconds: number
+  idleSeconds: number
+}
 
 export type ReceiptMessage = {
   type: 'Receipt'

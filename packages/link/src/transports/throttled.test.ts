@@ -55,7 +55,7 @@ describe('throttled', () => {
     const started = performance.now()
     const answered = (async () => {
       await car.expect('StopRequest')
-      await car.send({ type: 'ChargingStopped', reason: 'vehicleRequested', energyWh: 18_250 })
+      await car.send({ type: 'ChargingStopped', reason: 'vehicleRequested', energyWh: 18_250, chargingSeconds: 9_000, idleSeconds: 0 })
     })()
     await pile.send({ type: 'StopRequest', reason: 'vehicleRequested' })
     await pile.expect('ChargingStopped')
