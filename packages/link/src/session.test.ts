@@ -68,7 +68,13 @@ describe('session', () => {
     const car = createSession({ transport: b })
     const answered = (async () => {
       await car.expect('StopRequest')
-      await car.send({ type: 'ChargingStopped', reason: 'vehicleRequested', energyWh: 5, chargingSeconds: 9, idleSeconds: 0 })
+      await car.send({
+        type: 'ChargingStopped',
+        reason: 'vehicleRequested',
+        energyWh: 5,
+        chargingSeconds: 9,
+        idleSeconds: 0,
+      })
     })()
     await pile.send({ type: 'StopRequest', reason: 'vehicleRequested' })
     await expect(pile.expect('ChargingStopped')).resolves.toMatchObject({ energyWh: 5 })

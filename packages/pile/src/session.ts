@@ -48,6 +48,12 @@ interface Charge extends SessionStart {
   nextReadingAt?: number
   /** Energy delivered so far, from the pile's meter. */
   energyWh: number
+  /** When the relay went on (agent's clock): per-minute charging is billed from here. */
+  chargingSince?: number
+  /** When the car, full, stopped charging and began to idle at the pile (agent's clock): overstay from here. */
+  idleSince?: number
+  /** When the charge (or the idling) ended (agent's clock): the final reading's seconds end here. */
+  endedAt?: number
   stopReason?: string
   settleTx?: Hash
   /** Set once the session's result is final (settled, recorded or logged). */
@@ -147,4 +153,18 @@ export function sessionOf<S extends keyof SessionInState>(
       `pile state ${state} entered with ${session ? `a ${session.kind} session` : 'no session'}`,
     )
   return session
+}
+
+/** Seconds of charging and of idling the session has lasted by the pile's clock, as readings and vouchers count them. */
+export function elapsedSeconds(
+  session: Pick<ChargeSession, 'chargingSince' | 'idleSince' | 'endedAt'>,
+  now: number,
+): { chargingSeconds: number; idleSeconds: number } {
+  const end = session.endedAt ?? now
+  const seconds = (from: number | undefined, to: number) =>
+    from === undefined ? 0 : Math.max(0, Math.floor((to - from) / 1000))
+  return {
+    chargingSeconds: seconds(session.chargingSince, session.idleSince ?? end),
+    idleSeconds: seconds(session.idleSince, end),
+  }
 }

@@ -65,7 +65,13 @@ export const sampleMessages: ApplicationMessage[] = [
     signature: filled(64, 0x98),
   },
   { type: 'StopRequest', reason: 'batteryFull' },
-  { type: 'ChargingStopped', reason: 'gunRemoved', energyWh: 21_500, chargingSeconds: 11_040, idleSeconds: 1_800 },
+  {
+    type: 'ChargingStopped',
+    reason: 'gunRemoved',
+    energyWh: 21_500,
+    chargingSeconds: 11_040,
+    idleSeconds: 1_800,
+  },
   { type: 'Receipt', settleTxHash: filled(32, 0x77), energyWh: 21_500, amount: 7_525_000_000_000_000n },
   { type: 'Receipt', settleTxHash: filled(32, 0), energyWh: 9_000, amount: 0n },
 ]

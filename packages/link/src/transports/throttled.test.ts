@@ -55,14 +55,21 @@ describe('throttled', () => {
     const started = performance.now()
     const answered = (async () => {
       await car.expect('StopRequest')
-      await car.send({ type: 'ChargingStopped', reason: 'vehicleRequested', energyWh: 18_250, chargingSeconds: 9_000, idleSeconds: 0 })
+      await car.send({
+        type: 'ChargingStopped',
+        reason: 'vehicleRequested',
+        energyWh: 18_250,
+        chargingSeconds: 9_000,
+        idleSeconds: 0,
+      })
     })()
     await pile.send({ type: 'StopRequest', reason: 'vehicleRequested' })
     await pile.expect('ChargingStopped')
     const elapsed = performance.now() - started
     // Request and answer; the answer carries the ack, so nothing else was needed yet.
     const lineTime = (bytes.total / 960) * 1000
-    expect(bytes.total).toBe(frameLength(1) + frameLength(1 + 3))
+    // ChargingStopped: reason, then energy, charging and idle seconds as varints (3, 2 and 1 bytes).
+    expect(bytes.total).toBe(frameLength(1) + frameLength(1 + 3 + 2 + 1))
     expect(elapsed).toBeGreaterThanOrEqual(lineTime - 1)
     expect(elapsed).toBeLessThan(lineTime * 1.3 + 5)
     await answered

@@ -11,7 +11,7 @@ import {
   receive,
   waitForLevel,
 } from '../runtime.js'
-import { type ChargeSession, type PaidSession, sessionOf } from '../session.js'
+import { type ChargeSession, elapsedSeconds, type PaidSession, sessionOf } from '../session.js'
 import { challenge } from './handshake.js'
 import type { PileStep } from './types.js'
 import { sessionAmount, verifyVoucher } from './vouchers.js'
@@ -23,7 +23,7 @@ export const starting: PileStep<'starting'> =
     const session = sessionOf(data, 'starting')
     const { hardware, config, clock } = runtime
     const link = resumed ? await resumeWithCar(runtime, session, signal, logger) : runtime.session
-    if (!link) return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'pileFault') }
+    if (!link) return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'pileFault', clock.now()) }
     const plugged = new AbortController()
     const timer = clock.setTimeout(() => plugged.abort(), config.link.plugTimeoutMs)
     const onAbort = () => plugged.abort()
@@ -33,7 +33,7 @@ export const starting: PileStep<'starting'> =
     } catch {
       signal.throwIfAborted()
       logger.info({ session: session.id }, 'gun never plugged in')
-      return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'gunRemoved') }
+      return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'gunRemoved', clock.now()) }
     } finally {
       timer.cancel()
       signal.removeEventListener('abort', onAbort)
@@ -48,7 +48,10 @@ export const starting: PileStep<'starting'> =
     runtime.emit('sessionStarted', { id: session.id, kind: session.kind, vehicle: session.vehicle })
     return {
       event: 'STARTED',
-      data: { ...data, session: { ...session, meterStartWh: start.energyWh, energyWh: 0 } },
+      data: {
+        ...data,
+        session: { ...session, meterStartWh: start.energyWh, energyWh: 0, chargingSince: clock.now() },
+      },
     }
   }
 
@@ -96,7 +99,7 @@ export const charging: PileStep<'charging'> =
     const { hardware, config, clock } = runtime
     if (resumed) {
       if (!(await resumeWithCar(runtime, session, signal, logger)) || !hardware.gun.current())
-        return { event: 'STOP', data: stopWith(data, session, 'pileFault') }
+        return { event: 'STOP', data: stopWith(data, session, 'pileFault', clock.now()) }
       watchGun(runtime)
       await hardware.relay.set(true)
       logger.info({ session: session.id }, 'charge resumed after a restart')
@@ -105,7 +108,7 @@ export const charging: PileStep<'charging'> =
     const link = runtime.session
     if (!link || link.closed) {
       await hardware.relay.set(false)
-      return { event: 'STOP', data: stopWith(data, session, 'linkLost') }
+      return { event: 'STOP', data: stopWith(data, session, 'linkLost', clock.now()) }
     }
     if (runtime.stopGunWatch === undefined) watchGun(runtime)
     const refund = session.kind === 'escrow' ? watchRefund(runtime, session.escrow, logger) : undefined
@@ -118,17 +121,17 @@ export const charging: PileStep<'charging'> =
         signal.throwIfAborted()
         if (!isLinkFailure(error) && !link.closed) throw error
         await hardware.relay.set(false)
-        return { event: 'STOP', data: stopWith(data, session, 'linkLost') }
+        return { event: 'STOP', data: stopWith(data, session, 'linkLost', clock.now()) }
       }
       if (refund?.requested.aborted) {
         await hardware.relay.set(false)
-        return { event: 'STOP', data: stopWith(data, session, 'vehicleRequested') }
+        return { event: 'STOP', data: stopWith(data, session, 'vehicleRequested', clock.now()) }
       }
       if (message) {
         const outcome = await takeMessage(runtime, session, message, logger)
         if (outcome.stop) {
           await hardware.relay.set(false)
-          return { event: 'STOP', data: stopWith(data, outcome.session, outcome.stop) }
+          return { event: 'STOP', data: stopWith(data, outcome.session, outcome.stop, clock.now()) }
         }
         return { event: 'METERED', data: { ...data, session: { ...outcome.session, nextReadingAt: dueAt } } }
       }
@@ -140,7 +143,7 @@ export const charging: PileStep<'charging'> =
     } catch (error) {
       if (!(error instanceof MeterUnavailableError)) throw error
       await hardware.relay.set(false)
-      return { event: 'STOP', data: stopWith(data, session, 'meterFailure') }
+      return { event: 'STOP', data: stopWith(data, session, 'meterFailure', clock.now()) }
     }
     const energyWh = Math.max(0, Math.round(reading.energyWh - (session.meterStartWh ?? reading.energyWh)))
     const current: ChargeSession = {
@@ -151,7 +154,7 @@ export const charging: PileStep<'charging'> =
     const stopReason = reasonToStop(runtime, current, reading.powerW)
     if (stopReason) {
       await hardware.relay.set(false)
-      return { event: 'STOP', data: stopWith(data, current, stopReason) }
+      return { event: 'STOP', data: stopWith(data, current, stopReason, clock.now()) }
     }
     try {
       await link.send({
@@ -161,11 +164,12 @@ export const charging: PileStep<'charging'> =
         currentMa: Math.round(reading.currentA * 1000),
         powerW: Math.round(reading.powerW),
         timestampMs: Math.round(reading.at),
+        ...elapsedSeconds(current, clock.now()),
       })
     } catch (error) {
       if (!link.closed) throw error
       await hardware.relay.set(false)
-      return { event: 'STOP', data: stopWith(data, current, 'linkLost') }
+      return { event: 'STOP', data: stopWith(data, current, 'linkLost', clock.now()) }
     }
     runtime.emit('meter', {
       id: current.id,
@@ -243,8 +247,16 @@ async function takeMessage<Session extends ChargeSession>(
   return { session: { ...session, voucher } }
 }
 
-function stopWith<D extends { session?: unknown }>(data: D, session: ChargeSession, reason: StopReason): D {
-  return { ...data, session: { ...session, stopReason: session.stopReason ?? reason } }
+function stopWith<D extends { session?: unknown }>(
+  data: D,
+  session: ChargeSession,
+  reason: StopReason,
+  now: number,
+): D {
+  return {
+    ...data,
+    session: { ...session, stopReason: session.stopReason ?? reason, endedAt: session.endedAt ?? now },
+  }
 }
 
 /**
@@ -287,6 +299,7 @@ export const stopping: PileStep<'stopping'> =
           type: 'ChargingStopped',
           reason: (session.stopReason as StopReason | undefined) ?? 'other',
           energyWh: session.energyWh,
+          ...elapsedSeconds(session, runtime.clock.now()),
         })
         if (session.kind !== 'free') {
           const collected = await collectFinalVoucher(runtime, link, session, signal, until, logger)
