@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events'
-import { type EntryActions, runMachine } from '@chargechain/agent-core'
+import { type EntryAction, type EntryActions, runMachine } from '@chargechain/agent-core'
 import { VehicleAgentBusyError, VehicleAgentOptionError } from './errors.js'
 import { type VehicleMachine, vehicleMachine } from './machine.js'
 import { closeLink, type VehicleRuntime } from './runtime.js'
+import { type VehicleSession, voucherOf } from './session.js'
 import { charging, finishing, reconnecting, stopped } from './steps/charging.js'
 import { authenticating, opening, paying, presenting, waiting } from './steps/handshake.js'
 import { settlement } from './steps/settlement.js'
@@ -25,7 +26,8 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
   const { config, hardware, chain, journal, logger, clock, link } = options
   if (!hardware?.meter)
     throw new VehicleAgentOptionError('The vehicle agent needs hardware.meter; pass its driver.')
-  if (!chain.account)
+  const { account } = chain
+  if (account?.type !== 'local')
     throw new VehicleAgentOptionError("The vehicle agent's chain client needs the car's signer.")
   if (chain.deployment.chainId !== config.chain.chainId) {
     throw new VehicleAgentOptionError(
@@ -38,6 +40,7 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
     hardware,
     link,
     chain,
+    account,
     clock,
     session: undefined,
     stop: { wanted: false, sent: false },
@@ -52,43 +55,39 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
   }
   let running = false
 
-  const steps = {
-    waiting,
-    authenticating,
-    paying,
-    opening,
-    presenting,
-    charging,
-    reconnecting,
-    stopped,
-    finishing,
-    settlement,
+  /** Tracks the state for status() and the events around each step; `isServed` ends runOnce back in waiting. */
+  const wrap = (isServed: (data: VehicleData) => boolean, stop: () => void) => {
+    const observe =
+      <S extends VehicleState, E extends string>(
+        action: EntryAction<S, E, VehicleData>,
+      ): EntryAction<S, E, VehicleData> =>
+      async (context) => {
+        const from = current.state
+        current = { state: context.state, data: context.data }
+        if (from !== context.state) runtime.emit('state', { state: context.state, from })
+        if (context.state === 'waiting' && isServed(context.data)) stop()
+        try {
+          return await action(context)
+        } catch (error) {
+          // Ending runOnce aborts the step in progress with SessionServed: that is no failure.
+          if (!(error instanceof SessionServed)) runtime.emit('stepFailed', { error, state: context.state })
+          throw error
+        }
+      }
+    const actions: EntryActions<VehicleMachine, VehicleData> = {
+      waiting: observe(waiting(runtime)),
+      authenticating: observe(authenticating(runtime)),
+      paying: observe(paying(runtime)),
+      opening: observe(opening(runtime)),
+      presenting: observe(presenting(runtime)),
+      charging: observe(charging(runtime)),
+      reconnecting: observe(reconnecting(runtime)),
+      stopped: observe(stopped(runtime)),
+      finishing: observe(finishing(runtime)),
+      settlement: observe(settlement(runtime)),
+    }
+    return actions
   }
-  const wrap = (isServed: (data: VehicleData) => boolean, stop: () => void) =>
-    Object.fromEntries(
-      Object.entries(steps).map(([state, step]) => {
-        const action = (step as unknown as (runtime: VehicleRuntime) => (context: never) => Promise<never>)(
-          runtime,
-        )
-        return [
-          state,
-          async (context: { state: VehicleState; data: VehicleData }) => {
-            const from = current.state
-            current = { state: context.state, data: context.data }
-            if (from !== context.state) runtime.emit('state', { state: context.state, from })
-            if (context.state === 'waiting' && isServed(context.data)) stop()
-            try {
-              return await action(context as never)
-            } catch (error) {
-              // Ending runOnce aborts the step in progress with SessionServed: that is no failure.
-              if (!(error instanceof SessionServed))
-                runtime.emit('stepFailed', { error, state: context.state })
-              throw error
-            }
-          },
-        ]
-      }),
-    ) as unknown as EntryActions<VehicleMachine, VehicleData>
 
   const run = async (signal: AbortSignal, once: boolean) => {
     if (running)
@@ -143,25 +142,28 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
       return true
     },
     status(): VehicleStatus {
-      const session = current.data.session
+      const { state, data } = current
       return {
-        state: current.state,
-        completed: current.data.completed,
-        ...(session
-          ? {
-              session: {
-                pileId: session.pileId,
-                ...(session.kind ? { kind: session.kind } : {}),
-                energyWh: session.voucher?.energyWh ?? 0,
-                amount: sessionShare(session, session.voucher),
-              },
-            }
-          : {}),
+        state,
+        completed: data.completed,
+        ...(data.session ? { session: sessionStatus(data.session) } : {}),
       }
     },
     on<E extends keyof VehicleAgentEvents>(event: E, listener: (...args: VehicleAgentEvents[E]) => void) {
       emitter.on(event, listener as (...args: unknown[]) => void)
       return () => emitter.off(event, listener as (...args: unknown[]) => void)
     },
+  }
+}
+
+function sessionStatus(session: VehicleSession): NonNullable<VehicleStatus['session']> {
+  const { pileId } = session
+  if (session.kind === 'greeted' || session.kind === 'offered' || session.kind === 'opening')
+    return { pileId, energyWh: 0, amount: 0n }
+  return {
+    pileId,
+    kind: session.kind,
+    energyWh: voucherOf(session)?.energyWh ?? 0,
+    amount: sessionShare(session, voucherOf(session)),
   }
 }

@@ -5,17 +5,27 @@ export { vehicleJournal } from './journal.js'
 export { type VehicleMachine, vehicleMachine } from './machine.js'
 export type {
   AcceptedTerms,
-  CreateVehicleAgentOptions,
+  ChannelSession,
+  ChargeSession,
+  EscrowSession,
+  FreeSession,
+  GreetedSession,
+  OfferedSession,
+  OpeningSession,
+  PaidSession,
   PaymentKind,
+  VehicleSession,
+  VehicleVoucher,
+} from './session.js'
+export type {
+  CreateVehicleAgentOptions,
   VehicleAgent,
   VehicleAgentEvents,
   VehicleAgentHardware,
   VehicleData,
   VehicleLink,
-  VehicleSession,
   VehicleSessionFinished,
   VehicleSnapshot,
   VehicleState,
   VehicleStatus,
-  VehicleVoucher,
 } from './types.js'

@@ -8,6 +8,7 @@ import {
   type LinkSession,
   SessionClosedError,
 } from '@chargechain/link'
+import type { LocalAccount } from 'viem'
 import type { VehicleConfig } from './config.js'
 import type { VehicleMachine } from './machine.js'
 import type {
@@ -15,7 +16,6 @@ import type {
   VehicleAgentHardware,
   VehicleData,
   VehicleLink,
-  VehicleSession,
   VehicleState,
 } from './types.js'
 
@@ -25,6 +25,8 @@ export interface VehicleRuntime {
   hardware: VehicleAgentHardware
   link: VehicleLink
   chain: ChargeChainClient
+  /** The car's key, which the chain client signs with: the challenge, the vouchers, the deposits. */
+  account: LocalAccount
   clock: Clock
   session: LinkSession | undefined
   /** The driver asked to stop (requestStop) during this session's charge; the StopRequest has gone out once sent. */
@@ -35,11 +37,6 @@ export interface VehicleRuntime {
 export type VehicleStep<S extends VehicleState> = (
   runtime: VehicleRuntime,
 ) => EntryAction<S, EventFrom<VehicleMachine, S>, VehicleData>
-
-export function sessionOf(data: VehicleData, state: VehicleState): VehicleSession {
-  if (!data.session) throw new Error(`vehicle state ${state} entered without a session in its data`)
-  return data.session
-}
 
 export async function closeLink(runtime: VehicleRuntime): Promise<void> {
   const session = runtime.session

@@ -2,12 +2,12 @@ import type { Journal, Logger, Snapshot, StateOf } from '@chargechain/agent-core
 import type { ChargeChainClient } from '@chargechain/chain'
 import type { Clock, IndicatorLights, VehicleEnergyMeter } from '@chargechain/hardware'
 import type { LinkTransport } from '@chargechain/link'
-import type { Address, Hash, Hex } from 'viem'
+import type { Hash, Hex } from 'viem'
 import type { VehicleConfig } from './config.js'
 import type { VehicleMachine } from './machine.js'
+import type { PaymentKind, VehicleSession } from './session.js'
 
 export type VehicleState = StateOf<VehicleMachine>
-export type PaymentKind = 'free' | 'escrow' | 'channel'
 
 export interface VehicleAgentHardware {
   meter: VehicleEnergyMeter
@@ -29,42 +29,6 @@ export interface CreateVehicleAgentOptions {
   journal: Journal<VehicleSnapshot>
   logger: Logger
   clock: Clock
-}
-
-/** The pile's terms as the car accepted them. */
-export interface AcceptedTerms {
-  currency: Address
-  pricePerKWh: bigint
-  payee: Address
-  escrow: Address
-  minDeposit: bigint
-  creditWh: number
-  meterIntervalMs: number
-  confirmations: number
-}
-
-/** The latest voucher the car signed for the session: never signed lower again, even after a restart. */
-export interface VehicleVoucher {
-  energyWh: number
-  /** Escrow: the session's cumulative amount; channel: the channel's cumulative amount. */
-  amount: bigint
-  signature: Hex
-}
-
-export interface VehicleSession {
-  pileId: Hex
-  kind?: PaymentKind
-  terms?: AcceptedTerms
-  escrow?: { salt: Hex; deposit: bigint; sessionId?: Hex; openTx?: Hash }
-  channel?: { channelId: Hex; base: bigint }
-  /** The car's meter when charging started. */
-  meterStartWh?: number
-  voucher?: VehicleVoucher
-  /** Set when the car stopped the charge itself (meter mismatch). */
-  stopRequested?: string
-  /** The pile's final reading. */
-  finalWh?: number
-  receipt?: { settleTx: Hash; energyWh: number; amount: bigint }
 }
 
 export interface VehicleData {

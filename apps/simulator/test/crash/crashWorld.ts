@@ -108,7 +108,8 @@ async function carSnapshots(journalPath: string): Promise<VehicleSnapshot[]> {
 export async function lastSignedVoucher(journalPath: string): Promise<bigint | undefined> {
   let amount: bigint | undefined
   for (const snapshot of await carSnapshots(journalPath)) {
-    const voucher = snapshot.data.session?.voucher
+    const session = snapshot.data.session
+    const voucher = session?.kind === 'escrow' || session?.kind === 'channel' ? session.voucher : undefined
     if (voucher) amount = voucher.amount
   }
   return amount

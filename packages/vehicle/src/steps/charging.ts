@@ -1,7 +1,14 @@
 import { isLinkDrop, type LinkSession } from '@chargechain/link'
 import { bytesToHex } from 'viem'
-import { nextMessage, sessionOf, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
-import type { VehicleData, VehicleSession } from '../types.js'
+import { nextMessage, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
+import {
+  type ChargeSession,
+  type PaidSession,
+  sessionOf,
+  type VehicleVoucher,
+  voucherOf,
+} from '../session.js'
+import type { VehicleData } from '../types.js'
 import { rejoin } from './rejoin.js'
 import { signFor, voucherMessage, withinTolerance } from './vouchers.js'
 
@@ -17,8 +24,8 @@ export const charging: VehicleStep<'charging'> =
     const link = runtime.session
     if (!link || link.closed) return { event: 'LINK_LOST' }
     await show(runtime, 'charging')
-    if (session.voucher && !session.stopRequested)
-      await link.send(voucherMessage(session.voucher)).catch(() => {})
+    const journaled = voucherOf(session)
+    if (journaled && !session.stopRequested) await link.send(voucherMessage(journaled)).catch(() => {})
     for (;;) {
       const message = await nextMessage(link, runtime.config.link.silenceTimeoutMs)
       if (!message) return { event: 'LINK_LOST' }
@@ -43,14 +50,15 @@ export const charging: VehicleStep<'charging'> =
             await link.send({ type: 'StopRequest', reason: 'meterMismatch' })
             return { event: 'VOUCHER', data: withSession(data, session) }
           }
-          if (message.energyWh <= (session.voucher?.energyWh ?? 0)) continue
-          const voucher = await signFor(runtime, session, message.energyWh)
+          const paid: PaidSession = session
+          if (message.energyWh <= (paid.voucher?.energyWh ?? 0)) continue
+          const voucher = await signFor(runtime, paid, message.energyWh)
           runtime.emit('voucher', {
             pileId: session.pileId,
             energyWh: voucher.energyWh,
             amount: voucher.amount,
           })
-          return { event: 'VOUCHER', data: withVoucher(data, { ...session, voucher }) }
+          return { event: 'VOUCHER', data: withVoucher(data, { ...paid, voucher }) }
         }
         case 'ChargingStopped':
           return { event: 'STOPPED', data: withSession(data, { ...session, finalWh: message.energyWh }) }
@@ -80,15 +88,19 @@ async function askToStopAtTarget(
   await link.send({ type: 'StopRequest', reason: reached ? 'targetReached' : 'vehicleRequested' })
 }
 
-export function withSession(data: VehicleData, session: VehicleSession): VehicleData {
+export function withSession(data: VehicleData, session: ChargeSession): VehicleData {
   return { ...data, session }
 }
 
 /** Journals the voucher and, for a channel, the channel's new cumulative amount: the next session's base. */
-export function withVoucher(data: VehicleData, session: VehicleSession): VehicleData {
-  const channels = session.channel
-    ? { ...data.channels, [session.channel.channelId.toLowerCase()]: session.voucher!.amount }
-    : data.channels
+export function withVoucher(
+  data: VehicleData,
+  session: PaidSession & { voucher: VehicleVoucher },
+): VehicleData {
+  const channels =
+    session.kind === 'channel'
+      ? { ...data.channels, [session.channel.channelId.toLowerCase()]: session.voucher.amount }
+      : data.channels
   return { ...data, session, channels }
 }
 
@@ -139,18 +151,18 @@ export const finishing: VehicleStep<'finishing'> =
   (runtime) =>
   async ({ data, signal, logger }) => {
     const session = sessionOf(data, 'finishing')
-    const owes = session.kind !== 'free' && session.voucher !== undefined
+    const owed = voucherOf(session)
     let delivered = false
     let link = runtime.session
     for (;;) {
       if (!link || link.closed) {
-        if (!owes || (delivered && session.kind === 'channel')) return { event: 'NO_RECEIPT' }
+        if (!owed || (delivered && session.kind === 'channel')) return { event: 'NO_RECEIPT' }
         link = await rejoin(runtime, session, signal, logger)
         if (!link) return { event: 'NO_RECEIPT' }
       }
       try {
-        if (owes) {
-          await link.send(voucherMessage(session.voucher!))
+        if (owed) {
+          await link.send(voucherMessage(owed))
           delivered = true
         }
         for (;;) {

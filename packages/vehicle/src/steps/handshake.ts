@@ -2,8 +2,15 @@ import { priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain
 import { sessionEscrowAbi } from '@chargechain/contracts'
 import { isLinkDrop, type LinkSession, type MessageOf } from '@chargechain/link'
 import { type Address, bytesToHex, type Hex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
-import { closeLink, connectLink, sessionOf, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
-import type { AcceptedTerms, VehicleSession } from '../types.js'
+import { closeLink, connectLink, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
+import {
+  type AcceptedTerms,
+  type ChannelSession,
+  type OfferedSession,
+  type OpeningSession,
+  type PaidSession,
+  sessionOf,
+} from '../session.js'
 import { rejoin } from './rejoin.js'
 
 /** Waits for a pile to connect and greet; an unfinished session from before a restart is picked up elsewhere. */
@@ -28,7 +35,7 @@ export const waiting: VehicleStep<'waiting'> =
         }
         const signature = await signChallenge(runtime, pileId, bytesToHex(hello.nonce))
         await link.send({ type: 'Auth', signature: hexToBytes(signature) })
-        return { event: 'HELLO', data: { ...data, session: { pileId } } }
+        return { event: 'HELLO', data: { ...data, session: { kind: 'greeted', pileId } } }
       } catch (error) {
         signal.throwIfAborted()
         logger.warn({ err: error }, 'handshake failed; waiting for the next connection')
@@ -49,7 +56,7 @@ export function checkPile(runtime: VehicleRuntime, chainId: number, registry: Ad
 export function signChallenge(runtime: VehicleRuntime, pileId: Hex, nonce: Hex): Promise<Hex> {
   const { chain } = runtime
   return signVehicleAuth({
-    account: chain.account as Parameters<typeof signVehicleAuth>[0]['account'],
+    account: runtime.account,
     chainId: chain.deployment.chainId,
     registry: chain.deployment.contracts.pileRegistry,
     pileId,
@@ -100,7 +107,8 @@ export const authenticating: VehicleStep<'authenticating'> =
       meterIntervalMs: terms.meterIntervalMs,
       confirmations: terms.confirmations,
     }
-    return { event: 'PAY', data: { ...data, session: { ...session, terms: accepted } } }
+    const offered: OfferedSession = { ...session, kind: 'offered', terms: accepted }
+    return { event: 'PAY', data: { ...data, session: offered } }
   }
 
 /** Checks the price, then picks a channel with enough left or prepares an escrow session (salt journaled first). */
@@ -116,7 +124,7 @@ export const paying: VehicleStep<'paying'> =
       return { event: 'REFUSED' as const, data: { ...data, session: undefined } }
     }
     if (resumed || !link) return { event: 'REFUSED', data: { ...data, session: undefined } }
-    const terms = session.terms!
+    const { terms } = session
     const { payment } = runtime.config
     if (!isAddressEqual(terms.escrow, runtime.chain.deployment.contracts.sessionEscrow))
       return refuse(`unknown escrow ${terms.escrow}`)
@@ -132,7 +140,7 @@ export const paying: VehicleStep<'paying'> =
     const salt = bytesToHex(crypto.getRandomValues(new Uint8Array(32)))
     return {
       event: 'ESCROW',
-      data: { ...data, session: { ...session, kind: 'escrow', escrow: { salt, deposit } } },
+      data: { ...data, session: { ...session, kind: 'opening', escrow: { salt, deposit } } },
     }
   }
 
@@ -140,7 +148,7 @@ async function usableChannel(
   runtime: VehicleRuntime,
   signed: Record<string, bigint>,
   terms: AcceptedTerms,
-): Promise<VehicleSession['channel']> {
+): Promise<ChannelSession['channel'] | undefined> {
   const { payment } = runtime.config
   if (payment.preference !== 'channel') return undefined
   const configured = payment.channels.find(
@@ -150,7 +158,7 @@ async function usableChannel(
   )
   if (!configured) return undefined
   const onChain = await runtime.chain.getChannel({ channelId: configured.channelId })
-  const own = runtime.chain.account!.address
+  const own = runtime.account.address
   if (onChain.status !== 'open' || onChain.closesAt !== 0 || !isAddressEqual(onChain.vehicle, own))
     return undefined
   const mine = signed[configured.channelId.toLowerCase()] ?? 0n
@@ -164,10 +172,10 @@ export const opening: VehicleStep<'opening'> =
   (runtime) =>
   async ({ data, logger }) => {
     const session = sessionOf(data, 'opening')
-    const escrow = session.escrow!
+    const { escrow } = session
     await show(runtime, 'paying')
     const { chain } = runtime
-    const vehicle = chain.account!.address
+    const vehicle = runtime.account.address
     const existing = await chain.getContractEvents({
       address: chain.deployment.contracts.sessionEscrow,
       abi: sessionEscrowAbi,
@@ -185,20 +193,21 @@ export const opening: VehicleStep<'opening'> =
       pileId: session.pileId,
       deposit: escrow.deposit,
       salt: escrow.salt,
-      confirmations: session.terms!.confirmations,
+      confirmations: session.terms.confirmations,
     })
     return opened(data, session, result.sessionId, result.hash)
   }
 
 function opened(
   data: Parameters<ReturnType<VehicleStep<'opening'>>>[0]['data'],
-  session: VehicleSession,
+  session: OpeningSession,
   sessionId: Hex,
   openTx: Hex,
 ) {
+  const escrow = { ...session.escrow, sessionId, openTx }
   return {
     event: 'OPENED' as const,
-    data: { ...data, session: { ...session, escrow: { ...session.escrow!, sessionId, openTx } } },
+    data: { ...data, session: { ...session, kind: 'escrow' as const, escrow } },
   }
 }
 
@@ -253,8 +262,8 @@ export const presenting: VehicleStep<'presenting'> =
     }
   }
 
-function sendPaymentOpened(link: LinkSession, session: VehicleSession) {
-  if (session.channel)
+function sendPaymentOpened(link: LinkSession, session: PaidSession) {
+  if (session.kind === 'channel')
     return link.send({
       type: 'PaymentOpened',
       method: 'channel',
@@ -263,7 +272,7 @@ function sendPaymentOpened(link: LinkSession, session: VehicleSession) {
   return link.send({
     type: 'PaymentOpened',
     method: 'escrow',
-    sessionId: hexToBytes(session.escrow!.sessionId!),
-    txHash: hexToBytes(session.escrow!.openTx!),
+    sessionId: hexToBytes(session.escrow.sessionId),
+    txHash: hexToBytes(session.escrow.openTx),
   })
 }

@@ -2,7 +2,7 @@ import type { Logger } from '@chargechain/agent-core'
 import type { LinkSession } from '@chargechain/link'
 import { bytesToHex, hexToBytes } from 'viem'
 import { closeLink, connectLink, type VehicleRuntime } from '../runtime.js'
-import type { VehicleSession } from '../types.js'
+import type { ChargeSession } from '../session.js'
 import { signChallenge } from './handshake.js'
 
 /**
@@ -13,7 +13,7 @@ import { signChallenge } from './handshake.js'
  */
 export async function rejoin(
   runtime: VehicleRuntime,
-  session: VehicleSession,
+  session: ChargeSession,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<LinkSession | undefined> {
@@ -66,12 +66,12 @@ export async function rejoin(
 /** Calls `onEnded` once the chain shows the escrow session settled or refunded; polls until `signal` aborts. */
 async function watchSessionEnd(
   runtime: VehicleRuntime,
-  session: VehicleSession,
+  session: ChargeSession,
   signal: AbortSignal,
   onEnded: () => void,
 ): Promise<void> {
-  const escrow = session.escrow
-  if (!escrow?.sessionId || !escrow.openTx) return
+  if (session.kind !== 'escrow') return
+  const { escrow } = session
   const { chain, clock, config } = runtime
   while (!signal.aborted) {
     try {

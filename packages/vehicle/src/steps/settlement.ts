@@ -1,6 +1,7 @@
 import type { Logger } from '@chargechain/agent-core'
-import { closeLink, sessionOf, type VehicleRuntime, type VehicleStep } from '../runtime.js'
-import type { VehicleSession, VehicleSessionFinished } from '../types.js'
+import { closeLink, type VehicleRuntime, type VehicleStep } from '../runtime.js'
+import { type ChargeSession, type EscrowSession, sessionOf, voucherOf } from '../session.js'
+import type { VehicleSessionFinished } from '../types.js'
 import { sessionShare } from './vouchers.js'
 
 /**
@@ -13,12 +14,14 @@ export const settlement: VehicleStep<'settlement'> =
   async ({ data, signal, logger }) => {
     const session = sessionOf(data, 'settlement')
     await closeLink(runtime)
-    const finished = session.escrow?.sessionId
-      ? await settleEscrow(runtime, session, signal, logger)
-      : summary(session, session.kind === 'free' ? 'free' : 'pending')
-    if (session.receipt && session.receipt.amount > sessionShare(session, session.voucher)) {
+    const finished =
+      session.kind === 'escrow'
+        ? await settleEscrow(runtime, session, signal, logger)
+        : summary(session, session.kind === 'free' ? 'free' : 'pending')
+    const signed = sessionShare(session, voucherOf(session))
+    if (session.receipt && session.receipt.amount > signed) {
       logger.error(
-        { claimed: String(session.receipt.amount), signed: String(sessionShare(session, session.voucher)) },
+        { claimed: String(session.receipt.amount), signed: String(signed) },
         'receipt claims more than the car signed',
       )
     }
@@ -28,15 +31,15 @@ export const settlement: VehicleStep<'settlement'> =
   }
 
 function summary(
-  session: VehicleSession,
+  session: ChargeSession,
   outcome: VehicleSessionFinished['outcome'],
-  amount = sessionShare(session, session.voucher),
+  amount = sessionShare(session, voucherOf(session)),
   settleTx?: `0x${string}`,
 ): VehicleSessionFinished {
   return {
     pileId: session.pileId,
-    kind: session.kind ?? 'free',
-    energyWh: session.voucher?.energyWh ?? session.finalWh ?? 0,
+    kind: session.kind,
+    energyWh: voucherOf(session)?.energyWh ?? session.finalWh ?? 0,
     amount,
     outcome,
     ...(settleTx ? { settleTx } : {}),
@@ -45,13 +48,13 @@ function summary(
 
 async function settleEscrow(
   runtime: VehicleRuntime,
-  session: VehicleSession,
+  session: EscrowSession,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<VehicleSessionFinished> {
   const { chain, clock, config } = runtime
-  const escrow = session.escrow!
-  const lookup = () => chain.getSession({ sessionId: escrow.sessionId!, transactionHash: escrow.openTx! })
+  const { escrow } = session
+  const lookup = () => chain.getSession({ sessionId: escrow.sessionId, transactionHash: escrow.openTx })
   // A receipt is the pile's word only: the car gives its settlement a while to appear on chain, then asks for its
   // refund, which the pile can still answer by settling within the window. Without a receipt it asks at once.
   const refundFrom = clock.now() + (session.receipt ? config.settleGraceMs : 0)

@@ -1,18 +1,16 @@
 import { priceOf, signChannelVoucher, signVoucher, toCompactSignature } from '@chargechain/chain'
-import type { LocalAccount } from 'viem'
 import type { VehicleRuntime } from '../runtime.js'
-import type { VehicleSession, VehicleVoucher } from '../types.js'
+import type { ChargeSession, PaidSession, VehicleVoucher } from '../session.js'
 
 /** Signs the cumulative voucher for `energyWh` at the accepted price; escrow per session, channel over its life. */
 export async function signFor(
   runtime: VehicleRuntime,
-  session: VehicleSession,
+  session: PaidSession,
   energyWh: number,
 ): Promise<VehicleVoucher> {
-  const { chain } = runtime
-  const account = chain.account as LocalAccount
-  const owed = priceOf(BigInt(energyWh), session.terms!.pricePerKWh)
-  if (session.channel) {
+  const { chain, account } = runtime
+  const owed = priceOf(BigInt(energyWh), session.terms.pricePerKWh)
+  if (session.kind === 'channel') {
     const amount = session.channel.base + owed
     const signature = await signChannelVoucher({
       account,
@@ -27,7 +25,7 @@ export async function signFor(
     account,
     chainId: chain.deployment.chainId,
     escrow: chain.deployment.contracts.sessionEscrow,
-    sessionId: session.escrow!.sessionId!,
+    sessionId: session.escrow.sessionId,
     energyWh: BigInt(energyWh),
     amount: owed,
   })
@@ -51,9 +49,9 @@ function hexBytes(hex: `0x${string}`): Uint8Array {
 }
 
 /** This session's share of a voucher. */
-export function sessionShare(session: VehicleSession, voucher: VehicleVoucher | undefined): bigint {
+export function sessionShare(session: ChargeSession, voucher: VehicleVoucher | undefined): bigint {
   if (!voucher) return 0n
-  return session.channel ? voucher.amount - session.channel.base : voucher.amount
+  return session.kind === 'channel' ? voucher.amount - session.channel.base : voucher.amount
 }
 
 /** The pile may read above the car by the charger's losses: the larger of a fixed and a relative allowance. */

@@ -1,0 +1,134 @@
+import type { Address, Hash, Hex } from 'viem'
+
+/** How the car pays for a charge: not at all (the pile's owner or free list), by escrow, or by channel. */
+export type PaymentKind = 'free' | 'escrow' | 'channel'
+
+/** The pile's terms as the car accepted them. */
+export interface AcceptedTerms {
+  currency: Address
+  pricePerKWh: bigint
+  payee: Address
+  escrow: Address
+  minDeposit: bigint
+  creditWh: number
+  meterIntervalMs: number
+  confirmations: number
+}
+
+/** The latest voucher the car signed for the session: never signed lower again, even after a restart. */
+export interface VehicleVoucher {
+  energyWh: number
+  /** Escrow: the session's cumulative amount; channel: the channel's cumulative amount. */
+  amount: bigint
+  signature: Hex
+}
+
+/** The car answered a pile's Hello; the pile has not said yet whether it charges free or asks to be paid. */
+export interface GreetedSession {
+  kind: 'greeted'
+  pileId: Hex
+}
+
+/** The pile asked to be paid on these terms; the car has not chosen how. */
+export interface OfferedSession {
+  kind: 'offered'
+  pileId: Hex
+  terms: AcceptedTerms
+}
+
+/** The car chose an escrow session and journaled its salt; the transaction may or may not have gone out. */
+export interface OpeningSession {
+  kind: 'opening'
+  pileId: Hex
+  terms: AcceptedTerms
+  escrow: { salt: Hex; deposit: bigint }
+}
+
+/** What the car journals of a charge, whatever pays for it. */
+interface Charge {
+  pileId: Hex
+  /** The car's meter when charging started. */
+  meterStartWh?: number
+  /** Set when the car stopped the charge itself (meter mismatch). */
+  stopRequested?: string
+  /** The pile's final reading. */
+  finalWh?: number
+  receipt?: { settleTx: Hash; energyWh: number; amount: bigint }
+}
+
+export interface FreeSession extends Charge {
+  kind: 'free'
+}
+
+export interface EscrowSession extends Charge {
+  kind: 'escrow'
+  terms: AcceptedTerms
+  escrow: { salt: Hex; deposit: bigint; sessionId: Hex; openTx: Hash }
+  voucher?: VehicleVoucher
+}
+
+export interface ChannelSession extends Charge {
+  kind: 'channel'
+  terms: AcceptedTerms
+  channel: { channelId: Hex; base: bigint }
+  voucher?: VehicleVoucher
+}
+
+/** A session the car pays for. */
+export type PaidSession = EscrowSession | ChannelSession
+
+/** A session from the moment it may charge: free, or paid. */
+export type ChargeSession = FreeSession | PaidSession
+
+/** What the car journals about the session in progress, by phase. */
+export type VehicleSession = GreetedSession | OfferedSession | OpeningSession | ChargeSession
+
+/** The phase of session each state holds. */
+interface SessionInState {
+  authenticating: GreetedSession
+  paying: OfferedSession
+  opening: OpeningSession
+  presenting: PaidSession
+  charging: ChargeSession
+  reconnecting: ChargeSession
+  stopped: ChargeSession
+  finishing: ChargeSession
+  settlement: ChargeSession
+}
+
+const charge: readonly ChargeSession['kind'][] = ['free', 'escrow', 'channel']
+const kindsInState: { [S in keyof SessionInState]: readonly SessionInState[S]['kind'][] } = {
+  authenticating: ['greeted'],
+  paying: ['offered'],
+  opening: ['opening'],
+  presenting: ['escrow', 'channel'],
+  charging: charge,
+  reconnecting: charge,
+  stopped: charge,
+  finishing: charge,
+  settlement: charge,
+}
+
+/**
+ * The session `state` holds. The machine only enters a state with the session of its phase, so a journal without it
+ * is a bug, not a crash to survive.
+ */
+export function sessionOf<S extends keyof SessionInState>(
+  data: { session?: VehicleSession },
+  state: S,
+): SessionInState[S] {
+  const { session } = data
+  const kinds: readonly VehicleSession['kind'][] = kindsInState[state]
+  const holds = (candidate: VehicleSession | undefined): candidate is SessionInState[S] =>
+    candidate !== undefined && kinds.includes(candidate.kind)
+  if (!holds(session))
+    throw new Error(
+      `vehicle state ${state} entered with ${session ? `a ${session.kind} session` : 'no session'}`,
+    )
+  return session
+}
+
+/** The latest voucher the car signed for the session; a free session has none. */
+export function voucherOf(session: ChargeSession): VehicleVoucher | undefined {
+  return session.kind === 'free' ? undefined : session.voucher
+}
