@@ -38,6 +38,7 @@ export {
 export { decodeField, type RegisterField, registerFieldSchema } from './meter/registers.js'
 export { SerialPortLostError, SerialPortOpenError } from './serial/errors.js'
 export { closeSerialPort, openSerialPort, type SerialPortOptions } from './serial/openPort.js'
+export { openSerialLinkTransport, type SerialLinkOptions, serialLink } from './serial/serialLink.js'
 export { Stm32SilentError } from './stm32/errors.js'
 export { type Stm32Event, Stm32LineParser } from './stm32/lineParser.js'
 export {

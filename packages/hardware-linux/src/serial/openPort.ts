@@ -10,8 +10,12 @@ export interface SerialPortOptions {
   stopBits?: 1 | 2
 }
 
-/** Codes after which the same port may open later: not there yet, or held by another program. */
-const transientCodes = new Set(['ENOENT', 'ENODEV', 'ENXIO', 'EBUSY', 'EIO'])
+/**
+ * serialport's open errors carry no errno code, only libc's text: these say the port may open later (not there yet,
+ * gone with its USB adapter, or locked by another program).
+ */
+const transient =
+  /No such file|No such device|Input\/output error|busy|Cannot lock port|temporarily unavailable/i
 
 /**
  * Opens a serial port by path, 8 data bits, no flow control. Never enumerates ports (`SerialPort.list()` needs udevadm,
@@ -31,12 +35,11 @@ export function openSerialPort(options: SerialPortOptions): Promise<SerialPort> 
     })
     port.open((error) => {
       if (!error) return resolve(port)
-      const code = (error as NodeJS.ErrnoException).code ?? /\b(E[A-Z]+)\b/.exec(error.message)?.[1]
       reject(
         new SerialPortOpenError(options.path, {
           cause: error,
           details: error.message,
-          retryable: code !== undefined && transientCodes.has(code),
+          retryable: transient.test(error.message),
         }),
       )
     })
