@@ -1,3 +1,29 @@
+export { type CanBus, type CanFrame, formatId } from './can/bus.js'
+export { IsoTpError, ObdNegativeResponseError, SlcanError, SocketCanUnavailableError } from './can/errors.js'
+export { type IsoTpRequest, isoTpRequest } from './can/isotp.js'
+export {
+  createObdVehicleMeter,
+  type ObdMap,
+  type ObdMapInput,
+  type ObdMeterOptions,
+  type ObdMeterStats,
+  type ObdQuantity,
+  type ObdVehicleMeter,
+  obdMapSchema,
+  obdQuantitySchema,
+  obdRequest,
+  readObdQuantity,
+} from './can/obd.js'
+export {
+  encodeSlcanFrame,
+  type SlcanBitrate,
+  SlcanDecoder,
+  type SlcanEvent,
+  slcanBitrates,
+  slcanCommands,
+} from './can/slcan.js'
+export { openSlcanBus, type SlcanBusOptions } from './can/slcanBus.js'
+export { openSocketCanBus } from './can/socketcan.js'
 export {
   GpioLineLostError,
   GpioToolError,
@@ -36,6 +62,18 @@ export {
   sdm630,
 } from './meter/profiles.js'
 export { decodeField, type RegisterField, registerFieldSchema } from './meter/registers.js'
+export {
+  type PileLinuxHardwareConfig,
+  type PileLinuxHardwareInput,
+  pileGpioSchema,
+  pileLinuxHardwareSchema,
+  pileMeterSchema,
+} from './pile/pileConfig.js'
+export {
+  type OpenedPileLinuxHardware,
+  openPileLinuxHardware,
+  type PileLinuxDevices,
+} from './pile/pileHardware.js'
 export { SerialPortLostError, SerialPortOpenError } from './serial/errors.js'
 export { closeSerialPort, openSerialPort, type SerialPortOptions } from './serial/openPort.js'
 export { openSerialLinkTransport, type SerialLinkOptions, serialLink } from './serial/serialLink.js'
