@@ -25,6 +25,13 @@ export {
 export { openSlcanBus, type SlcanBusOptions } from './can/slcanBus.js'
 export { openSocketCanBus } from './can/socketcan.js'
 export {
+  type CarLinuxHardwareConfig,
+  type CarLinuxHardwareInput,
+  carCanSchema,
+  carLinuxHardwareSchema,
+} from './car/carConfig.js'
+export { type OpenedCarLinuxHardware, openCarBus, openCarLinuxHardware } from './car/carHardware.js'
+export {
   GpioLineLostError,
   GpioToolError,
   GpioToolMissingError,

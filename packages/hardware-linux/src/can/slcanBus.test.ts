@@ -90,6 +90,10 @@ describe('SocketCAN', () => {
 
   // Needs a CAN interface with a car (or an OBD simulator) on it: set CHARGECHAIN_CAN_INTERFACE=can0 to run it.
   const hardware = process.env.CHARGECHAIN_CAN_INTERFACE
+  if (!hardware)
+    console.warn(
+      'SocketCAN hardware test NOT RUN: it needs a CAN interface; set CHARGECHAIN_CAN_INTERFACE=can0 to run it.',
+    )
   describe.skipIf(!hardware)(
     `on real hardware — NEEDS HARDWARE: set CHARGECHAIN_CAN_INTERFACE (now ${hardware ?? 'unset'})`,
     () => {

@@ -55,11 +55,16 @@ export const pileMeterSchema = z.union([
 ])
 
 /** `hardware` of the pile agent's config with `"driver": "linux"`. */
-export const pileLinuxHardwareSchema = z.strictObject({
-  driver: z.literal('linux'),
-  gpio: pileGpioSchema,
-  meter: pileMeterSchema,
-})
+export const pileLinuxHardwareSchema = z
+  .strictObject({
+    driver: z.literal('linux'),
+    gpio: pileGpioSchema,
+    meter: pileMeterSchema,
+  })
+  .refine((config) => config.gpio.gun !== 'stm32' || 'stm32' in config.meter, {
+    message: 'a gun read from the STM32 needs the STM32 as the meter too',
+    path: ['gpio', 'gun'],
+  })
 
 export type PileLinuxHardwareConfig = z.output<typeof pileLinuxHardwareSchema>
 export type PileLinuxHardwareInput = z.input<typeof pileLinuxHardwareSchema>

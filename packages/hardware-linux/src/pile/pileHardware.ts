@@ -77,8 +77,8 @@ export async function openPileLinuxHardware(
     closers.push(() => gpio.close())
     const relay = await gpio.output(pins.relay, { name: 'charging relay' })
     const bluetoothPower = await gpio.output(pins.bluetoothPower, { name: 'HC-05 power (EN)' })
-    const input = (line: (typeof pins)['arrival'], name: string) =>
-      gpio.input(line, { debounceMs: line.debounceMs, name })
+    const input = ({ debounceMs, ...line }: (typeof pins)['arrival'], name: string) =>
+      gpio.input(line, { debounceMs, name })
     const arrival = await input(pins.arrival, 'car-arrival sensor')
     const linkStatus = await input(pins.linkStatus, 'HC-05 STATE')
     let gun: GunSensor

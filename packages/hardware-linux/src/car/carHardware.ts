@@ -1,0 +1,99 @@
+import {
+  type Clock,
+  HardwareClosedError,
+  type IndicatorLights,
+  type IndicatorState,
+  InvalidHardwareOptionError,
+  indicatorStates,
+} from '@chargechain/hardware'
+import type { CanBus } from '../can/bus.js'
+import { createObdVehicleMeter, type ObdVehicleMeter } from '../can/obd.js'
+import { type SlcanBitrate, slcanBitrates } from '../can/slcan.js'
+import { openSlcanBus } from '../can/slcanBus.js'
+import { openSocketCanBus } from '../can/socketcan.js'
+import { openGpio } from '../gpio/gpio.js'
+import { openGpioLights } from '../gpio/lights.js'
+import type { CarLinuxHardwareConfig } from './carConfig.js'
+
+export interface OpenedCarLinuxHardware {
+  devices: { meter: ObdVehicleMeter; lights: IndicatorLights }
+  bus: CanBus
+  /** Resolves with the error if a lamp's GPIO tool dies under the agent. */
+  lost: Promise<unknown>
+  close(): Promise<void>
+}
+
+/** Lights for a car wired without lamps: they remember the state shown, so the agent's calls keep their contract. */
+function noLamps(): IndicatorLights {
+  let shown: IndicatorState = 'idle'
+  let closed = false
+  return {
+    async show(state) {
+      if (closed) throw new HardwareClosedError('indicator lights')
+      if (!indicatorStates.includes(state))
+        throw new InvalidHardwareOptionError('indicator state', indicatorStates.join(' | '), state)
+      shown = state
+    },
+    current: () => shown,
+    async close() {
+      shown = 'idle'
+      closed = true
+    },
+  }
+}
+
+export function openCarBus(can: CarLinuxHardwareConfig['can']): Promise<CanBus> {
+  if ('socketcan' in can) return openSocketCanBus(can.socketcan)
+  const bitrate = slcanBitrates.find((rate) => rate === can.slcan.bitrate)
+  if (bitrate === undefined)
+    throw new InvalidHardwareOptionError('can.slcan.bitrate', slcanBitrates.join(' | '), can.slcan.bitrate)
+  const rate: SlcanBitrate = bitrate
+  return openSlcanBus({ path: can.slcan.path, bitrate: rate, baudRate: can.slcan.baudRate })
+}
+
+/** Opens the car's CAN bus, its OBD meter and its lamps; on failure, releases whatever was already open. */
+export async function openCarLinuxHardware(
+  config: CarLinuxHardwareConfig,
+  options: { clock: Clock; env?: NodeJS.ProcessEnv },
+): Promise<OpenedCarLinuxHardware> {
+  let reportLost: (error: unknown) => void = () => {}
+  const lost = new Promise<unknown>((resolve) => {
+    reportLost = resolve
+  })
+  const bus = await openCarBus(config.can)
+  try {
+    const meter = createObdVehicleMeter({
+      bus,
+      map: config.obd,
+      clock: options.clock,
+      timeoutMs: config.obdTimeoutMs,
+    })
+    if (!config.lights) {
+      return { devices: { meter, lights: noLamps() }, bus, lost, close: () => bus.close() }
+    }
+    const gpio = await openGpio({
+      clock: options.clock,
+      tools: config.lights.tools,
+      ...(options.env ? { env: options.env } : {}),
+      onLost: reportLost,
+    })
+    const lights = await openGpioLights(gpio, config.lights).catch(async (error: unknown) => {
+      await gpio.close()
+      throw error
+    })
+    return {
+      devices: { meter, lights },
+      bus,
+      lost,
+      async close() {
+        await lights.close()
+        await gpio.close()
+        await meter.close()
+        await bus.close()
+      },
+    }
+  } catch (error) {
+    await bus.close()
+    throw error
+  }
+}
