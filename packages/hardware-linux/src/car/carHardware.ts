@@ -71,13 +71,14 @@ export async function openCarLinuxHardware(
     if (!config.lights) {
       return { devices: { meter, lights: noLamps() }, bus, lost, close: () => bus.close() }
     }
+    const { tools, ...lamps } = config.lights
     const gpio = await openGpio({
       clock: options.clock,
-      tools: config.lights.tools,
+      tools,
       ...(options.env ? { env: options.env } : {}),
       onLost: reportLost,
     })
-    const lights = await openGpioLights(gpio, config.lights).catch(async (error: unknown) => {
+    const lights = await openGpioLights(gpio, lamps).catch(async (error: unknown) => {
       await gpio.close()
       throw error
     })
