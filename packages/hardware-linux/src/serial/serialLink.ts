@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import { type LinkTransport, stream } from '@chargechain/link'
 import type { SerialPort } from 'serialport'
 import { SerialPortLostError, SerialPortOpenError } from './errors.js'
-import { openSerialPort } from './openPort.js'
+import { closeSerialPort, openSerialPort } from './openPort.js'
 
 export interface SerialLinkOptions {
   /** The HC-05's port: `/dev/ttyUSB0`, `/dev/ttyAMA0`, `/dev/serial0` or `/dev/rfcomm0`. */
@@ -37,12 +37,14 @@ export async function openSerialLinkTransport(
     try {
       const port = await openSerialPort({ path: options.path, baudRate })
       if (signal.aborted) {
-        await new Promise<void>((resolve) => port.close(() => resolve()))
+        await closeSerialPort(port)
         signal.throwIfAborted()
       }
-      watchDevice(port, options)
       // 10 bit times a byte on an 8N1 line: the session sizes its acknowledgement timeouts by it.
-      return stream(port, { name: `serial ${options.path}`, type: 'serial', bytesPerSecond: baudRate / 10 })
+      if (await watchDevice(port, options))
+        return stream(port, { name: `serial ${options.path}`, type: 'serial', bytesPerSecond: baudRate / 10 })
+      // Gone again between opening and looking: as if it had not been there.
+      await closeSerialPort(port)
     } catch (error) {
       if (!(error instanceof SerialPortOpenError && error.retryable)) throw error
     }
@@ -65,18 +67,22 @@ export async function openSerialLinkTransport(
  * checked every `watchMs`: gone, or a different device now (re-plugged between two checks), and the port is destroyed,
  * which closes the transport at once.
  */
-async function watchDevice(port: SerialPort, options: SerialLinkOptions) {
+async function watchDevice(port: SerialPort, options: SerialLinkOptions): Promise<boolean> {
   const device = async () => {
     const info = await stat(options.path)
     return `${info.dev}:${info.ino}:${info.rdev}`
   }
+  const lose = () => {
+    if (!port.destroyed) port.destroy(new SerialPortLostError(options.path))
+  }
   const opened = await device().catch(() => undefined)
+  if (opened === undefined) return false
   const timer = setInterval(() => {
-    void device()
-      .catch(() => undefined)
-      .then((now) => {
-        if (now !== opened && !port.destroyed) port.destroy(new SerialPortLostError(options.path))
-      })
+    void device().then(
+      (now) => now !== opened && lose(),
+      () => lose(),
+    )
   }, options.watchMs ?? 1_000)
   port.once('close', () => clearInterval(timer))
+  return true
 }
