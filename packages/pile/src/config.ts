@@ -74,20 +74,19 @@ export const pileConfigSchema = z
       .prefault({}),
   })
   .strict()
-  .superRefine((config, context) => {
-    if ((config.pileId === undefined) !== (config.dmid === undefined)) return
+  .transform(({ dmid, pileId, ...rest }, context) => {
+    // pileId passed the hex32 pattern above.
+    if (pileId !== undefined && dmid === undefined) return { ...rest, pileId: pileId as Hex }
+    if (dmid !== undefined && pileId === undefined) return { ...rest, pileId: pileIdFromDmid(dmid) }
     // The issue carries just the pileId: the whole config holds bigints, which an error message cannot print.
     context.addIssue({
       code: 'custom',
       message: 'set exactly one of pileId and dmid',
       path: ['pileId'],
-      input: config.pileId,
+      input: pileId,
     })
+    return z.NEVER
   })
-  .transform(({ dmid, pileId, ...rest }) => ({
-    ...rest,
-    pileId: (pileId ?? pileIdFromDmid(dmid!)) as Hex,
-  }))
 
 /** The pile agent's validated configuration (`pileConfigSchema`'s output); amounts are bigints. */
 export type PileConfig = z.output<typeof pileConfigSchema>
