@@ -1,6 +1,6 @@
 import type { Logger } from '@chargechain/agent-core'
 import { serialLinkSchema, serialLinkUnavailable } from '@chargechain/agent-main'
-import { type LinkTransport, type TcpServer, tcpServer } from '@chargechain/link'
+import { type TcpServer, tcpServer } from '@chargechain/link'
 import type { PileLink } from '@chargechain/pile'
 import { z } from 'zod'
 
@@ -24,24 +24,8 @@ export async function openPileLink(config: LinkConfig, logger: Logger): Promise<
   const server: TcpServer = await tcpServer(config.tcp)
   logger.info({ host: config.tcp.host, port: server.port }, 'link listening')
   return {
-    accept: (signal) =>
-      new Promise<LinkTransport>((resolve, reject) => {
-        signal.throwIfAborted()
-        const onAbort = () => reject(signal.reason)
-        signal.addEventListener('abort', onAbort, { once: true })
-        server.accept().then(
-          (transport) => {
-            signal.removeEventListener('abort', onAbort)
-            // A connection that lands after the abort is nobody's: hang it up.
-            if (signal.aborted) void transport.close()
-            else resolve(transport)
-          },
-          (error: unknown) => {
-            signal.removeEventListener('abort', onAbort)
-            reject(error)
-          },
-        )
-      }),
+    // An aborted accept is withdrawn from the listener: the car's next connection goes to the next accept.
+    accept: (signal) => server.accept(signal),
     close: () => server.close(),
   }
 }

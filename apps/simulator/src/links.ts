@@ -23,12 +23,6 @@ export function parseLinkKind(value: string): LinkKind {
   return value as LinkKind
 }
 
-const aborted = (signal: AbortSignal) =>
-  new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason)
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true })
-  })
-
 /**
  * A link for one pile: in memory, in memory paced like the HC-05's 9600-baud serial line, or over loopback TCP (the
  * lab set-up, with the pile listening).
@@ -37,8 +31,9 @@ export async function createPileLink(kind: LinkKind): Promise<PileLink> {
   if (kind === 'tcp') {
     const server: TcpServer = await tcpServer()
     return {
-      accept: (signal) => Promise.race([server.accept(), aborted(signal)]),
-      connect: (signal) => Promise.race([tcp({ port: server.port }), aborted(signal)]),
+      // Both cancel for real: an aborted accept leaves no waiter to swallow the next car, an aborted connect no socket.
+      accept: (signal) => server.accept(signal),
+      connect: (signal) => tcp({ port: server.port, signal }),
       close: () => server.close(),
     }
   }
@@ -47,9 +42,11 @@ export async function createPileLink(kind: LinkKind): Promise<PileLink> {
   const open = new Set<LinkTransport>()
   return {
     accept(signal) {
-      const transport = ready.shift()
-      if (transport) return Promise.resolve(transport)
       signal.throwIfAborted()
+      // A car that hung up before the pile took its line is gone.
+      let transport = ready.shift()
+      while (transport?.closed) transport = ready.shift()
+      if (transport) return Promise.resolve(transport)
       return new Promise<LinkTransport>((resolve, reject) => {
         const onAbort = () => {
           waiting.splice(waiting.indexOf(deliver), 1)

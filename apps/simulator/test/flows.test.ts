@@ -9,7 +9,10 @@ import { type ProvisionedFleet, provisionFleet } from '../src/provision.js'
 
 // One pile per operator (two native, one DemoToken) and five cars: two escrow payers, two channel payers, one
 // operator's own car. Every pile serves three visits; the books must balance on chain to the wei.
-describe.each<LinkKind>(['memory', 'throttled'])('the fleet over %s links', (link) => {
+// Must-show (issue 10, agent finding 2): over `tcp` every visit completes. Break tried: the car's connect raced against
+// its abort signal again (`Promise.race([tcp({ port: server.port }), aborted(signal)])` in src/links.ts, the tcp()
+// left running) — an orphan socket reaches the next visit's pile, which serves nobody.
+describe.each<LinkKind>(['memory', 'throttled', 'tcp'])('the fleet over %s links', (link) => {
   let devnet: DevNet
   let fleet: ProvisionedFleet
   const sessions: Array<{ session: SessionFinished; car: CarPlan; pile: PilePlan }> = []

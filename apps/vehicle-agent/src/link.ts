@@ -19,12 +19,8 @@ export function openVehicleLink(config: LinkConfig, logger: Logger): VehicleLink
   if ('serial' in config) throw serialLinkUnavailable()
   return {
     async connect(signal) {
-      signal.throwIfAborted()
-      const transport = await tcp(config.tcp)
-      if (signal.aborted) {
-        await transport.close()
-        signal.throwIfAborted()
-      }
+      // An aborted attempt destroys its socket: the pile never accepts a connection nobody speaks on.
+      const transport = await tcp({ ...config.tcp, signal })
       logger.debug({ host: config.tcp.host, port: config.tcp.port }, 'link connected')
       return transport
     },

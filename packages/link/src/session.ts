@@ -160,7 +160,7 @@ export function createSession(options: SessionOptions): LinkSession {
   }
 
   const enqueue = (message: ApplicationMessage): Promise<void> => {
-    if (closed) return Promise.reject(closedError())
+    if (closed || signal?.aborted) return Promise.reject(closedError())
     let encoded: { typeId: number; payload: Uint8Array }
     try {
       encoded = encodeMessage(message)
@@ -348,8 +348,22 @@ export function createSession(options: SessionOptions): LinkSession {
     return closing
   }
 
+  /**
+   * The agent is stopping: everything it waits for ends now, with the signal's reason. The line itself stays up until
+   * the owner closes it, still acknowledging what arrives, so the peer's last message is not lost on the way out.
+   */
   const onAbort = () => {
-    void shutdown({ cause: signal?.reason })
+    const reason = signal?.reason
+    if (inFlight) {
+      clearTimeout(inFlight.timer)
+      inFlight.reject(reason)
+      inFlight = undefined
+    }
+    for (const outbound of outbox.splice(0)) outbound.reject(reason)
+    for (const waiter of waiters.splice(0)) {
+      waiter.end()
+      waiter.reject(reason)
+    }
   }
   const unsubscribeData = transport.onData(onData)
   const unsubscribeClose = transport.onClose((cause) => {

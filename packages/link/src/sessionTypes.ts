@@ -15,8 +15,8 @@ export type SessionOptions = {
   /** Measures the waits for the peer's messages; real time by default. Retransmission stays on real time: the line. */
   clock?: LinkClock
   /**
-   * The agent stopping: every wait and send rejects with the signal's reason at once and the session closes. Also
-   * honoured when already aborted.
+   * The agent stopping: every wait and send rejects with the signal's reason at once (also when already aborted). The
+   * line stays up, acknowledging what arrives, until `close()`.
    */
   signal?: AbortSignal
   /** First wait for an acknowledgement before retransmitting; the frame's wire time is added on slow lines. */

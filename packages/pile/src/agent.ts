@@ -46,7 +46,6 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
     ledger: channelLedger,
     session: undefined,
     lineBytesPerSecond: undefined,
-    pendingRead: undefined,
     refundWatch: undefined,
     stopGunWatch: undefined,
     emit,

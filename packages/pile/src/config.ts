@@ -40,7 +40,10 @@ export const pileConfigSchema = z
       .prefault({}),
     link: z
       .strictObject({
-        /** Car arrived, HC-05 powered: how long to wait for the car to connect. */
+        /**
+         * Car arrived, HC-05 powered: the car is waited for while it is there, with a warning logged each time this
+         * passes without a connection.
+         */
         connectTimeoutMs: milliseconds(60_000),
         /** Each answer of the car during the handshake (Auth, PaymentOpened, the final voucher). */
         answerTimeoutMs: milliseconds(30_000),

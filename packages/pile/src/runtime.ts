@@ -1,7 +1,12 @@
 import type { Logger } from '@chargechain/agent-core'
 import type { ChargeChainClient } from '@chargechain/chain'
 import type { Clock, DigitalInput, MeterReading } from '@chargechain/hardware'
-import { type ApplicationMessage, createSession, type LinkSession } from '@chargechain/link'
+import {
+  type ApplicationMessage,
+  createSession,
+  ExpectTimeoutError,
+  type LinkSession,
+} from '@chargechain/link'
 import type { Address } from 'viem'
 import type { ChannelLedger } from './channelLedger/types.js'
 import type { PileConfig } from './config.js'
@@ -24,8 +29,6 @@ export interface PileRuntime {
   session: LinkSession | undefined
   /** The line rate of that link when the transport states one (a UART): sizes the real-time floor of waits. */
   lineBytesPerSecond: number | undefined
-  /** A read of the car's next message that outlived the wait that started it; the next wait takes it over. */
-  pendingRead: { link: LinkSession; read: Promise<Inbound> } | undefined
   /** Removes the gun-out watcher that cuts the relay the moment the gun is pulled. */
   stopGunWatch: (() => void) | undefined
   /** The escrow session in progress, watched for the car's refund request. */
@@ -37,12 +40,9 @@ export interface PileRuntime {
 export async function closeLink(runtime: PileRuntime): Promise<void> {
   const session = runtime.session
   runtime.session = undefined
-  runtime.pendingRead = undefined
   runtime.lineBytesPerSecond = undefined
   await session?.close()
 }
-
-type Inbound = { message: ApplicationMessage } | { error: unknown }
 
 export interface ReceiveOptions {
   /** How long to wait, on the agent's clock. */
@@ -57,48 +57,18 @@ export interface ReceiveOptions {
 }
 
 /**
- * The car's next message, or `undefined` when the wait ends first. The read itself is never abandoned: a wait that
- * ends leaves it pending for the next one, so a message arriving in between is not lost. Link failures reject.
+ * The car's next message, or `undefined` when the wait ends first. A message arriving after the wait ended stays
+ * queued in the session for the next one. Link failures reject.
  */
 export async function receive(
-  runtime: PileRuntime,
   link: LinkSession,
   { clockMs, minRealMs = 0, signal }: ReceiveOptions,
 ): Promise<ApplicationMessage | undefined> {
-  if (runtime.pendingRead?.link !== link) {
-    runtime.pendingRead = {
-      link,
-      read: link.next({ timeoutMs: Number.POSITIVE_INFINITY }).then(
-        (message) => ({ message }),
-        (error: unknown) => ({ error }),
-      ),
-    }
-  }
-  const pending = runtime.pendingRead
-  let clockTimer: { cancel(): void } | undefined
-  let realTimer: NodeJS.Timeout | undefined
-  let onAbort: (() => void) | undefined
-  const waited = new Promise<undefined>((resolve) => {
-    let left = 2
-    const done = () => {
-      if (--left === 0) resolve(undefined)
-    }
-    clockTimer = runtime.clock.setTimeout(done, Math.max(0, clockMs))
-    realTimer = setTimeout(done, Math.max(0, minRealMs))
-    onAbort = () => resolve(undefined)
-    signal.addEventListener('abort', onAbort, { once: true })
-    if (signal.aborted) onAbort()
-  })
   try {
-    const outcome = await Promise.race([pending.read, waited])
-    if (!outcome) return undefined
-    runtime.pendingRead = undefined
-    if ('error' in outcome) throw outcome.error
-    return outcome.message
-  } finally {
-    clockTimer?.cancel()
-    clearTimeout(realTimer)
-    if (onAbort) signal.removeEventListener('abort', onAbort)
+    return await link.next({ timeoutMs: Math.max(0, clockMs), minRealMs, signal })
+  } catch (error) {
+    if (error instanceof ExpectTimeoutError || (signal.aborted && error === signal.reason)) return undefined
+    throw error
   }
 }
 
@@ -133,7 +103,8 @@ export async function acceptLink(
   if (signal.aborted) onAbort()
   try {
     const transport = await runtime.link.accept(controller.signal)
-    runtime.session = createSession({ transport })
+    // The agent's clock times the waits, and the agent stopping ends them at once.
+    runtime.session = createSession({ transport, clock: runtime.clock, signal })
     runtime.lineBytesPerSecond = transport.bytesPerSecond
     return runtime.session
   } catch (error) {

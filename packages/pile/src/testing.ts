@@ -4,6 +4,8 @@ import type { PileLink } from './types.js'
 export interface LinkBrokerOptions {
   /** Wrap both ends in a line simulator at this rate (960 = 9600 baud 8N1); in-memory speed when omitted. */
   bytesPerSecond?: number
+  /** Wraps each end of each new line (a test tapping or disturbing the traffic). */
+  wrap?: (transport: LinkTransport, side: 'pile' | 'car') => LinkTransport
 }
 
 export interface LinkBroker {
@@ -27,8 +29,11 @@ export function createLinkBroker(options: LinkBrokerOptions = {}): LinkBroker {
   let connections = 0
   const line = (): [LinkTransport, LinkTransport] => {
     const [a, b] = memoryPair()
-    const { bytesPerSecond } = options
-    return bytesPerSecond ? [throttled(a, { bytesPerSecond }), throttled(b, { bytesPerSecond })] : [a, b]
+    const { bytesPerSecond, wrap } = options
+    const [pile, car] = bytesPerSecond
+      ? [throttled(a, { bytesPerSecond }), throttled(b, { bytesPerSecond })]
+      : [a, b]
+    return wrap ? [wrap(pile, 'pile'), wrap(car, 'car')] : [pile, car]
   }
   const meet = (mine: Waiter[], theirs: Waiter[], signal: AbortSignal, myEnd: 0 | 1) =>
     new Promise<LinkTransport>((resolve, reject) => {

@@ -35,7 +35,7 @@ import {
   pileJournal,
   type SessionFinished,
 } from '../src/index.js'
-import { createLinkBroker } from '../src/testing.js'
+import { createLinkBroker, type LinkBrokerOptions } from '../src/testing.js'
 
 export const PRICE_PER_KWH = 300_000_000_000_000n // 0.0003 ETH
 export const CHANNEL_DEPOSIT = 10n ** 17n
@@ -101,6 +101,10 @@ export interface RunOptions {
   vehicleMeterError?: number
   /** Called once the pile started charging, to disturb the session. */
   during?: (harness: Harness) => Promise<void> | void
+  /** Wraps each end of each link connection (see createLinkBroker). */
+  wrapLink?: LinkBrokerOptions['wrap']
+  /** Agent-clock time between the car's arrival and its agent starting (a driver slow to start the car). */
+  carStartsAfterMs?: number
 }
 
 export interface Harness {
@@ -172,7 +176,10 @@ export async function runSession(
     charger: chargers.ac7kW,
     vehicleMeterError: options.vehicleMeterError ?? 0,
   })
-  const broker = createLinkBroker(options.bytesPerSecond ? { bytesPerSecond: options.bytesPerSecond } : {})
+  const broker = createLinkBroker({
+    ...(options.bytesPerSecond ? { bytesPerSecond: options.bytesPerSecond } : {}),
+    ...(options.wrapLink ? { wrap: options.wrapLink } : {}),
+  })
   const journals = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
   const pile = createPileAgent({
     config: pileConfig(chain, options.pile),
@@ -199,7 +206,10 @@ export async function runSession(
   const vehicleFinished = once<VehicleSessionFinished>((listener) => vehicle.on('sessionFinished', listener))
   const started = once<unknown>((listener) => pile.on('sessionStarted', listener))
   const pileRun = pile.run(controller.signal)
-  const vehicleRun = vehicle.runOnce(vehicleController.signal)
+  const vehicleRun = (async () => {
+    if (options.carStartsAfterMs) await world.clock.sleep(options.carStartsAfterMs, vehicleController.signal)
+    await vehicle.runOnce(vehicleController.signal)
+  })()
   const harness: Harness = {
     world,
     pile,

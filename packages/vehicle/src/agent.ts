@@ -44,6 +44,7 @@ export function createVehicleAgent(options: CreateVehicleAgentOptions): VehicleA
     clock,
     session: undefined,
     stop: { wanted: false, sent: false },
+    voucheredAt: undefined,
     emit: (event, ...args) => {
       emitter.emit(event, ...args)
     },

@@ -31,6 +31,8 @@ export interface VehicleRuntime {
   session: LinkSession | undefined
   /** The driver asked to stop (requestStop) during this session's charge; the StopRequest has gone out once sent. */
   stop: { wanted: boolean; sent: boolean }
+  /** When (agent's clock) the car last signed and journaled a voucher during this charge; paces the next. */
+  voucheredAt: number | undefined
   emit<E extends keyof VehicleAgentEvents>(event: E, ...args: VehicleAgentEvents[E]): void
 }
 
@@ -44,21 +46,35 @@ export async function closeLink(runtime: VehicleRuntime): Promise<void> {
   await session?.close()
 }
 
-/** Connects to a pile; `undefined` if `timeoutMs` of the agent's clock pass first (no limit when omitted). */
+export interface ConnectOptions {
+  /** No limit when omitted. */
+  timeoutMs?: number
+  /** Ends this attempt (not the agent): `undefined` as on a timeout. */
+  until?: AbortSignal
+}
+
+/**
+ * Connects to a pile; `undefined` if `timeoutMs` of the agent's clock pass or `until` aborts first. The session lives
+ * until closed or until the agent stops (`signal`).
+ */
 export async function connectLink(
   runtime: VehicleRuntime,
   signal: AbortSignal,
-  timeoutMs?: number,
+  { timeoutMs, until }: ConnectOptions = {},
 ): Promise<LinkSession | undefined> {
   await closeLink(runtime)
   const controller = new AbortController()
-  const timer =
-    timeoutMs === undefined ? undefined : runtime.clock.setTimeout(() => controller.abort(), timeoutMs)
+  const giveUp = () => controller.abort()
+  const timer = timeoutMs === undefined ? undefined : runtime.clock.setTimeout(giveUp, timeoutMs)
   const onAbort = () => controller.abort(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
+  until?.addEventListener('abort', giveUp, { once: true })
   if (signal.aborted) onAbort()
+  else if (until?.aborted) giveUp()
   try {
-    runtime.session = createSession({ transport: await runtime.link.connect(controller.signal) })
+    const transport = await runtime.link.connect(controller.signal)
+    // The agent's clock times the waits, and the agent stopping ends them at once.
+    runtime.session = createSession({ transport, clock: runtime.clock, signal })
     return runtime.session
   } catch (error) {
     if (signal.aborted) throw signal.reason
@@ -67,6 +83,7 @@ export async function connectLink(
   } finally {
     timer?.cancel()
     signal.removeEventListener('abort', onAbort)
+    until?.removeEventListener('abort', giveUp)
   }
 }
 

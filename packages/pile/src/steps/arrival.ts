@@ -23,26 +23,34 @@ export const idle: PileStep<'idle'> =
     }
   }
 
-/** Powers the HC-05 and waits for the car to connect; gives up if it leaves or the wait times out. */
+/**
+ * Powers the HC-05 and waits for the car to connect, for as long as the car is there: a driver may take minutes to
+ * start the car's agent, and nobody else can use the bay meanwhile. Gives up only when the car leaves.
+ */
 export const connecting: PileStep<'connecting'> =
   (runtime) =>
   async ({ data, signal, logger }) => {
     const { hardware, config } = runtime
     await hardware.bluetoothPower?.set(true)
-    const session = await acceptLink(runtime, config.link.connectTimeoutMs, signal, (abort) =>
-      hardware.arrival.onEdge((edge) => {
-        if (!edge.level) abort()
-      }),
-    )
-    if (!session) {
-      logger.info('no link from the car')
-      return { event: 'GONE' }
+    for (let waitedMs = 0; hardware.arrival.current(); ) {
+      const session = await acceptLink(runtime, config.link.connectTimeoutMs, signal, (abort) =>
+        hardware.arrival.onEdge((edge) => {
+          if (!edge.level) abort()
+        }),
+      )
+      if (session) {
+        // A fresh challenge for every connection: one journaled before a crash may already have been sent.
+        return {
+          event: 'CONNECTED',
+          data: { ...data, session: { ...sessionOf(data, 'connecting'), nonce: createVehicleAuthNonce() } },
+        }
+      }
+      waitedMs += config.link.connectTimeoutMs
+      if (hardware.arrival.current())
+        logger.warn({ waitedMs }, 'car present but not connected yet; still waiting')
     }
-    // A fresh challenge for every connection: one journaled before a crash may already have been sent.
-    return {
-      event: 'CONNECTED',
-      data: { ...data, session: { ...sessionOf(data, 'connecting'), nonce: createVehicleAuthNonce() } },
-    }
+    logger.info('car left without connecting')
+    return { event: 'GONE' }
   }
 
 /** Closes the link and waits for the car to drive off; the HC-05 goes dark until the next car. */

@@ -212,7 +212,7 @@ async function receiveUntilUnplugged(
     if (!edge.level) wake.abort()
   })
   try {
-    const message = await receive(runtime, link, { clockMs, signal: wake.signal })
+    const message = await receive(link, { clockMs, signal: wake.signal })
     signal.throwIfAborted()
     return message
   } finally {
@@ -366,7 +366,7 @@ async function collectFinalVoucher(
   for (;;) {
     let message: ApplicationMessage | undefined
     try {
-      message = await receive(runtime, link, {
+      message = await receive(link, {
         clockMs,
         minRealMs: answerFloorMs(runtime),
         signal: until,

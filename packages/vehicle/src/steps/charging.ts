@@ -52,6 +52,8 @@ export const charging: VehicleStep<'charging'> =
           }
           const paid: PaidSession = session
           if (message.energyWh <= (paid.voucher?.energyWh ?? 0)) continue
+          if (tooSoon(runtime, paid)) continue
+          runtime.voucheredAt = runtime.clock.now()
           const voucher = await signFor(runtime, paid, message.energyWh)
           runtime.emit('voucher', {
             pileId: session.pileId,
@@ -70,6 +72,16 @@ export const charging: VehicleStep<'charging'> =
       }
     }
   }
+
+/**
+ * Each voucher costs an fsync of the journal, so the pile does not get to set their pace: readings that come faster
+ * than half the agreed meter interval after the last voucher are not vouchered (the next one in time is, for all the
+ * energy so far; the final voucher covers the rest). An honest pile's readings, one per interval, all are.
+ */
+function tooSoon(runtime: VehicleRuntime, session: PaidSession): boolean {
+  if (runtime.voucheredAt === undefined) return false
+  return runtime.clock.now() - runtime.voucheredAt < session.terms.meterIntervalMs / 2
+}
 
 /** The driver's energy or charge target reached (or requestStop() called before the charge began): ask once. */
 async function askToStopAtTarget(

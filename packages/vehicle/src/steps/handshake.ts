@@ -1,6 +1,6 @@
 import { priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
 import { sessionEscrowAbi } from '@chargechain/contracts'
-import { isLinkDrop, type LinkSession, type MessageOf } from '@chargechain/link'
+import { isLinkDrop, isLinkFailure, type LinkSession, type MessageOf } from '@chargechain/link'
 import { type Address, bytesToHex, type Hex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
 import { closeLink, connectLink, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
 import {
@@ -18,11 +18,12 @@ export const waiting: VehicleStep<'waiting'> =
   (runtime) =>
   async ({ data, signal, logger }) => {
     runtime.stop = { wanted: false, sent: false }
+    runtime.voucheredAt = undefined
     await show(runtime, 'idle')
     for (;;) {
-      const link = await connectLink(runtime, signal)
-      if (!link) continue
       try {
+        const link = await connectLink(runtime, signal)
+        if (!link) continue
         const hello = await link.expect('Hello', { timeoutMs: runtime.config.link.helloTimeoutMs })
         const pileId = bytesToHex(hello.pileId)
         const problem = checkPile(runtime, hello.chainId, bytesToHex(hello.verifyingContract))
@@ -38,11 +39,16 @@ export const waiting: VehicleStep<'waiting'> =
         return { event: 'HELLO', data: { ...data, session: { kind: 'greeted', pileId } } }
       } catch (error) {
         signal.throwIfAborted()
-        logger.warn({ err: error }, 'handshake failed; waiting for the next connection')
+        if (!isLinkFailure(error)) throw error
+        logger.warn({ err: error }, 'no handshake; waiting for the next connection')
         await closeLink(runtime)
+        // A pile not listening refuses at once: pace the attempts on the agent's clock.
+        await runtime.clock.sleep(CONNECT_RETRY_MS, signal)
       }
     }
   }
+
+const CONNECT_RETRY_MS = 1_000
 
 /** A signature is only ever given for this car's chain and registry, so it is worthless anywhere else. */
 export function checkPile(runtime: VehicleRuntime, chainId: number, registry: Address): string | undefined {

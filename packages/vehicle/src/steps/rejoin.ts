@@ -1,5 +1,5 @@
 import type { Logger } from '@chargechain/agent-core'
-import type { LinkSession } from '@chargechain/link'
+import { isLinkFailure, type LinkSession } from '@chargechain/link'
 import { bytesToHex, hexToBytes } from 'viem'
 import { closeLink, connectLink, type VehicleRuntime } from '../runtime.js'
 import type { ChargeSession } from '../session.js'
@@ -28,11 +28,14 @@ export async function rejoin(
     while (clock.now() < deadline && !ended.signal.aborted) {
       let link: LinkSession | undefined
       try {
-        link = await connectLink(runtime, attempt, deadline - clock.now())
+        link = await connectLink(runtime, signal, { timeoutMs: deadline - clock.now(), until: ended.signal })
       } catch (error) {
         signal.throwIfAborted()
         if (ended.signal.aborted) break
-        throw error
+        if (!isLinkFailure(error)) throw error
+        // The pile is not listening yet (its agent is restarting): try again shortly.
+        await clock.sleep(1_000, attempt).catch(() => undefined)
+        continue
       }
       if (!link) break
       try {
