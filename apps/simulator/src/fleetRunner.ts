@@ -131,7 +131,7 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
           progress.sessionFinished({ kind, energyWh, amount, currency: currencyOf(station) })
           options.onSession?.(result.session, car.plan, station.pile)
         } else {
-          progress.error()
+          progress.abandoned()
           logger.warn(
             { pile: station.pile.dmid, car: car.plan.name, reason: result.reason },
             'visit abandoned',

@@ -16,7 +16,10 @@ export interface ProgressSnapshot {
   readonly sessions: Readonly<Record<SessionKind, number>>
   readonly energyWh: number
   readonly paid: Readonly<Record<CurrencyKind, bigint>>
+  /** Visits that failed: an agent's step threw, or the visit itself did. */
   readonly errors: number
+  /** Visits the pile ended without a charge: the car refused or was refused, went quiet, or never paid. */
+  readonly abandoned: number
   readonly startedAt: number
 }
 
@@ -24,6 +27,7 @@ export interface ProgressSnapshot {
 export interface Progress {
   sessionFinished(session: FinishedSession): void
   error(): void
+  abandoned(): void
   snapshot(): ProgressSnapshot
 }
 
@@ -32,6 +36,7 @@ export function createProgress(now: () => number = Date.now): Progress {
   const paid: Record<CurrencyKind, bigint> = { native: 0n, demoToken: 0n }
   let energyWh = 0
   let errors = 0
+  let abandoned = 0
   const startedAt = now()
   return {
     sessionFinished(session) {
@@ -42,7 +47,17 @@ export function createProgress(now: () => number = Date.now): Progress {
     error() {
       errors++
     },
-    snapshot: () => ({ sessions: { ...sessions }, energyWh, paid: { ...paid }, errors, startedAt }),
+    abandoned() {
+      abandoned++
+    },
+    snapshot: () => ({
+      sessions: { ...sessions },
+      energyWh,
+      paid: { ...paid },
+      errors,
+      abandoned,
+      startedAt,
+    }),
   }
 }
 
@@ -51,7 +66,10 @@ const decimals = (value: bigint, places: number) => {
   return places === 0 ? whole! : `${whole}.${fraction.padEnd(places, '0').slice(0, places)}`
 }
 
-/** One line: `sessions 12 (free 3 · escrow 5 · channel 4) · 84.2 kWh · paid 0.0251 ETH + 30.12 CCD · errors 0 · 41 s`. */
+/**
+ * One line: `sessions 12 (free 3 · escrow 5 · channel 4) · 84.2 kWh · paid 0.0251 ETH + 30.12 CCD · errors 0 ·
+ * abandoned 0 · 41 s`.
+ */
 export function formatProgress(snapshot: ProgressSnapshot, now: number = Date.now()): string {
   const { sessions } = snapshot
   const total = sessions.free + sessions.escrow + sessions.channel
@@ -61,6 +79,7 @@ export function formatProgress(snapshot: ProgressSnapshot, now: number = Date.no
     `${(snapshot.energyWh / 1_000).toFixed(1)} kWh`,
     `paid ${decimals(snapshot.paid.native, 4)} ETH + ${decimals(snapshot.paid.demoToken, 2)} CCD`,
     `errors ${snapshot.errors}`,
+    `abandoned ${snapshot.abandoned}`,
     `${seconds} s`,
   ].join(' · ')
 }
