@@ -81,6 +81,11 @@ export {
   openPileLinuxHardware,
   type PileLinuxDevices,
 } from './pile/pileHardware.js'
+export { type ProbeCanResult, probeCan } from './probe/probeCan.js'
+export { type ProbeGpioResult, probeGpio } from './probe/probeGpio.js'
+export { type ProbeHc05Result, probeHc05 } from './probe/probeHc05.js'
+export { type ProbeMeterOptions, type ProbeMeterResult, probeMeter } from './probe/probeMeter.js'
+export { type ProbeStm32Result, probeStm32 } from './probe/probeStm32.js'
 export { SerialPortLostError, SerialPortOpenError } from './serial/errors.js'
 export { closeSerialPort, openSerialPort, type SerialPortOptions } from './serial/openPort.js'
 export { openSerialLinkTransport, type SerialLinkOptions, serialLink } from './serial/serialLink.js'

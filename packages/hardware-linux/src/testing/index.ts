@@ -2,6 +2,7 @@
 
 export { createFakeCarEcu, type FakeCarEcu, fakeCarObdMap } from './fakeCar.js'
 export { createFakeGpioChip, type FakeGpioChip } from './fakeGpio.js'
+export { startFakeHc05 } from './fakeHc05.js'
 export {
   type FakeModbusMeter,
   type FakeModbusMeterOptions,
