@@ -1,19 +1,16 @@
-import {
-  connectRemoteHardware,
-  linuxDriverSchema,
-  linuxDriversUnavailable,
-  remoteDriverSchema,
-} from '@chargechain/agent-main'
+import { connectRemoteHardware, remoteDriverSchema } from '@chargechain/agent-main'
 import {
   type ArrivalSensor,
   type BinaryOutput,
   type Clock,
   chargers,
   createChargingSimulation,
+  createRealClock,
   type EnergyMeter,
   type GunSensor,
   type LinkStatus,
 } from '@chargechain/hardware'
+import { openPileLinuxHardware, pileLinuxHardwareSchema } from '@chargechain/hardware-linux'
 import { z } from 'zod'
 
 export const hardwareSchema = z.discriminatedUnion('driver', [
@@ -29,8 +26,8 @@ export const hardwareSchema = z.discriminatedUnion('driver', [
       charger: z.enum(['ac7kW', 'dc60kW']).default('ac7kW'),
     })
     .strict(),
-  /** GPIO, Modbus meter and serial drivers for a Raspberry Pi (hardware-linux, a later release). */
-  linuxDriverSchema,
+  /** The Raspberry Pi's own drivers (hardware-linux): GPIO through the libgpiod v2 tools, a Modbus or STM32 meter. */
+  pileLinuxHardwareSchema,
 ])
 
 export type HardwareConfig = z.output<typeof hardwareSchema>
@@ -93,9 +90,10 @@ export async function openPileHardware(config: HardwareConfig): Promise<OpenedPi
         close: () => world.close(),
       }
     }
-    case 'linux':
-      throw linuxDriversUnavailable(
-        'GPIO, Modbus and serial drivers ship with the hardware-linux package in a later release.',
-      )
+    case 'linux': {
+      const clock = createRealClock()
+      const hardware = await openPileLinuxHardware(config, { clock })
+      return { devices: hardware.devices, clock, lost: hardware.lost, close: () => hardware.close() }
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@chargechain/agent-core'
-import { serialLinkSchema, serialLinkUnavailable } from '@chargechain/agent-main'
+import { serialLinkSchema } from '@chargechain/agent-main'
+import { serialLink } from '@chargechain/hardware-linux'
 import { type TcpServer, tcpServer } from '@chargechain/link'
 import type { PileLink } from '@chargechain/pile'
 import { z } from 'zod'
@@ -20,7 +21,11 @@ export interface OpenedPileLink extends PileLink {
 
 /** Opens the link the config names and logs where a car can reach it. */
 export async function openPileLink(config: LinkConfig, logger: Logger): Promise<OpenedPileLink> {
-  if ('serial' in config) throw serialLinkUnavailable()
+  if ('serial' in config) {
+    // The HC-05 on a serial port: each accept opens the port (again after it went away).
+    logger.info({ path: config.serial.path, baudRate: config.serial.baudRate }, 'link on serial port')
+    return { accept: serialLink(config.serial).accept, close: async () => {} }
+  }
   const server: TcpServer = await tcpServer(config.tcp)
   logger.info({ host: config.tcp.host, port: server.port }, 'link listening')
   return {

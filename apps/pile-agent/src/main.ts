@@ -4,18 +4,22 @@
 import { ConfigError } from '@chargechain/agent-core'
 import { runAgentMain } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
+import { GpioToolMissingError, GpioToolVersionError, MeterProfileError } from '@chargechain/hardware-linux'
 import { createPileAgent, PileAgentOptionError, pileJournal } from '@chargechain/pile'
 import { openChannelLedger } from './channels.js'
 import { loadPileAgentConfig } from './config.js'
 import { openPileHardware } from './hardware.js'
 import { openPileLink } from './link.js'
+import { isToolCommand, runPileTools } from './tools.js'
+
+if (isToolCommand(process.argv)) await runPileTools(process.argv)
 
 await runAgentMain({
   name: 'pile-agent',
-  command: 'chargechain-pile-agent',
+  command: 'pile-agent',
   description:
     'Runs the charging pile agent: authenticates cars, takes payment on chain, switches the relay.',
-  configurationErrors: [PileAgentOptionError],
+  configurationErrors: [PileAgentOptionError, GpioToolMissingError, GpioToolVersionError, MeterProfileError],
   loadConfig: loadPileAgentConfig,
   logLevel: ({ config }) => config.log.level,
   async setup({ config }, { configPath, defer }) {

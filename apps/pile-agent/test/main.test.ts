@@ -5,6 +5,7 @@ import {
   runMain,
   writeConfigFile,
 } from '@chargechain/agent-main/testing'
+import { createFakeGpioChip } from '@chargechain/hardware-linux/testing'
 import { describe, expect, it } from 'vitest'
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
@@ -41,12 +42,26 @@ describe('pile-agent main', () => {
     expect(stderr).toMatch(/key/)
   })
 
-  it('exits 2 saying the linux drivers are not available yet', async () => {
+  it('exits 2 saying what to install when the libgpiod tools are missing or v1', async () => {
     const pi = JSON.parse(await readFile(piExample, 'utf8'))
     pi.pile.chain.deployment = deployment
-    const { code, stderr } = run('--config', await writeConfigFile(pi))
-    expect(code).toBe(2)
-    expect(stderr).toMatch(/linux hardware drivers are not available yet/)
+    const withTools = async (dir: string) => {
+      pi.hardware.gpio = { ...pi.hardware.gpio, tools: { dir } }
+      return writeConfigFile(pi)
+    }
+    const missing = run('--config', await withTools('/nonexistent-gpiod'))
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(
+      /\/nonexistent-gpiod\/gpioset was not found; install the libgpiod v2 tools/,
+    )
+    const chip = await createFakeGpioChip()
+    try {
+      const v1 = runMain(main, ['--config', await withTools(chip.v1ToolsDir)], { env: chip.env })
+      expect(v1.code).toBe(2)
+      expect(v1.stderr).toMatch(/gpioset is libgpiod v1\.6\.3, but ChargeChain needs the v2 tools/)
+    } finally {
+      await chip.close()
+    }
   })
 
   it('accepts the lab example up to the missing deployment file', () => {

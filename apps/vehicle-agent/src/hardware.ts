@@ -1,23 +1,20 @@
-import {
-  connectRemoteHardware,
-  linuxDriverSchema,
-  linuxDriversUnavailable,
-  remoteDriverSchema,
-} from '@chargechain/agent-main'
+import { connectRemoteHardware, remoteDriverSchema } from '@chargechain/agent-main'
 import {
   type Clock,
   createChargingSimulation,
+  createRealClock,
   type IndicatorLights,
   type VehicleEnergyMeter,
 } from '@chargechain/hardware'
+import { carLinuxHardwareSchema, openCarLinuxHardware } from '@chargechain/hardware-linux'
 import { z } from 'zod'
 
 export const hardwareSchema = z.discriminatedUnion('driver', [
   remoteDriverSchema,
   /** The simulated twins of one car, in this process: checks config, key, chain and link before wiring. */
   z.object({ driver: z.literal('simulated'), speed: z.number().positive().max(10_000).default(1) }).strict(),
-  /** OBD over CAN (slcan or SocketCAN) and GPIO lights for the car's Raspberry Pi (hardware-linux, a later release). */
-  linuxDriverSchema,
+  /** The car's Raspberry Pi drivers (hardware-linux): OBD-II over CAN (slcan or SocketCAN) and GPIO lamps. */
+  carLinuxHardwareSchema,
 ])
 
 export type HardwareConfig = z.output<typeof hardwareSchema>
@@ -56,9 +53,10 @@ export async function openCarHardware(config: HardwareConfig): Promise<OpenedCar
         close: () => world.close(),
       }
     }
-    case 'linux':
-      throw linuxDriversUnavailable(
-        'CAN (slcan / SocketCAN) and GPIO drivers ship with the hardware-linux package in a later release.',
-      )
+    case 'linux': {
+      const clock = createRealClock()
+      const hardware = await openCarLinuxHardware(config, { clock })
+      return { devices: hardware.devices, clock, lost: hardware.lost, close: () => hardware.close() }
+    }
   }
 }

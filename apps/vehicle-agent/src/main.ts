@@ -4,17 +4,30 @@
 import { ConfigError } from '@chargechain/agent-core'
 import { runAgentMain } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
+import {
+  GpioToolMissingError,
+  GpioToolVersionError,
+  SocketCanUnavailableError,
+} from '@chargechain/hardware-linux'
 import { createVehicleAgent, VehicleAgentOptionError, vehicleJournal } from '@chargechain/vehicle'
 import { loadVehicleAgentConfig } from './config.js'
 import { openCarHardware } from './hardware.js'
 import { openVehicleLink } from './link.js'
+import { isToolCommand, runVehicleTools } from './tools.js'
+
+if (isToolCommand(process.argv)) await runVehicleTools(process.argv)
 
 await runAgentMain({
   name: 'vehicle-agent',
-  command: 'chargechain-vehicle-agent',
+  command: 'vehicle-agent',
   description:
     "Runs the car's agent: proves the car to the pile, pays on chain, vouchers what its own meter confirms.",
-  configurationErrors: [VehicleAgentOptionError],
+  configurationErrors: [
+    VehicleAgentOptionError,
+    GpioToolMissingError,
+    GpioToolVersionError,
+    SocketCanUnavailableError,
+  ],
   loadConfig: loadVehicleAgentConfig,
   logLevel: ({ config }) => config.log.level,
   async setup({ config }, { configPath, logger, defer }) {

@@ -14,5 +14,6 @@ export {
   serialLinkUnavailable,
 } from './drivers.js'
 export { HardwareDriverUnavailableError } from './errors.js'
+export { registerKeygenCommand } from './keygen.js'
 export { type ErrorClass, isConfigurationProblem } from './problems.js'
 export { type AgentMainContext, type AgentMainOptions, runAgentMain } from './runAgentMain.js'

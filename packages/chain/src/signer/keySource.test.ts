@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { privateKeyToAddress } from 'viem/accounts'
@@ -41,6 +41,20 @@ describe('resolveKeySource', () => {
 })
 
 describe('loadSignerFromConfig', () => {
+  it('reads the password from a file such as a systemd credential, ignoring its trailing newline', async () => {
+    const path = await keystore('s3cret')
+    const passwordFile = join(path, '..', 'key-password')
+    await writeFile(passwordFile, 's3cret\n')
+    const signer = await loadSignerFromConfig({ keystore: path, passwordEnv: 'UNSET', passwordFile }, {})
+    expect(signer.address).toBe(privateKeyToAddress(devKey))
+    await expect(
+      loadSignerFromConfig(
+        { keystore: path, passwordEnv: 'UNSET', passwordFile: `${passwordFile}.missing` },
+        {},
+      ),
+    ).rejects.toThrow(KeyLoadError)
+  })
+
   it('loads a dev private key and says where it came from', async () => {
     const signer = await loadSignerFromConfig({ devPrivateKey: devKey }, {})
     expect(signer.address).toBe(privateKeyToAddress(devKey))

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { KeyLoadError } from '../errors/signer.js'
 import { loadKeystoreSigner } from './keystore.js'
@@ -13,6 +14,11 @@ export const keySourceSchema = z.union([
       keystore: z.string().min(1),
       /** Environment variable holding the keystore's password (never the config file). */
       passwordEnv: z.string().min(1).default('CHARGECHAIN_KEY_PASSWORD'),
+      /**
+       * Or a file holding it, such as a systemd credential (`LoadCredential=` puts it in
+       * /run/credentials/<unit>/<name>); one trailing newline is ignored. Takes precedence over `passwordEnv`.
+       */
+      passwordFile: z.string().min(1).optional(),
     })
     .strict(),
   z
@@ -24,16 +30,28 @@ export type KeySource = z.output<typeof keySourceSchema>
 
 /** The same source with a relative keystore path resolved by `resolvePath` (configs name files relative to themselves). */
 export function resolveKeySource(source: KeySource, resolvePath: (path: string) => string): KeySource {
-  return 'keystore' in source ? { ...source, keystore: resolvePath(source.keystore) } : source
+  if (!('keystore' in source)) return source
+  const passwordFile =
+    source.passwordFile === undefined ? {} : { passwordFile: resolvePath(source.passwordFile) }
+  return { ...source, keystore: resolvePath(source.keystore), ...passwordFile }
 }
 
-/** Loads the signer a config names, reading a keystore's password from the environment variable it names. */
+/** Loads the signer a config names, reading a keystore's password from the file or environment variable it names. */
 export async function loadSignerFromConfig(
   source: KeySource,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Signer> {
   if ('devPrivateKey' in source)
     return privateKeySigner(source.devPrivateKey, 'dev private key from the config')
+  if (source.passwordFile !== undefined) {
+    const password = await readFile(source.passwordFile, 'utf8').catch((error: unknown) => {
+      throw new KeyLoadError(
+        `Cannot read the keystore password file ${source.passwordFile}; check it exists and the agent may read it.`,
+        { cause: error },
+      )
+    })
+    return loadKeystoreSigner({ path: source.keystore, password: password.replace(/\r?\n$/, '') })
+  }
   const password = env[source.passwordEnv]
   if (password === undefined) {
     throw new KeyLoadError(

@@ -15,13 +15,27 @@ import { isoTpRequest } from './isotp.js'
  * One value the car reports over OBD: the request, and where the value sits in the answer. The value is the
  * `length`-byte big-endian number at `offset` (counted after the service and PID echo), then `× scale + add`.
  */
+/** A number, or the same as a hex string (`"0x7E4"`), as PID lists write them. */
+const hexNumber = (max: number) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^0x[0-9a-fA-F]+$/, 'a number or a hex string such as "0x7E4"')
+        .transform((text) => Number.parseInt(text, 16)),
+    ])
+    .pipe(z.number().int().min(0).max(max))
+
 export const obdQuantitySchema = z.strictObject({
   /** 0x01: the standard current-data service; 0x22: read a manufacturer data identifier. */
-  service: z.union([z.literal(0x01), z.literal(0x22)]).default(0x01),
+  service: hexNumber(0xff)
+    .refine((service) => service === 0x01 || service === 0x22, 'service 0x01 or 0x22')
+    .default(0x01),
   /** The PID (service 0x01, one byte) or data identifier (service 0x22, two bytes). */
-  pid: z.number().int().min(0).max(0xffff),
-  requestId: z.number().int().min(0).max(0x7ff).default(0x7df),
-  responseId: z.number().int().min(0).max(0x7ff).default(0x7e8),
+  pid: hexNumber(0xffff),
+  requestId: hexNumber(0x7ff).default(0x7df),
+  responseId: hexNumber(0x7ff).default(0x7e8),
   offset: z.number().int().min(0).max(4_000).default(0),
   length: z.number().int().min(1).max(4).default(1),
   signed: z.boolean().default(false),

@@ -60,27 +60,26 @@ export async function openCarLinuxHardware(
   const lost = new Promise<unknown>((resolve) => {
     reportLost = resolve
   })
-  const bus = await openCarBus(config.can)
+  // The lamps' GPIO first: its tool check is the likeliest thing to be missing on a fresh Pi, and says what to install.
+  const gpio = config.lights
+    ? await openGpio({
+        clock: options.clock,
+        tools: config.lights.tools,
+        ...(options.env ? { env: options.env } : {}),
+        onLost: reportLost,
+      })
+    : undefined
   try {
+    const lights = gpio && config.lights ? await openGpioLights(gpio, lampsOf(config.lights)) : noLamps()
+    const bus = await openCarBus(config.can).catch(async (error: unknown) => {
+      await lights.close()
+      throw error
+    })
     const meter = createObdVehicleMeter({
       bus,
       map: config.obd,
       clock: options.clock,
       timeoutMs: config.obdTimeoutMs,
-    })
-    if (!config.lights) {
-      return { devices: { meter, lights: noLamps() }, bus, lost, close: () => bus.close() }
-    }
-    const { tools, ...lamps } = config.lights
-    const gpio = await openGpio({
-      clock: options.clock,
-      tools,
-      ...(options.env ? { env: options.env } : {}),
-      onLost: reportLost,
-    })
-    const lights = await openGpioLights(gpio, lamps).catch(async (error: unknown) => {
-      await gpio.close()
-      throw error
     })
     return {
       devices: { meter, lights },
@@ -88,13 +87,18 @@ export async function openCarLinuxHardware(
       lost,
       async close() {
         await lights.close()
-        await gpio.close()
+        await gpio?.close()
         await meter.close()
         await bus.close()
       },
     }
   } catch (error) {
-    await bus.close()
+    await gpio?.close()
     throw error
   }
+}
+
+/** The lamps' part of the config, without the tools' folder. */
+function lampsOf({ tools: _tools, ...lamps }: NonNullable<CarLinuxHardwareConfig['lights']>) {
+  return lamps
 }

@@ -50,10 +50,19 @@ export async function openPileLinuxHardware(
     reportLost = resolve
   })
   const closers: Array<() => Promise<void>> = []
+  // In the order opened: the GPIO, and with it the relay, first.
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => {})
+    for (const close of closers) await close().catch(() => {})
   }
   try {
+    // GPIO first: its tool check is the likeliest thing to be missing on a fresh Pi, and says what to install.
+    const gpio: Gpio = await openGpio({
+      clock,
+      tools: pins.tools,
+      ...(options.env ? { env: options.env } : {}),
+      onLost: reportLost,
+    })
+    closers.push(() => gpio.close())
     let stm32: OpenedStm32 | undefined
     let energy: EnergyMeter
     if ('stm32' in meter) {
@@ -67,14 +76,6 @@ export async function openPileLinuxHardware(
       closers.push(() => modbus.close())
       energy = modbus
     }
-    const gpio: Gpio = await openGpio({
-      clock,
-      tools: pins.tools,
-      ...(options.env ? { env: options.env } : {}),
-      onLost: reportLost,
-    })
-    // Outputs before inputs on close: the gpio closes its outputs first.
-    closers.push(() => gpio.close())
     const relay = await gpio.output(pins.relay, { name: 'charging relay' })
     const bluetoothPower = await gpio.output(pins.bluetoothPower, { name: 'HC-05 power (EN)' })
     const input = ({ debounceMs, ...line }: (typeof pins)['arrival'], name: string) =>
