@@ -10,15 +10,7 @@ import {
   streamChannel,
 } from '@chargechain/hardware'
 import { describe, expect, it } from 'vitest'
-import {
-  connectRemoteHardware,
-  linuxDriverSchema,
-  linuxDriversUnavailable,
-  remoteDriverSchema,
-  serialLinkSchema,
-  serialLinkUnavailable,
-} from './drivers.js'
-import { HardwareDriverUnavailableError } from './errors.js'
+import { connectRemoteHardware, remoteDriverSchema, serialLinkSchema } from './drivers.js'
 
 /** A hardware server on a real Unix socket, serving one relay, as the simulator serves an agent. */
 async function hardwareServer() {
@@ -40,27 +32,15 @@ async function hardwareServer() {
 }
 
 describe('driver schemas', () => {
-  it('take a remote socket, pass linux options through, and default the serial baud rate', () => {
+  it('take a remote socket and default the serial baud rate', () => {
     expect(remoteDriverSchema.parse({ driver: 'remote', socket: 'hw.sock' })).toEqual({
       driver: 'remote',
       socket: 'hw.sock',
     })
     expect(remoteDriverSchema.safeParse({ driver: 'remote', socket: '' }).success).toBe(false)
-    expect(linuxDriverSchema.parse({ driver: 'linux', relayPin: 17 })).toEqual({
-      driver: 'linux',
-      relayPin: 17,
-    })
     expect(serialLinkSchema.parse({ serial: { path: '/dev/serial0' } })).toEqual({
       serial: { path: '/dev/serial0', baudRate: 9_600 },
     })
-  })
-
-  it('name the drivers not available yet and what to use instead', () => {
-    const linux = linuxDriversUnavailable('CAN drivers ship later.')
-    expect(linux).toBeInstanceOf(HardwareDriverUnavailableError)
-    expect(linux.message).toMatch(/linux hardware drivers are not available yet; use "driver": "remote"/)
-    expect(linux.message).toMatch(/CAN drivers ship later\./)
-    expect(serialLinkUnavailable().message).toMatch(/serial \(HC-05\) link driver is not available yet/)
   })
 })
 

@@ -7,11 +7,8 @@ export {
 export {
   type ConnectedRemoteHardware,
   connectRemoteHardware,
-  linuxDriverSchema,
-  linuxDriversUnavailable,
   remoteDriverSchema,
   serialLinkSchema,
-  serialLinkUnavailable,
 } from './drivers.js'
 export { HardwareDriverUnavailableError } from './errors.js'
 export { registerKeygenCommand } from './keygen.js'
