@@ -2,7 +2,7 @@
 // The vehicle agent's process: config file → drivers, key, chain client, journal, link → the vehicle agent, until
 // SIGINT or SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running, 2 a configuration problem.
 import { ConfigError } from '@chargechain/agent-core'
-import { runAgentMain } from '@chargechain/agent-main'
+import { runAgentMain, startSystemdWatchdog } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
 import {
   GpioToolMissingError,
@@ -40,6 +40,9 @@ await runAgentMain({
     const hardware = await openCarHardware(config.hardware)
     const link = openVehicleLink(config.link, logger)
     defer(() => hardware.close())
+    // Under systemd with WatchdogSec=: a hung event loop stops the pings and gets the agent restarted.
+    const stopWatchdog = startSystemdWatchdog()
+    defer(async () => stopWatchdog())
     return { rpcUrl, hardware, link }
   },
   async run(
