@@ -1,0 +1,11 @@
+// The whole schema: what drizzle-kit diffs into migrations and what every query is typed by.
+export * from './accounts.js'
+export * from './channels.js'
+export * from './chargers.js'
+export * from './disputes.js'
+export * from './enums.js'
+export * from './indexer.js'
+export * from './meterValues.js'
+export * from './orders.js'
+export * from './piles.js'
+export * from './totals.js'

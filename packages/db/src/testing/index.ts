@@ -1,0 +1,7 @@
+export {
+  createScratchDatabase,
+  type ScratchDatabase,
+  type TestEngine,
+  testDatabaseUrl,
+  testEngines,
+} from './engines.js'
