@@ -9,7 +9,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 /// @title Funds
 /// @notice Money handling shared by the escrow and the channels: deposits in (native or ERC-20, optionally with an
 ///         EIP-2612 permit), withdrawable balances out. `address(0)` is the chain's native coin.
-/// @dev Every function that moves money is `nonReentrant`; balances are updated before any external call.
+/// @dev Every external call that can run foreign code (a token, a payee) happens inside the reentrancy guard, and
+///      balances are updated before it. Paths that never call out (every escrow settlement, a native deposit) need no
+///      guard: nothing can re-enter them, and entering them from a guarded call only credits what is owed anyway.
 abstract contract Funds is ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -27,6 +29,17 @@ abstract contract Funds is ReentrancyGuardTransient {
     error NativeTransferFailed(address to);
     error ZeroAddress();
     error ZeroAmount();
+    error WindowOutOfRange(uint256 window, uint256 min, uint256 max);
+
+    /// @dev Bounds of every waiting period (settle window, dispute window, challenge period). With the bound, a
+    ///      deadline `block.timestamp + window` fits its narrowed type for billions of years; casts are checked anyway.
+    uint256 internal constant MIN_WINDOW = 1;
+    uint256 internal constant MAX_WINDOW = 365 days;
+
+    /// @dev Reverts unless `MIN_WINDOW <= window <= MAX_WINDOW`.
+    function _checkWindow(uint256 window) internal pure {
+        if (window < MIN_WINDOW || window > MAX_WINDOW) revert WindowOutOfRange(window, MIN_WINDOW, MAX_WINDOW);
+    }
 
     /// @notice Sends the caller's whole balance in `currency` to `to`.
     /// @param currency `address(0)` for the native coin, else the ERC-20 token.
@@ -52,6 +65,15 @@ abstract contract Funds is ReentrancyGuardTransient {
             if (msg.value != amount) revert WrongValue(amount, msg.value);
             return;
         }
+        _receiveToken(currency, amount);
+    }
+
+    function _receiveToken(address currency, uint256 amount) private nonReentrant {
+        _pullToken(currency, amount);
+    }
+
+    /// @dev `transferFrom` the caller, refusing tokens that deliver less than asked. Call inside the guard.
+    function _pullToken(address currency, uint256 amount) private {
         if (msg.value != 0) revert WrongValue(0, msg.value);
         IERC20 token = IERC20(currency);
         uint256 before = token.balanceOf(address(this));
@@ -63,6 +85,7 @@ abstract contract Funds is ReentrancyGuardTransient {
     ///      allowance is there; otherwise the token's own revert reason is passed on.
     function _receiveWithPermit(address currency, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
         internal
+        nonReentrant
     {
         if (currency == address(0)) revert NotAToken();
         try IERC20Permit(currency).permit(msg.sender, address(this), amount, deadline, v, r, s) {}
@@ -73,7 +96,7 @@ abstract contract Funds is ReentrancyGuardTransient {
                 }
             }
         }
-        _receive(currency, amount);
+        _pullToken(currency, amount);
     }
 
     /// @dev Moves `amount` out of the caller's withdrawable balance into a new deposit.

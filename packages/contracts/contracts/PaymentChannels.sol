@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Funds} from "./Funds.sol";
 
 /// @title PaymentChannels
@@ -61,8 +62,9 @@ contract PaymentChannels is Funds, EIP712 {
     error ChallengePeriodNotOver(bytes32 channelId, uint256 closesAt);
     error ChallengePeriodOver(bytes32 channelId, uint256 closesAt);
 
-    /// @param challengePeriod_ Seconds the operator keeps to settle after the vehicle asks to close.
+    /// @param challengePeriod_ Seconds the operator keeps to settle after the vehicle asks to close (1 s to 365 days).
     constructor(uint64 challengePeriod_) EIP712("ChargeChain Channels", "1") {
+        _checkWindow(challengePeriod_);
         challengePeriod = challengePeriod_;
     }
 
@@ -73,7 +75,6 @@ contract PaymentChannels is Funds, EIP712 {
     function openChannel(address operator, address currency, uint96 deposit, bytes32 salt)
         external
         payable
-        nonReentrant
         returns (bytes32 channelId)
     {
         channelId = _open(operator, currency, deposit, salt);
@@ -90,13 +91,13 @@ contract PaymentChannels is Funds, EIP712 {
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant returns (bytes32 channelId) {
+    ) external returns (bytes32 channelId) {
         channelId = _open(operator, currency, deposit, salt);
         _receiveWithPermit(currency, deposit, deadline, v, r, s);
     }
 
     /// @notice The vehicle adds `amount` to an open channel's deposit.
-    function topUp(bytes32 channelId, uint96 amount) external payable nonReentrant {
+    function topUp(bytes32 channelId, uint96 amount) external payable {
         Channel storage channel = channels[channelId];
         if (channel.operator == address(0)) revert ChannelNotOpen(channelId);
         if (msg.sender != channel.vehicle) revert NotChannelVehicle(channelId, msg.sender);
@@ -126,7 +127,7 @@ contract PaymentChannels is Funds, EIP712 {
         if (channel.operator == address(0)) revert ChannelNotOpen(channelId);
         if (msg.sender != channel.vehicle) revert NotChannelVehicle(channelId, msg.sender);
         if (channel.closesAt != 0) revert CloseAlreadyRequested(channelId, channel.closesAt);
-        uint40 closesAt = uint40(block.timestamp + challengePeriod);
+        uint40 closesAt = SafeCast.toUint40(block.timestamp + challengePeriod);
         channel.closesAt = closesAt;
         emit ChannelCloseRequested(channelId, closesAt);
     }
@@ -211,7 +212,7 @@ contract PaymentChannels is Funds, EIP712 {
         address vehicle = channel.vehicle;
         address signer = ECDSA.recover(voucherDigest(channelId, cumulativeAmount), signature);
         if (signer != vehicle) revert InvalidVoucherSigner(signer, vehicle);
-        channel.settled = uint96(cumulativeAmount);
+        channel.settled = SafeCast.toUint96(cumulativeAmount);
         paid = cumulativeAmount - settled;
         emit ChannelSettled(channelId, cumulativeAmount, paid);
     }

@@ -4,16 +4,21 @@ import { zeroAddress } from 'viem'
 export const NATIVE_CURRENCY = zeroAddress
 
 /** EIP-712 domain name and version of SessionEscrow; add `chainId` and `verifyingContract` (the escrow). */
-export const escrowDomain = { name: 'ChargeChain Escrow', version: '1' } as const
+export const escrowDomain = { name: 'ChargeChain Escrow', version: '2' } as const
 
 /** EIP-712 domain name and version of PaymentChannels; add `chainId` and `verifyingContract` (the channels). */
 export const channelDomain = { name: 'ChargeChain Channels', version: '1' } as const
 
-/** The vehicle's cumulative voucher for one escrow session (primaryType `Voucher`). */
+/**
+ * The vehicle's cumulative voucher for one escrow session (primaryType `Voucher`): energy and time so far, and the
+ * amount it authorises (at most the tariff's cost of them).
+ */
 export const voucherTypes = {
   Voucher: [
     { name: 'sessionId', type: 'bytes32' },
     { name: 'energyWh', type: 'uint64' },
+    { name: 'chargingSeconds', type: 'uint32' },
+    { name: 'idleSeconds', type: 'uint32' },
     { name: 'amount', type: 'uint256' },
   ],
 } as const

@@ -7,7 +7,7 @@ import {
   feeOnTransferTokenBytecode,
 } from '../src/generated/test/FeeOnTransferToken.js'
 import { NATIVE_CURRENCY } from '../src/index.js'
-import { DISPUTE_WINDOW, expectRevert, type Fixture, startFixture } from './fixture.js'
+import { DISPUTE_WINDOW, expectRevert, type Fixture, startFixture, type Terms } from './fixture.js'
 
 let f: Fixture
 let owner: Account
@@ -37,7 +37,12 @@ beforeAll(async () => {
     Account,
     Account,
   ]
-  pileId = await f.registerPile(owner, { payout: payout.address, agent: agent.address, pricePerKWh: price })
+  pileId = await f.registerPile(owner, {
+    payout: payout.address,
+    agent: agent.address,
+    pricePerKWh: price,
+    creditWh: CREDIT_WH,
+  })
   tokenPile = await f.registerPile(owner, {
     payout: payout.address,
     agent: agent.address,
@@ -58,30 +63,31 @@ const read = <T>(functionName: string, args: readonly unknown[]) =>
 const balanceOf = (account: Account, currency: Hex = NATIVE_CURRENCY) =>
   read<bigint>('balanceOf', [account.address, currency])
 
+const CREDIT_WH = 500
+
 async function claim(energyWh: bigint, amount: bigint, claimedEnergyWh: bigint, claimedAmount: bigint) {
   const { session, sessionId } = await f.openSession(vehicle, pileId, deposit, { value: deposit })
   await f.advance(1)
-  const signature = await f.signVoucher(vehicle, { sessionId, energyWh, amount })
-  const call = () =>
-    f.escrow(agent, 'settleWithClaim', [session, energyWh, amount, signature, claimedEnergyWh, claimedAmount])
+  const args = await f.settleArgs(vehicle, session, { sessionId, energyWh, amount })
+  const call = () => f.escrow(agent, 'settleWithClaim', [...args, claimedEnergyWh, claimedAmount])
   return { session, sessionId, call }
 }
 
 describe('disputes', () => {
   it('pays the voucher, holds the claim, and the arbiter splits it within the window', async () => {
-    const { sessionId, call } = await claim(1000n, priceOf(1000n), 3000n, priceOf(2000n))
+    const claimed = priceOf(BigInt(CREDIT_WH))
+    const { sessionId, call } = await claim(1000n, priceOf(1000n), 1000n + BigInt(CREDIT_WH), claimed)
     const [p, v] = [await balanceOf(payout), await balanceOf(vehicle)]
     const receipt = await call()
-    const refund = deposit - priceOf(1000n) - priceOf(2000n)
+    const refund = deposit - priceOf(1000n) - claimed
     const events = parseEventLogs({ abi: sessionEscrowAbi, logs: receipt.logs })
     expect(events.map((event) => event.eventName)).toEqual(['SessionSettled', 'DisputeOpened'])
     const deadline = (await f.now()) + DISPUTE_WINDOW
-    expect(events[1]!.args).toEqual({
+    expect(events[1]?.args).toEqual({
       sessionId,
-      pileId,
-      vehicle: vehicle.address,
-      claimedEnergyWh: 3000n,
-      claimedAmount: priceOf(2000n),
+      energyWh: 1000n,
+      claimedEnergyWh: 1000n + BigInt(CREDIT_WH),
+      claimedAmount: claimed,
       deadline,
     })
     expect(await balanceOf(payout)).toBe(p + priceOf(1000n))
@@ -91,43 +97,54 @@ describe('disputes', () => {
       deadline: Number(deadline),
       payout: payout.address,
       currency: NATIVE_CURRENCY,
-      held: priceOf(2000n),
+      held: claimed,
     })
 
     await expectRevert(f.escrow(other, 'decideDispute', [sessionId, 1n]), 'NotArbiter')
     await expectRevert(
-      f.escrow(f.arbiter, 'decideDispute', [sessionId, priceOf(2000n) + 1n]),
+      f.escrow(f.arbiter, 'decideDispute', [sessionId, claimed + 1n]),
       'DecisionExceedsClaim',
     )
     await expectRevert(f.escrow(f.arbiter, 'expireDispute', [sessionId]), 'DisputeStillOpen')
     const decided = await f.escrow(f.arbiter, 'decideDispute', [sessionId, 100n])
     const [event] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'DisputeDecided', logs: decided.logs })
-    expect(event!.args).toEqual({ sessionId, amountToPile: 100n, amountToVehicle: priceOf(2000n) - 100n })
+    expect(event?.args).toEqual({ sessionId, amountToPile: 100n, amountToVehicle: claimed - 100n })
     expect(await balanceOf(payout)).toBe(p + priceOf(1000n) + 100n)
-    expect(await balanceOf(vehicle)).toBe(v + refund + priceOf(2000n) - 100n)
+    expect(await balanceOf(vehicle)).toBe(v + refund + claimed - 100n)
     await expectRevert(f.escrow(f.arbiter, 'decideDispute', [sessionId, 0n]), 'DisputeNotFound')
     await expectRevert(f.escrow(f.arbiter, 'expireDispute', [sessionId]), 'DisputeNotFound')
   })
 
-  it('bounds the claim by the deposit left and the price of the claimed energy', async () => {
-    const zero = await claim(1000n, priceOf(1000n), 2000n, 0n)
+  it('bounds the claim by the credit beyond the voucher, its energy price and the deposit left', async () => {
+    const credit = BigInt(CREDIT_WH)
+    const zero = await claim(1000n, priceOf(1000n), 1000n + credit, 0n)
     await expectRevert(zero.call(), 'ZeroAmount')
-    const overDeposit = await claim(1000n, priceOf(1000n), 10n ** 9n, deposit)
-    await expectRevert(overDeposit.call(), 'ClaimExceedsDeposit')
-    const overPrice = await claim(1000n, priceOf(1000n), 2000n, priceOf(1000n) + 1n)
-    await expectRevert(overPrice.call(), 'ClaimExceedsPrice')
+    const notAbove = await claim(1000n, priceOf(1000n), 1000n, 1n)
+    expect(await expectRevert(notAbove.call(), 'ClaimNotAboveVoucher')).toEqual([1000n, 1000n])
+    const overCredit = await claim(1000n, priceOf(1000n), 1001n + credit, 1n)
+    expect(await expectRevert(overCredit.call(), 'ClaimExceedsCredit')).toEqual([credit + 1n, credit])
+    const overPrice = await claim(1000n, priceOf(1000n), 1000n + credit, priceOf(credit) + 1n)
+    expect(await expectRevert(overPrice.call(), 'ClaimExceedsPrice')).toEqual([
+      priceOf(credit) + 1n,
+      priceOf(credit),
+    ])
+    // A voucher for almost the whole deposit leaves less than the credit's price.
+    const nearlyAll = (deposit * 1000n + price - 1n) / price
+    const overDeposit = await claim(nearlyAll, deposit - 1n, nearlyAll + credit, 2n)
+    expect(await expectRevert(overDeposit.call(), 'ClaimExceedsDeposit')).toEqual([2n, 1n])
   })
 
   it('returns the held amount to the vehicle after the window; the arbiter is too late then', async () => {
-    const { sessionId, call } = await claim(0n, 0n, 2000n, priceOf(2000n))
+    const claimed = priceOf(200n)
+    const { sessionId, call } = await claim(0n, 0n, 200n, claimed)
     await call()
     await f.advance(DISPUTE_WINDOW + 1n)
     await expectRevert(f.escrow(f.arbiter, 'decideDispute', [sessionId, 1n]), 'DisputeWindowClosed')
     const before = await balanceOf(vehicle)
     const receipt = await f.escrow(other, 'expireDispute', [sessionId])
     const [event] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'DisputeExpired', logs: receipt.logs })
-    expect(event!.args).toEqual({ sessionId, amountToVehicle: priceOf(2000n) })
-    expect(await balanceOf(vehicle)).toBe(before + priceOf(2000n))
+    expect(event?.args).toEqual({ sessionId, amountToVehicle: claimed })
+    expect(await balanceOf(vehicle)).toBe(before + claimed)
   })
 })
 
@@ -141,7 +158,7 @@ describe('ERC-20 sessions', () => {
       address: f.contracts.escrow,
       abi: escrowAndTokenAbi,
       functionName: 'openSessionWithPermit',
-      args: [tokenPile, toHex(salt, { size: 32 }), deposit, ...args],
+      args: [tokenPile, tokenTerms, toHex(salt, { size: 32 }), deposit, ...args],
     })
   const tokenBalance = (address: Hex) =>
     f.publicClient.readContract({
@@ -151,28 +168,36 @@ describe('ERC-20 sessions', () => {
       args: [address],
     })
 
+  let tokenTerms: Terms
+  beforeAll(async () => {
+    tokenTerms = await f.currentTerms(tokenPile)
+  })
+
   it('opens with approve + transferFrom, settles, and withdraws in the token', async () => {
     await expectRevert(
       f.send(vehicle, {
         address: f.contracts.escrow,
         abi: escrowAndTokenAbi,
         functionName: 'openSession',
-        args: [tokenPile, toHex(1, { size: 32 }), deposit],
+        args: [tokenPile, tokenTerms, toHex(1, { size: 32 }), deposit],
       }),
       'ERC20InsufficientAllowance',
     )
     await f.token(vehicle, 'approve', [f.contracts.escrow, deposit])
     await expectRevert(
-      f.escrow(vehicle, 'openSession', [tokenPile, toHex(1, { size: 32 }), deposit], 1n),
+      f.escrow(vehicle, 'openSession', [tokenPile, tokenTerms, toHex(1, { size: 32 }), deposit], 1n),
       'WrongValue',
     )
     const escrowBefore = await tokenBalance(f.contracts.escrow)
     const { session, sessionId } = await f.openSession(vehicle, tokenPile, deposit)
-    expect(session.currency).toBe(f.contracts.token)
+    expect(session.terms.tariff.currency).toBe(f.contracts.token)
     expect(await tokenBalance(f.contracts.escrow)).toBe(escrowBefore + deposit)
     await f.advance(1)
-    const signature = await f.signVoucher(vehicle, { sessionId, energyWh: 1000n, amount: priceOf(1000n) })
-    await f.escrow(agent, 'settleSession', [session, 1000n, priceOf(1000n), signature])
+    await f.escrow(
+      agent,
+      'settleSession',
+      await f.settleArgs(vehicle, session, { sessionId, energyWh: 1000n, amount: priceOf(1000n) }),
+    )
     expect(await balanceOf(payout, f.contracts.token)).toBe(priceOf(1000n))
     await f.escrow(payout, 'withdraw', [f.contracts.token, payout.address])
     expect(await tokenBalance(payout.address)).toBe(priceOf(1000n))
@@ -195,7 +220,13 @@ describe('ERC-20 sessions', () => {
     const expired = await permit(deposit, (await f.now()) - 1n)
     await expectRevert(openWithPermit(12, expired), 'ERC2612ExpiredSignature')
     await expectRevert(
-      f.escrow(vehicle, 'openSessionWithPermit', [pileId, toHex(13, { size: 32 }), deposit, ...expired]),
+      f.escrow(vehicle, 'openSessionWithPermit', [
+        pileId,
+        await f.currentTerms(pileId),
+        toHex(13, { size: 32 }),
+        deposit,
+        ...expired,
+      ]),
       'NotAToken',
     )
 
@@ -218,7 +249,12 @@ describe('ERC-20 sessions', () => {
       args: [f.contracts.escrow, deposit],
     })
     await expectRevert(
-      f.escrow(vehicle, 'openSession', [feePile, toHex(14, { size: 32 }), deposit]),
+      f.escrow(vehicle, 'openSession', [
+        feePile,
+        await f.currentTerms(feePile),
+        toHex(14, { size: 32 }),
+        deposit,
+      ]),
       'UnsupportedToken',
     )
   })

@@ -19,7 +19,15 @@ import {
 } from '../src/generated/test/ReentrancyAttacker.js'
 import { reentrantTokenAbi, reentrantTokenBytecode } from '../src/generated/test/ReentrantToken.js'
 import { NATIVE_CURRENCY } from '../src/index.js'
-import { DISPUTE_WINDOW, type Fixture, SETTLE_WINDOW, type Session, startFixture } from './fixture.js'
+import {
+  DISPUTE_WINDOW,
+  type Fixture,
+  groupInputs,
+  NO_SIGNATURE,
+  SETTLE_WINDOW,
+  type Session,
+  startFixture,
+} from './fixture.js'
 
 const GUARD = toFunctionSelector('ReentrancyGuardReentrantCall()')
 const deposit = parseEther('0.05')
@@ -89,25 +97,32 @@ describe('reentrancy', () => {
     ])
 
     let salts = 0
+    const terms = await f.currentTerms(pileId)
     const open = async (from: 'eoa' | 'contract') => {
+      if (from === 'eoa') return f.openSession(vehicle, pileId, deposit, { value: deposit })
       const salt = toHex(++salts, { size: 32 })
-      const receipt =
-        from === 'eoa'
-          ? await f.escrow(vehicle, 'openSession', [pileId, salt, deposit], deposit)
-          : await as(
-              vehicleAttacker,
-              f.contracts.escrow,
-              sessionEscrowAbi,
-              'openSession',
-              [pileId, salt, deposit],
-              deposit,
-            )
+      const receipt = await as(
+        vehicleAttacker,
+        f.contracts.escrow,
+        sessionEscrowAbi,
+        'openSession',
+        [pileId, terms, salt, deposit],
+        deposit,
+      )
       const [log] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'SessionOpened', logs: receipt.logs })
-      const { sessionId, ...session } = log!.args
-      return { session: session as Session, sessionId }
+      if (!log) throw new Error('no SessionOpened event')
+      const session: Session = {
+        vehicle: vehicleAttacker,
+        pileId,
+        terms,
+        deposit,
+        openedAt: log.args.openedAt,
+        salt,
+      }
+      return { session, sessionId: log.args.sessionId }
     }
-    const voucher = async (sessionId: Hex) =>
-      f.signVoucher(vehicle, { sessionId, energyWh: 1000n, amount: price })
+    const voucher = (s: { session: Session; sessionId: Hex }) =>
+      f.settleArgs(vehicle, s.session, { sessionId: s.sessionId, energyWh: 1000n, amount: price })
 
     const single = await open('eoa')
     const batch = [await open('eoa'), await open('eoa')]
@@ -115,31 +130,28 @@ describe('reentrancy', () => {
     const refunded = await open('contract')
     const disputed = [await open('eoa'), await open('eoa')]
     await f.advance(1)
-    await f.escrow(agent, 'settleSession', [single.session, 1000n, price, await voucher(single.sessionId)])
-    await f.escrow(agent, 'settleSessions', [
-      await Promise.all(
-        batch.map(async (s) => ({
-          session: s.session,
-          energyWh: 1000n,
-          amount: price,
-          signature: await voucher(s.sessionId),
-        })),
+    await f.escrow(agent, 'settleSession', await voucher(single))
+    const inputs = await Promise.all(
+      batch.map((s) =>
+        f.settleInput(vehicle, s.session, { sessionId: s.sessionId, energyWh: 1000n, amount: price }),
       ),
+    )
+    await f.escrow(agent, 'settleSessions', [groupInputs(inputs)])
+    await f.escrow(agent, 'settleSession', [
+      contractVehicle.session,
+      0n,
+      0,
+      0,
+      0n,
+      NO_SIGNATURE.r,
+      NO_SIGNATURE.vs,
     ])
-    await f.escrow(agent, 'settleSession', [contractVehicle.session, 0n, 0n, '0x'])
     await as(vehicleAttacker, f.contracts.escrow, sessionEscrowAbi, 'requestRefund', [refunded.session])
     await f.advance(SETTLE_WINDOW)
     await as(vehicleAttacker, f.contracts.escrow, sessionEscrowAbi, 'refund', [refunded.session])
     for (const s of disputed)
-      await f.escrow(agent, 'settleWithClaim', [
-        s.session,
-        1000n,
-        price,
-        await voucher(s.sessionId),
-        2000n,
-        price,
-      ])
-    await f.escrow(f.arbiter, 'decideDispute', [disputed[0]!.sessionId, price])
+      await f.escrow(agent, 'settleWithClaim', [...(await voucher(s)), 1500n, price / 2n])
+    await f.escrow(f.arbiter, 'decideDispute', [disputed[0]!.sessionId, price / 2n])
     await f.advance(DISPUTE_WINDOW + 1n)
     await f.escrow(f.arbiter, 'expireDispute', [disputed[1]!.sessionId])
     // No payout path called out to the attackers.
@@ -147,7 +159,7 @@ describe('reentrancy', () => {
     expect((await record(vehicleAttacker)).attempts).toBe(0n)
 
     const owedPayout = await escrowBalance(attacker)
-    expect(owedPayout).toBe(6n * price) // single, two batched, two voucher parts of disputes, one decided claim
+    expect(owedPayout).toBe(5n * price + price / 2n) // single, two batched, two voucher parts of disputes, one claim
     const owedVehicle = await escrowBalance(vehicleAttacker)
     expect(owedVehicle).toBe(2n * deposit)
     for (const [contract, owed] of [
@@ -180,7 +192,7 @@ describe('reentrancy', () => {
     ])
     const { session } = await f.openSession(vehicle, pileId, deposit)
     await f.advance(1)
-    await f.escrow(agent, 'settleSession', [session, 0n, 0n, '0x'])
+    await f.escrow(agent, 'settleSession', [session, 0n, 0, 0, 0n, NO_SIGNATURE.r, NO_SIGNATURE.vs])
     await f.escrow(vehicle, 'withdraw', [token, vehicle.address])
     const read = (functionName: string) =>
       f.publicClient.readContract({ address: token, abi: reentrantTokenAbi, functionName } as never)

@@ -1,12 +1,25 @@
-import { type Hex, keccak256, parseEventLogs, toHex, zeroAddress } from 'viem'
+import { type Account, type Hex, keccak256, parseEventLogs, toHex, zeroAddress } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pileRegistryAbi } from '../src/generated/PileRegistry.js'
-import { NATIVE_CURRENCY } from '../src/index.js'
-import { expectRevert, type Fixture, startFixture } from './fixture.js'
+import { expectRevert, type Fixture, hashTerms, pileIdOf, startFixture, type Terms } from './fixture.js'
 
 let f: Fixture
+let owner: Account
+let other: Account
+let payout: Account
+let agent: Account
+let car: Account
 beforeAll(async () => {
   f = await startFixture({ accounts: 8 })
+  ;[, , owner, other, payout, agent, car] = f.accounts as [
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+  ]
 })
 afterAll(() => f?.stop())
 
@@ -18,155 +31,163 @@ const read = <T>(functionName: string, args: readonly unknown[]) =>
     args,
   } as never) as Promise<T>
 
+let dmids = 0
+const nextDmid = () => keccak256(toHex(`registry-dmid-${++dmids}`))
+
+async function register(by: Account, terms: Terms) {
+  const dmid = nextDmid()
+  const receipt = await f.registry(by, 'registerPile', [dmid, terms])
+  return { dmid, pileId: pileIdOf(by.address, dmid), receipt }
+}
+
 describe('PileRegistry', () => {
-  it('registers a pile with its terms and emits them', async () => {
-    const [, , owner, payout, agent] = f.accounts
-    const pileId = keccak256(toHex('DMID-0001'))
-    const receipt = await f.registry(owner!, 'registerPile', [
-      pileId,
-      payout!.address,
-      agent!.address,
-      zeroAddress,
-      123n,
+  it('registers a pile under an id derived from the registrant and the DMID, and emits its terms', async () => {
+    const terms = f.termsFor(owner, {
+      payout: payout.address,
+      agent: agent.address,
+      pricePerKWh: 123n,
+      pricePerMinute: 4n,
+      idlePerMinute: 5n,
+      sessionFee: 6n,
+      creditWh: 700,
+    })
+    const { dmid, pileId, receipt } = await register(owner, terms)
+    expect(await read('pileIdOf', [owner.address, dmid])).toBe(pileId)
+    const events = parseEventLogs({ abi: pileRegistryAbi, logs: receipt.logs })
+    expect(events.map((event) => [event.eventName, event.args])).toEqual([
+      ['PileRegistered', { pileId, owner: owner.address, dmid }],
+      ['PileTermsChanged', { pileId, terms, termsHash: hashTerms(terms) }],
     ])
-    const [event] = parseEventLogs({ abi: pileRegistryAbi, eventName: 'PileRegistered', logs: receipt.logs })
-    expect(event!.args).toEqual({
-      pileId,
-      owner: owner!.address,
-      payout: payout!.address,
-      agent: agent!.address,
-      currency: zeroAddress,
-      pricePerKWh: 123n,
-    })
     expect(await read('getPile', [pileId])).toEqual({
-      owner: owner!.address,
+      owner: owner.address,
       generation: 0n,
-      payout: payout!.address,
-      pricePerKWh: 123n,
-      agent: agent!.address,
-      currency: zeroAddress,
+      terms,
+      termsHash: hashTerms(terms),
     })
-    expect(await read('sessionTerms', [pileId])).toEqual([payout!.address, 123n, agent!.address, zeroAddress])
+    expect(await read('termsHashOf', [pileId])).toBe(hashTerms(terms))
+    expect(await read('ownerOf', [pileId])).toBe(owner.address)
   })
 
-  it('refuses a duplicate id, zero addresses and unknown piles', async () => {
-    const [, , owner, other] = f.accounts
-    const pileId = await f.registerPile(owner!)
+  it('refuses a duplicate, zero addresses and unknown piles; another registrant’s same DMID is another pile', async () => {
+    const terms = f.termsFor(owner)
+    const { dmid, pileId } = await register(owner, terms)
+    expect(await expectRevert(f.registry(owner, 'registerPile', [dmid, terms]), 'PileExists')).toEqual([
+      pileId,
+    ])
+    await f.registry(other, 'registerPile', [dmid, f.termsFor(other)])
+    expect(await read('ownerOf', [pileIdOf(other.address, dmid)])).toBe(other.address)
+    expect(await read('ownerOf', [pileId])).toBe(owner.address)
+
+    const fresh = nextDmid()
     await expectRevert(
-      f.registry(other!, 'registerPile', [pileId, other!.address, other!.address, zeroAddress, 1n]),
-      'PileExists',
-    )
-    const fresh = keccak256(toHex('fresh'))
-    await expectRevert(
-      f.registry(owner!, 'registerPile', [fresh, zeroAddress, owner!.address, zeroAddress, 1n]),
+      f.registry(owner, 'registerPile', [fresh, { ...terms, payout: zeroAddress }]),
       'ZeroAddress',
     )
     await expectRevert(
-      f.registry(owner!, 'registerPile', [fresh, owner!.address, zeroAddress, zeroAddress, 1n]),
+      f.registry(owner, 'registerPile', [fresh, { ...terms, agent: zeroAddress }]),
       'ZeroAddress',
     )
-    await expectRevert(read('getPile', [fresh]), 'UnknownPile')
-    await expectRevert(read('sessionTerms', [fresh]), 'UnknownPile')
-    await expectRevert(read('isFreeVehicle', [fresh, owner!.address]), 'UnknownPile')
-    await expectRevert(f.registry(owner!, 'setTariff', [fresh, zeroAddress, 1n]), 'UnknownPile')
+    const unknown = pileIdOf(owner.address, fresh)
+    for (const view of ['getPile', 'termsHashOf', 'ownerOf'])
+      await expectRevert(read(view, [unknown]), 'UnknownPile')
+    await expectRevert(read('isFreeVehicle', [unknown, owner.address]), 'UnknownPile')
+    await expectRevert(f.registry(owner, 'setTariff', [unknown, terms.tariff]), 'UnknownPile')
   })
 
-  it('lets only the owner change tariff, payout, agent and free vehicles, emitting the new values', async () => {
-    const [, , owner, other, newPayout, newAgent, car] = f.accounts
-    const pileId = await f.registerPile(owner!)
-    const changes: [string, readonly unknown[], string, Record<string, unknown>][] = [
-      [
-        'setTariff',
-        [pileId, f.contracts.token, 5n],
-        'PileTariffChanged',
-        { currency: f.contracts.token, pricePerKWh: 5n },
-      ],
-      ['setPayout', [pileId, newPayout!.address], 'PilePayoutChanged', { payout: newPayout!.address }],
-      ['setAgent', [pileId, newAgent!.address], 'PileAgentChanged', { agent: newAgent!.address }],
-      [
-        'setFreeVehicles',
-        [pileId, [car!.address], []],
-        'FreeVehicleSet',
-        { vehicle: car!.address, free: true },
-      ],
-    ]
-    for (const [functionName, args, eventName, values] of changes) {
-      await expectRevert(f.registry(other!, functionName, args), 'NotPileOwner')
-      const receipt = await f.registry(owner!, functionName, args)
-      const [event] = parseEventLogs({ abi: pileRegistryAbi, logs: receipt.logs })
-      expect(event!.eventName).toBe(eventName)
-      expect(event!.args).toMatchObject({ pileId, ...values })
-    }
-    expect(await read('getPile', [pileId])).toMatchObject({
-      payout: newPayout!.address,
-      agent: newAgent!.address,
+  it('lets only the owner change tariff, credit, payout and agent; each change re-hashes and emits the terms', async () => {
+    const initial = f.termsFor(owner)
+    const { pileId } = await register(owner, initial)
+    const tariff = {
       currency: f.contracts.token,
       pricePerKWh: 5n,
-    })
-    await expectRevert(f.registry(owner!, 'setPayout', [pileId, zeroAddress]), 'ZeroAddress')
-    await expectRevert(f.registry(owner!, 'setAgent', [pileId, zeroAddress]), 'ZeroAddress')
-    await expectRevert(f.registry(owner!, 'setFreeVehicles', [pileId, [zeroAddress], []]), 'ZeroAddress')
+      pricePerMinute: 6n,
+      idlePerMinute: 7n,
+      sessionFee: 8n,
+    }
+    const changes: [string, unknown, Terms][] = [
+      ['setTariff', tariff, { ...initial, tariff }],
+      ['setCredit', 42, { ...initial, tariff, creditWh: 42 }],
+      ['setPayout', payout.address, { ...initial, tariff, creditWh: 42, payout: payout.address }],
+      [
+        'setAgent',
+        agent.address,
+        { ...initial, tariff, creditWh: 42, payout: payout.address, agent: agent.address },
+      ],
+    ]
+    for (const [functionName, value, expected] of changes) {
+      await expectRevert(f.registry(other, functionName, [pileId, value]), 'NotPileOwner')
+      const receipt = await f.registry(owner, functionName, [pileId, value])
+      const events = parseEventLogs({ abi: pileRegistryAbi, logs: receipt.logs })
+      expect(events.map((event) => [event.eventName, event.args])).toEqual([
+        ['PileTermsChanged', { pileId, terms: expected, termsHash: hashTerms(expected) }],
+      ])
+      expect(await read('termsHashOf', [pileId])).toBe(hashTerms(expected))
+      expect(await read<{ terms: Terms }>('getPile', [pileId])).toMatchObject({ terms: expected })
+    }
+    await expectRevert(f.registry(owner, 'setPayout', [pileId, zeroAddress]), 'ZeroAddress')
+    await expectRevert(f.registry(owner, 'setAgent', [pileId, zeroAddress]), 'ZeroAddress')
+    await expectRevert(f.registry(owner, 'setFreeVehicles', [pileId, [zeroAddress], []]), 'ZeroAddress')
   })
 
   it('adds and removes free vehicles in one call; the owner is always free', async () => {
-    const [, , owner, a, b, c] = f.accounts
-    const pileId = await f.registerPile(owner!)
-    await f.registry(owner!, 'setFreeVehicles', [pileId, [a!.address, b!.address], []])
-    const receipt = await f.registry(owner!, 'setFreeVehicles', [pileId, [c!.address], [a!.address]])
+    const [, , , , , , , extra] = f.accounts
+    const { pileId } = await register(owner, f.termsFor(owner))
+    const a = car.address
+    const b = other.address
+    const c = (extra ?? payout).address
+    await expectRevert(f.registry(other, 'setFreeVehicles', [pileId, [a], []]), 'NotPileOwner')
+    await f.registry(owner, 'setFreeVehicles', [pileId, [a, b], []])
+    const receipt = await f.registry(owner, 'setFreeVehicles', [pileId, [c], [a]])
     const events = parseEventLogs({ abi: pileRegistryAbi, eventName: 'FreeVehicleSet', logs: receipt.logs })
     expect(events.map((event) => [event.args.vehicle, event.args.free])).toEqual([
-      [c!.address, true],
-      [a!.address, false],
+      [c, true],
+      [a, false],
     ])
     const free = async (vehicle: Hex) => read<boolean>('isFreeVehicle', [pileId, vehicle])
-    expect(await free(owner!.address)).toBe(true)
-    expect(await free(a!.address)).toBe(false)
-    expect(await free(b!.address)).toBe(true)
-    expect(await free(c!.address)).toBe(true)
+    expect(await free(owner.address)).toBe(true)
+    expect(await free(a)).toBe(false)
+    expect(await free(b)).toBe(true)
+    expect(await free(c)).toBe(true)
   })
 
-  it("transfers a pile: new payout and agent, the old owner's cars stop being free, the old owner loses control", async () => {
-    const [, , owner, oldCar, newOwner, newPayout, newAgent, newCar] = f.accounts
-    const pileId = await f.registerPile(owner!)
-    await f.registry(owner!, 'setFreeVehicles', [pileId, [oldCar!.address], []])
+  it("transfers a pile: same id, new owner, payout and agent; the old owner's cars stop being free and the old owner loses control", async () => {
+    const [, , , , , , , newOwner] = f.accounts
+    if (!newOwner) throw new Error('the fixture has 8 accounts')
+    const initial = f.termsFor(owner)
+    const { pileId } = await register(owner, initial)
+    await f.registry(owner, 'setFreeVehicles', [pileId, [car.address], []])
+    const args = [pileId, newOwner.address, payout.address, agent.address]
+    await expectRevert(f.registry(newOwner, 'transferPile', args), 'NotPileOwner')
     await expectRevert(
-      f.registry(newOwner!, 'transferPile', [
-        pileId,
-        newOwner!.address,
-        newPayout!.address,
-        newAgent!.address,
-      ]),
-      'NotPileOwner',
-    )
-    await expectRevert(
-      f.registry(owner!, 'transferPile', [pileId, zeroAddress, newPayout!.address, newAgent!.address]),
+      f.registry(owner, 'transferPile', [pileId, zeroAddress, payout.address, agent.address]),
       'ZeroAddress',
     )
-    const receipt = await f.registry(owner!, 'transferPile', [
-      pileId,
-      newOwner!.address,
-      newPayout!.address,
-      newAgent!.address,
+    await expectRevert(
+      f.registry(owner, 'transferPile', [pileId, newOwner.address, payout.address, zeroAddress]),
+      'ZeroAddress',
+    )
+    const receipt = await f.registry(owner, 'transferPile', args)
+    const terms = { ...initial, payout: payout.address, agent: agent.address }
+    const events = parseEventLogs({ abi: pileRegistryAbi, logs: receipt.logs })
+    expect(events.map((event) => [event.eventName, event.args])).toEqual([
+      [
+        'PileTransferred',
+        { pileId, previousOwner: owner.address, newOwner: newOwner.address, generation: 1n },
+      ],
+      ['PileTermsChanged', { pileId, terms, termsHash: hashTerms(terms) }],
     ])
-    const [event] = parseEventLogs({ abi: pileRegistryAbi, eventName: 'PileTransferred', logs: receipt.logs })
-    expect(event!.args).toEqual({
-      pileId,
-      previousOwner: owner!.address,
-      newOwner: newOwner!.address,
-      payout: newPayout!.address,
-      agent: newAgent!.address,
+    expect(await read('isFreeVehicle', [pileId, car.address])).toBe(false)
+    expect(await read('isFreeVehicle', [pileId, owner.address])).toBe(false)
+    expect(await read('isFreeVehicle', [pileId, newOwner.address])).toBe(true)
+    await expectRevert(f.registry(owner, 'setFreeVehicles', [pileId, [car.address], []]), 'NotPileOwner')
+    await expectRevert(f.registry(owner, 'setAgent', [pileId, owner.address]), 'NotPileOwner')
+    await f.registry(newOwner, 'setFreeVehicles', [pileId, [other.address], []])
+    expect(await read('isFreeVehicle', [pileId, other.address])).toBe(true)
+    expect(await read('getPile', [pileId])).toEqual({
+      owner: newOwner.address,
       generation: 1n,
-    })
-    expect(await read('isFreeVehicle', [pileId, oldCar!.address])).toBe(false)
-    expect(await read('isFreeVehicle', [pileId, owner!.address])).toBe(false)
-    expect(await read('isFreeVehicle', [pileId, newOwner!.address])).toBe(true)
-    await expectRevert(f.registry(owner!, 'setFreeVehicles', [pileId, [oldCar!.address], []]), 'NotPileOwner')
-    await f.registry(newOwner!, 'setFreeVehicles', [pileId, [newCar!.address], []])
-    expect(await read('isFreeVehicle', [pileId, newCar!.address])).toBe(true)
-    expect(await read('getPile', [pileId])).toMatchObject({
-      owner: newOwner!.address,
-      generation: 1n,
-      currency: NATIVE_CURRENCY,
+      terms,
+      termsHash: hashTerms(terms),
     })
   })
 })

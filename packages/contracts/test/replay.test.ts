@@ -5,7 +5,7 @@ import { paymentChannelsAbi } from '../src/generated/PaymentChannels.js'
 import { pileRegistryAbi } from '../src/generated/PileRegistry.js'
 import { sessionEscrowAbi } from '../src/generated/SessionEscrow.js'
 import { NATIVE_CURRENCY } from '../src/index.js'
-import { expectRevert, type Fixture, startFixture } from './fixture.js'
+import { compact, expectRevert, type Fixture, pileIdOf, startFixture } from './fixture.js'
 
 let a: Fixture
 let b: Fixture // same keys, same deployment addresses, another chain id
@@ -31,12 +31,13 @@ describe('voucher replay', () => {
     const first = await a.openSession(vehicle, pileId, deposit, { value: deposit })
     const second = await a.openSession(vehicle, pileId, deposit, { value: deposit })
     await a.advance(1)
-    const signature = await a.signVoucher(vehicle, { sessionId: first.sessionId, energyWh, amount })
-    await expectRevert(
-      a.escrow(agent, 'settleSession', [second.session, energyWh, amount, signature]),
-      'InvalidVoucherSigner',
-    )
-    await a.escrow(agent, 'settleSession', [first.session, energyWh, amount, signature])
+    const [, ...voucher] = await a.settleArgs(vehicle, first.session, {
+      sessionId: first.sessionId,
+      energyWh,
+      amount,
+    })
+    await expectRevert(a.escrow(agent, 'settleSession', [second.session, ...voucher]), 'InvalidVoucherSigner')
+    await a.escrow(agent, 'settleSession', [first.session, ...voucher])
   })
 
   it('fails on another deployment of the escrow (same session struct, another verifying contract)', async () => {
@@ -45,9 +46,16 @@ describe('voucher replay', () => {
     const { session, sessionId } = await a.openSession(vehicle, pileId, deposit, { value: deposit })
     await a.advance(1)
     const otherDomain = { ...a.escrowDomain, verifyingContract: a.contracts.channels }
-    const signature = await a.signVoucher(vehicle, { sessionId, energyWh, amount }, otherDomain)
+    const { r, vs } = compact(await a.signVoucher(vehicle, { sessionId, energyWh, amount }, otherDomain))
     await expectRevert(
-      a.escrow(agent, 'settleSession', [session, energyWh, amount, signature]),
+      a.escrow(agent, 'settleSession', [session, energyWh, 0, 0, amount, r, vs]),
+      'InvalidVoucherSigner',
+    )
+    // Nor does a version-1 voucher (the escrow before terms and tariffs) verify here.
+    const v1 = { ...a.escrowDomain, version: '1' }
+    const old = compact(await a.signVoucher(vehicle, { sessionId, energyWh, amount }, v1))
+    await expectRevert(
+      a.escrow(agent, 'settleSession', [session, energyWh, 0, 0, amount, old.r, old.vs]),
       'InvalidVoucherSigner',
     )
   })
@@ -69,23 +77,28 @@ describe('voucher replay', () => {
     const opened = []
     for (const { f, owner, agent, vehicle } of chains) {
       const contracts = await f.deployAll()
-      const pileId = toHex('cross-chain-pile', { size: 32 })
+      const dmid = toHex('cross-chain-pile', { size: 32 })
+      const terms = f.termsFor(owner, { agent: agent.address, pricePerKWh: price })
       await f.send(owner, {
         address: contracts.registry,
         abi: pileRegistryAbi,
         functionName: 'registerPile',
-        args: [pileId, owner.address, agent.address, NATIVE_CURRENCY, price],
+        args: [dmid, terms],
       })
       await f.testClient.setNextBlockTimestamp({ timestamp })
+      const pileId = pileIdOf(owner.address, dmid)
+      const salt = toHex(7, { size: 32 })
       const receipt = await f.send(vehicle, {
         address: contracts.escrow,
         abi: sessionEscrowAbi,
         functionName: 'openSession',
-        args: [pileId, toHex(7, { size: 32 }), deposit],
+        args: [pileId, terms, salt, deposit],
         value: deposit,
       })
       const [log] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'SessionOpened', logs: receipt.logs })
-      const { sessionId, ...session } = log!.args
+      if (!log) throw new Error('no SessionOpened event')
+      const { sessionId, openedAt } = log.args
+      const session = { vehicle: vehicle.address, pileId, terms, deposit, openedAt, salt }
       opened.push({ f, contracts, session, sessionId, agent, vehicle })
     }
     const [onA, onB] = opened as [(typeof opened)[0], (typeof opened)[0]]
@@ -93,17 +106,15 @@ describe('voucher replay', () => {
     expect(onA.sessionId).toBe(onB.sessionId)
     await onB.f.advance(1)
     const domainA = { ...a.escrowDomain, verifyingContract: onA.contracts.escrow }
-    const signature = await a.signVoucher(
-      onA.vehicle,
-      { sessionId: onA.sessionId, energyWh, amount },
-      domainA,
+    const { r, vs } = compact(
+      await a.signVoucher(onA.vehicle, { sessionId: onA.sessionId, energyWh, amount }, domainA),
     )
     await expectRevert(
       onB.f.send(onB.agent, {
         address: onB.contracts.escrow,
         abi: sessionEscrowAbi,
         functionName: 'settleSession',
-        args: [onB.session, energyWh, amount, signature],
+        args: [onB.session, energyWh, 0, 0, amount, r, vs],
       }),
       'InvalidVoucherSigner',
     )
@@ -112,7 +123,7 @@ describe('voucher replay', () => {
       address: onA.contracts.escrow,
       abi: sessionEscrowAbi,
       functionName: 'settleSession',
-      args: [onA.session, energyWh, amount, signature],
+      args: [onA.session, energyWh, 0, 0, amount, r, vs],
     })
   })
 
