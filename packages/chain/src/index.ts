@@ -80,6 +80,12 @@ export {
   openSession,
 } from './actions/escrow/openSession.js'
 export {
+  type ReassignSessionsErrorType,
+  type ReassignSessionsParameters,
+  type ReassignSessionsReturnType,
+  reassignSessions,
+} from './actions/escrow/reassignSessions.js'
+export {
   type RefundErrorType,
   type RefundParameters,
   type RefundReturnType,
@@ -99,6 +105,7 @@ export {
   type SettleSessionErrorType,
   type SettleSessionParameters,
   type SettleSessionReturnType,
+  type SettleVoucher,
   settleSession,
 } from './actions/escrow/settleSession.js'
 export {
@@ -130,6 +137,10 @@ export type {
   WriteResult,
 } from './actions/internal/submit.js'
 export {
+  type FindTermsErrorType,
+  findTerms,
+} from './actions/registry/findTerms.js'
+export {
   type GetPileErrorType,
   type GetPileParameters,
   type GetPileReturnType,
@@ -153,6 +164,12 @@ export {
   type SetAgentReturnType,
   setAgent,
 } from './actions/registry/setAgent.js'
+export {
+  type SetCreditErrorType,
+  type SetCreditParameters,
+  type SetCreditReturnType,
+  setCredit,
+} from './actions/registry/setCredit.js'
 export {
   type SetFreeVehiclesErrorType,
   type SetFreeVehiclesParameters,
@@ -284,6 +301,7 @@ export {
   SessionConfirmationTimeoutError,
   SessionMismatchError,
   SessionNotFoundError,
+  TermsNotFoundError,
 } from './errors/session.js'
 export {
   EmptyPasswordError,
@@ -323,5 +341,14 @@ export {
   loadKeystoreSigner,
 } from './signer/keystore.js'
 export { privateKeySigner, type Signer } from './signer/signer.js'
-export { pileIdFromDmid } from './utils/pileIdFromDmid.js'
+export {
+  type DefineTermsParameters,
+  defineTerms,
+  hashTerms,
+  type Tariff,
+  type Terms,
+  termsDifference,
+} from './terms/terms.js'
+export { dmidToBytes32, pileIdFromDmid, pileIdOf } from './utils/pileIdFromDmid.js'
 export { priceOf } from './utils/priceOf.js'
+export { tariffCost } from './utils/tariffCost.js'

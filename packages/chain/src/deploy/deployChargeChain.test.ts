@@ -67,9 +67,10 @@ describe('deployChargeChain', () => {
       disputeWindow: 1,
       challengePeriod: 1,
     }
-    await expect(deployChargeChain(wallet(), { ...base, settleWindow: -1 })).rejects.toBeInstanceOf(
-      InvalidParameterError,
-    )
+    for (const bad of [{ settleWindow: 0 }, { disputeWindow: -1 }, { challengePeriod: 365 * 24 * 3600 + 1 }])
+      await expect(deployChargeChain(wallet(), { ...base, ...bad })).rejects.toBeInstanceOf(
+        InvalidParameterError,
+      )
     await expect(deployChargeChain(wallet(), { ...base, arbiter: '0x1234' })).rejects.toThrow(/arbiter/)
   })
 

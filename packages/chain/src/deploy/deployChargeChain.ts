@@ -12,14 +12,17 @@ import { InvalidParameterError } from '../errors/parameters.js'
 import { assertAddress } from '../utils/assert.js'
 import { type Deployment, parseDeployment, writeDeployment } from './deployment.js'
 
+/** The contracts' bound on every waiting period (`WindowOutOfRange` beyond it): 365 days. */
+const maxWindow = 365 * 24 * 3600
+
 export interface DeployChargeChainParameters {
   /** Decides escrow disputes. */
   arbiter: Address
-  /** Seconds a pile keeps to settle after a refund request. */
+  /** Seconds a pile keeps to settle after a refund request (1 s to 365 days, as the contracts require). */
   settleWindow: number
-  /** Seconds the arbiter has to decide a dispute. */
+  /** Seconds the arbiter has to decide a dispute (1 s to 365 days). */
   disputeWindow: number
-  /** Seconds an operator keeps to settle a channel after a close request. */
+  /** Seconds an operator keeps to settle a channel after a close request (1 s to 365 days). */
   challengePeriod: number
   /** Also deploy the DemoToken (dev chains and tests). */
   demoToken?: boolean
@@ -38,8 +41,12 @@ export async function deployChargeChain(
   const { arbiter, settleWindow, disputeWindow, challengePeriod, confirmations = 1 } = parameters
   assertAddress('deployChargeChain', 'arbiter', arbiter)
   for (const [field, value] of Object.entries({ settleWindow, disputeWindow, challengePeriod }))
-    if (!Number.isSafeInteger(value) || value < 0)
-      throw new InvalidParameterError('deployChargeChain', field, 'a whole number of seconds ≥ 0')
+    if (!Number.isSafeInteger(value) || value < 1 || value > maxWindow)
+      throw new InvalidParameterError(
+        'deployChargeChain',
+        field,
+        `a whole number of seconds from 1 to ${maxWindow}`,
+      )
 
   const deploy = async (name: string, abi: Abi, bytecode: Hex, args: readonly unknown[]) => {
     let receipt: TransactionReceipt
@@ -76,7 +83,7 @@ export async function deployChargeChain(
     : undefined
 
   const deployment = parseDeployment({
-    version: 1,
+    version: 2,
     chainId,
     startBlock: Number(registry.blockNumber),
     contracts: {

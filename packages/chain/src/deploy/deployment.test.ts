@@ -6,7 +6,7 @@ import { DeploymentNotFoundError, InvalidDeploymentError } from '../errors/deplo
 import { type Deployment, parseDeployment, readDeployment, writeDeployment } from './deployment.js'
 
 const manifest: Deployment = {
-  version: 1,
+  version: 2,
   chainId: 31337,
   startBlock: 1,
   contracts: {
@@ -50,7 +50,9 @@ describe('deployment manifest', () => {
         'contracts.sessionEscrow',
       ],
       [{ ...manifest, settleWindow: 1.5 }, 'settleWindow'],
-      [{ ...manifest, version: 2 }, 'version'],
+      [{ ...manifest, disputeWindow: 0 }, 'disputeWindow'],
+      [{ ...manifest, challengePeriod: 365 * 24 * 3600 + 1 }, 'challengePeriod'],
+      [{ ...manifest, version: 1 }, 'version'],
       [{ ...manifest, deployedAt: 'yesterday' }, 'deployedAt'],
       [(({ arbiter: _, ...rest }) => rest)(manifest), 'arbiter'],
     ]
@@ -66,6 +68,10 @@ describe('deployment manifest', () => {
       expect(error?.field).toBe(field)
       expect(error?.shortMessage).toContain(`test.json is invalid: ${field}:`)
     }
+  })
+
+  it('refuses a version-1 manifest with what to do', () => {
+    expect(() => parseDeployment({ ...manifest, version: 1 }, 'old.json')).toThrow(/redeploy/)
   })
 
   it('reports a missing file and a file that is not JSON', async () => {

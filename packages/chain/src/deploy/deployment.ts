@@ -10,12 +10,13 @@ const address = z
 const seconds = z
   .number()
   .int()
-  .min(0)
-  .max(2 ** 40)
+  .min(1)
+  .max(365 * 24 * 3600)
 
 /** Where ChargeChain lives on one chain: everything a client, an agent or the indexer needs to find it. */
 export const deploymentSchema = z.object({
-  version: z.literal(1),
+  /** 2: the money path with terms bound at opening and tariffs. A version-1 manifest names contracts this client cannot use. */
+  version: z.literal(2, { error: 'expected 2; a version-1 deployment predates terms and tariffs: redeploy' }),
   chainId: z.number().int().positive(),
   /** Block of the first deployment transaction: the indexer starts reading events here. */
   startBlock: z.number().int().min(0),

@@ -73,7 +73,15 @@ describe('VehicleAuth', () => {
 })
 
 describe('escrow Voucher', () => {
-  const context = { chainId: 31337, escrow: registry, sessionId, energyWh: 1_500n, amount: 450_000n }
+  const context = {
+    chainId: 31337,
+    escrow: registry,
+    sessionId,
+    energyWh: 1_500n,
+    chargingSeconds: 1_800,
+    idleSeconds: 60,
+    amount: 450_000n,
+  }
 
   it('signs the exact EIP-712 digest the contract checks, and verifies it', async () => {
     const signature = await signVoucher({ account: car, ...context })
@@ -81,7 +89,7 @@ describe('escrow Voucher', () => {
       domain: escrowVoucherDomain(context),
       types: voucherTypes,
       primaryType: 'Voucher',
-      message: { sessionId, energyWh: 1_500n, amount: 450_000n },
+      message: { sessionId, energyWh: 1_500n, chargingSeconds: 1_800, idleSeconds: 60, amount: 450_000n },
     })
     expect(await car.sign({ hash: digest })).toBe(signature)
     expect(await verifyVoucher({ ...context, signature, vehicle: car.address })).toBe(true)
@@ -93,6 +101,8 @@ describe('escrow Voucher', () => {
       { ...context, sessionId: channelId },
       { ...context, amount: 450_001n },
       { ...context, energyWh: 1_501n },
+      { ...context, chargingSeconds: 1_801 },
+      { ...context, idleSeconds: 61 },
       { ...context, escrow: otherContract },
       { ...context, chainId: 1337 },
     ]) {
@@ -100,8 +110,30 @@ describe('escrow Voucher', () => {
     }
   })
 
-  it('refuses energy beyond uint64 and negative amounts', async () => {
+  it('does not verify a voucher signed for the escrow before terms and tariffs (domain version 1)', async () => {
+    const { chargingSeconds: _, idleSeconds: __, ...v1Message } = context
+    const signature = await car.signTypedData({
+      domain: { ...escrowVoucherDomain(context), version: '1' },
+      types: {
+        Voucher: [
+          { name: 'sessionId', type: 'bytes32' },
+          { name: 'energyWh', type: 'uint64' },
+          { name: 'amount', type: 'uint256' },
+        ],
+      },
+      primaryType: 'Voucher',
+      message: { sessionId: v1Message.sessionId, energyWh: v1Message.energyWh, amount: v1Message.amount },
+    })
+    expect(escrowVoucherDomain(context).version).toBe('2')
+    expect(await verifyVoucher({ ...context, signature, vehicle: car.address })).toBe(false)
+  })
+
+  it('refuses energy beyond uint64, seconds beyond uint32 and negative amounts', async () => {
     await expect(signVoucher({ account: car, ...context, energyWh: 2n ** 64n })).rejects.toThrow(/energyWh/)
+    await expect(signVoucher({ account: car, ...context, chargingSeconds: 2 ** 32 })).rejects.toThrow(
+      /chargingSeconds/,
+    )
+    await expect(signVoucher({ account: car, ...context, idleSeconds: -1 })).rejects.toThrow(/idleSeconds/)
     await expect(signVoucher({ account: car, ...context, amount: -1n })).rejects.toThrow(/amount/)
   })
 })
@@ -127,6 +159,8 @@ describe('ChannelVoucher', () => {
       escrow: otherContract,
       sessionId: channelId,
       energyWh: 0n,
+      chargingSeconds: 0,
+      idleSeconds: 0,
       amount: 10n ** 18n,
     })
     expect(await verifyChannelVoucher({ ...context, signature: escrowSignature, vehicle: car.address })).toBe(

@@ -1,12 +1,19 @@
 import { escrowDomain, voucherTypes } from '@chargechain/contracts'
 import { type Address, getAddress, type Hex, isAddressEqual, type LocalAccount } from 'viem'
-import { assertAddress, assertBytes, assertChainId, assertUint } from '../utils/assert.js'
+import { assertAddress, assertBytes, assertChainId, assertUint, assertUint32 } from '../utils/assert.js'
 import { recoverSigner } from './recover.js'
 
-/** Cumulative for the session: each voucher replaces the previous one. */
+/**
+ * Cumulative for the session: each voucher replaces the previous one. `amount` may be at most the session tariff's
+ * cost of the energy and time (see `tariffCost`).
+ */
 export type VoucherMessage = {
   sessionId: Hex
   energyWh: bigint
+  /** Seconds charged so far. */
+  chargingSeconds: number
+  /** Seconds idled once the car was full (overstay). */
+  idleSeconds: number
   amount: bigint
 }
 
@@ -53,11 +60,19 @@ export async function verifyVoucher(parameters: VerifyVoucherParameters): Promis
   return isAddressEqual(await recoverVoucherSigner(parameters), parameters.vehicle)
 }
 
-function voucherMessage({ sessionId, energyWh, amount }: VoucherMessage): VoucherMessage {
+function voucherMessage({
+  sessionId,
+  energyWh,
+  chargingSeconds,
+  idleSeconds,
+  amount,
+}: VoucherMessage): VoucherMessage {
   assertBytes('Voucher', 'sessionId', sessionId, 32)
   assertUint('Voucher', 'energyWh', energyWh, 64)
+  assertUint32('Voucher', 'chargingSeconds', chargingSeconds)
+  assertUint32('Voucher', 'idleSeconds', idleSeconds)
   assertUint('Voucher', 'amount', amount, 256)
-  return { sessionId, energyWh, amount }
+  return { sessionId, energyWh, chargingSeconds, idleSeconds, amount }
 }
 
 export { voucherTypes }

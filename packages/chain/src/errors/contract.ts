@@ -9,7 +9,8 @@ import type { ChargeChainErrorName } from '../contracts/abis.js'
 export const revertMessages = {
   // PileRegistry
   UnknownPile: 'No pile with this id is registered; check the pile id or register it first.',
-  PileExists: 'A pile with this id is already registered; choose another id or manage the existing pile.',
+  PileExists:
+    'You already registered a pile with this device id; manage the existing pile or register another device id.',
   NotPileOwner: "Only the pile's owner can change it; sign with the owner's key.",
   ZeroAddress: 'An address parameter is the zero address; give a real address.',
   // Money in and out
@@ -23,14 +24,19 @@ export const revertMessages = {
   NothingToWithdraw: 'There is no withdrawable balance in this currency for this account.',
   NativeTransferFailed: 'The recipient refused the native coin; withdraw to another address.',
   ZeroAmount: 'The amount must be more than zero.',
+  WindowOutOfRange: 'A waiting period must be from 1 second to 365 days; deploy with a window in that range.',
+  SafeCastOverflowedUintDowncast: 'A value is too large for the contract; use a smaller amount or window.',
   // SessionEscrow
+  TermsChanged:
+    "The pile's terms on chain are not the ones accepted (the owner changed them); read them again and decide anew.",
   SessionExists: 'This session already exists; open the new one with another salt.',
   SessionNotOpen: 'The session is not open: it was never opened, or it was already settled or refunded.',
-  NotSettler: "Only the session's pile agent or payout address can settle it; sign with the pile's key.",
+  NotSettler:
+    "Only the session's pile agent or payout (or the agent its owner reassigned it to) can settle it; sign with that key.",
   NotVehicle: 'Only the vehicle that opened the session can ask for a refund; sign with the vehicle key.',
   NotArbiter: "Only the escrow's arbiter can decide disputes; sign with the arbiter key.",
   VoucherExceedsDeposit: 'The voucher is for more than the deposit; settle with at most the deposit.',
-  VoucherExceedsPrice: 'The voucher amount is above the price of its energy at the session tariff.',
+  VoucherExceedsPrice: "The voucher amount is above the session tariff's cost of its energy and time.",
   InvalidVoucherSigner: 'The voucher was not signed by the vehicle (wrong key, session, contract or chain).',
   RefundDeadlinePassed: "The vehicle's refund deadline has passed; the session can no longer be settled.",
   RefundAlreadyRequested:
@@ -38,8 +44,11 @@ export const revertMessages = {
   RefundNotRequested:
     'Request a refund first (`requestRefund`); the pile then has the settle window to settle.',
   RefundNotYetAvailable: "The pile's settle window has not ended yet; try the refund after it.",
+  ClaimNotAboveVoucher: "The claimed energy is not above the voucher's; settle with the voucher instead.",
+  ClaimExceedsCredit: "The claimed energy beyond the voucher is more than the session's credit.",
   ClaimExceedsDeposit: 'The claimed extra is more than what is left of the deposit after the voucher.',
-  ClaimExceedsPrice: 'The voucher plus the claim is more than the price of the claimed energy.',
+  ClaimExceedsPrice:
+    'The claimed extra is more than the tariff price of the energy claimed beyond the voucher.',
   DisputeNotFound: 'No dispute is held for this session (never opened, or already decided or expired).',
   DisputeWindowClosed: 'The dispute window has closed; the held amount can only return to the vehicle now.',
   DisputeStillOpen: 'The dispute window is still open; it can be expired only after its deadline.',

@@ -9,7 +9,7 @@ export class SessionNotFoundError extends BaseError {
   }
 }
 
-/** The session on chain is not the one the pile offered: wrong pile, agent, price, too small a deposit, not open… */
+/** The session on chain is not the one offered: wrong pile or terms, too small a deposit, not open… */
 export class SessionMismatchError extends BaseError {
   override readonly name = 'SessionMismatchError'
   readonly field: string
@@ -37,6 +37,16 @@ export class SessionConfirmationTimeoutError extends BaseError {
     super(
       `Transaction ${transactionHash} did not reach ${confirmations} confirmation(s) in time; keep the relay off and check again.`,
       { cause, retryable: true },
+    )
+  }
+}
+
+/** No terms with this hash were ever set for the pile: the deployment's start block is too late, or the node prunes logs. */
+export class TermsNotFoundError extends BaseError {
+  override readonly name = 'TermsNotFoundError'
+  constructor(pileId: string, termsHash: string) {
+    super(
+      `No PileTermsChanged event of pile ${pileId} has terms hash ${termsHash}; check the deployment's start block and that the node keeps logs.`,
     )
   }
 }

@@ -1,7 +1,7 @@
 import { parseEther } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Fixture, startFixture } from '../../test/fixture.js'
-import { pileIdFromDmid } from '../utils/pileIdFromDmid.js'
+import { defineTerms, hashTerms } from '../terms/terms.js'
 import type { ChargeChainEvent } from './decodeChargeChainLogs.js'
 
 describe('ChargeChain events', () => {
@@ -19,38 +19,43 @@ describe('ChargeChain events', () => {
       onEvents: (events) => seen.push(...events),
       pollingInterval: 50,
     })
-    const pileId = pileIdFromDmid('SH-EVT-1')
     const vehicle = f.vehicle.account!.address
-    await f.owner.registerPile({
-      pileId,
+    const terms = defineTerms({
       payout: f.payout.account!.address,
       agent: f.agent.account!.address,
       pricePerKWh: 1000n,
     })
+    const { pileId } = await f.owner.registerPile({ dmid: 'SH-EVT-1', terms })
     await f.owner.setFreeVehicles({ pileId, add: [vehicle] })
-    const { sessionId } = await f.vehicle.openSession({ pileId, deposit: parseEther('0.01') })
+    const { sessionId } = await f.vehicle.openSession({ pileId, terms, deposit: parseEther('0.01') })
     await f.vehicle.openChannel({ operator: f.payout.account!.address, deposit: 1000n })
 
     const history = await f.other.getChargeChainEvents()
     const names = history.map((event) => `${event.contract}.${event.eventName}`)
     expect(names).toEqual([
       'pileRegistry.PileRegistered',
+      'pileRegistry.PileTermsChanged',
       'pileRegistry.FreeVehicleSet',
       'sessionEscrow.SessionOpened',
       'paymentChannels.ChannelOpened',
     ])
-    const opened = history[2]
+    const registered = history[1]
+    if (registered?.contract !== 'pileRegistry' || registered.eventName !== 'PileTermsChanged')
+      throw new Error('not decoded')
+    expect(registered.args).toEqual({ pileId, terms, termsHash: hashTerms(terms) })
+    const opened = history[3]
     if (opened?.contract !== 'sessionEscrow' || opened.eventName !== 'SessionOpened')
       throw new Error('not decoded')
     expect(opened.args.sessionId).toBe(sessionId)
     expect(opened.args.deposit).toBe(parseEther('0.01'))
+    expect(opened.args.termsHash).toBe(hashTerms(terms))
 
     const chunked = await f.other.getChargeChainEvents({ maxBlockRange: 2n })
     expect(chunked.map((event) => event.transactionHash)).toEqual(
       history.map((event) => event.transactionHash),
     )
 
-    await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(4)
+    await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(5)
     unwatch()
     expect(seen.map((event) => event.eventName)).toEqual(history.map((event) => event.eventName))
   })

@@ -21,6 +21,11 @@ export function assertUint(where: string, field: string, value: bigint, bits: 64
     throw new InvalidParameterError(where, field, `an integer (bigint) from 0 to 2^${bits} − 1`)
 }
 
+export function assertUint32(where: string, field: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > 2 ** 32 - 1)
+    throw new InvalidParameterError(where, field, 'a whole number from 0 to 2^32 − 1')
+}
+
 export function assertChainId(where: string, chainId: number): void {
   if (!Number.isSafeInteger(chainId) || chainId <= 0)
     throw new InvalidParameterError(where, 'chainId', 'a positive integer')

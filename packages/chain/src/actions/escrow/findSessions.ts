@@ -3,7 +3,9 @@ import { getLogs } from 'viem/actions'
 import type { ChargeChainReadClient } from '../../clients/types.js'
 import { sessionEscrowAbi } from '../../contracts/abis.js'
 import type { ChainUnavailableError } from '../../errors/contract.js'
+import type { TermsNotFoundError } from '../../errors/session.js'
 import { toContractError } from '../internal/toContractError.js'
+import { findTerms } from '../registry/findTerms.js'
 import { type Session, sessionFromEvent } from './session.js'
 
 export type FindSessionsParameters = {
@@ -15,7 +17,7 @@ export type FindSessionsParameters = {
   fromBlock?: bigint
 }
 export type FindSessionsReturnType = { sessionId: Hex; session: Session; openedInTransaction: Hash }[]
-export type FindSessionsErrorType = ChainUnavailableError
+export type FindSessionsErrorType = ChainUnavailableError | TermsNotFoundError
 
 /**
  * Sessions opened by a vehicle and/or at a pile, oldest first. A car that crashed while opening looks here for its
@@ -36,7 +38,14 @@ export async function findSessions(
   } catch (error) {
     throw toContractError(error, 'findSessions')
   }
-  return parseEventLogs({ abi: sessionEscrowAbi, eventName: 'SessionOpened', logs })
-    .filter((log) => salt === undefined || log.args.salt.toLowerCase() === salt.toLowerCase())
-    .map((log) => ({ ...sessionFromEvent(log.args), openedInTransaction: log.transactionHash }))
+  const opened = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'SessionOpened', logs }).filter(
+    (log) => salt === undefined || log.args.salt.toLowerCase() === salt.toLowerCase(),
+  )
+  const sessions: FindSessionsReturnType = []
+  for (const log of opened) {
+    const { pileId, termsHash } = log.args
+    const terms = await findTerms(client, { pileId, termsHash, transactionHash: log.transactionHash })
+    sessions.push({ ...sessionFromEvent(log.args, terms), openedInTransaction: log.transactionHash })
+  }
+  return sessions
 }

@@ -1,11 +1,20 @@
-import { type Address, getAbiItem, type Hash, type Hex, isAddressEqual, parseEventLogs } from 'viem'
+import {
+  type Address,
+  getAbiItem,
+  type Hash,
+  type Hex,
+  isAddressEqual,
+  parseEventLogs,
+  zeroAddress,
+} from 'viem'
 import { getLogs, getTransactionReceipt } from 'viem/actions'
 import type { ChargeChainReadClient } from '../../clients/types.js'
 import { sessionEscrowAbi } from '../../contracts/abis.js'
 import type { ChainUnavailableError, ContractRevertedError } from '../../errors/contract.js'
-import { SessionNotFoundError } from '../../errors/session.js'
+import { SessionNotFoundError, type TermsNotFoundError } from '../../errors/session.js'
 import { read } from '../internal/read.js'
 import { toContractError } from '../internal/toContractError.js'
+import { findTerms } from '../registry/findTerms.js'
 import { type Session, sessionFromEvent } from './session.js'
 
 export type GetSessionParameters = {
@@ -22,19 +31,36 @@ export type GetSessionParameters = {
 export type SessionState =
   | { status: 'open' }
   | { status: 'refundRequested'; refundableAt: number }
-  | { status: 'settled'; energyWh: bigint; amount: bigint; refund: bigint; transactionHash: Hash }
+  | {
+      status: 'settled'
+      energyWh: bigint
+      chargingSeconds: number
+      idleSeconds: number
+      amount: bigint
+      refund: bigint
+      transactionHash: Hash
+    }
   | { status: 'refunded'; amount: bigint; transactionHash: Hash }
 
 export type GetSessionReturnType = {
   sessionId: Hex
   session: Session
   state: SessionState
+  /** While open: the key the pile's owner moved the session to (`reassignSessions`); it alone may settle now. */
+  reassignedAgent: Address | undefined
   openedInBlock: bigint
   openedInTransaction: Hash
 }
-export type GetSessionErrorType = SessionNotFoundError | ContractRevertedError | ChainUnavailableError
+export type GetSessionErrorType =
+  | SessionNotFoundError
+  | TermsNotFoundError
+  | ContractRevertedError
+  | ChainUnavailableError
 
-/** Rebuilds a session from its SessionOpened event (the escrow stores only its hash) and reads where it stands. */
+/**
+ * Rebuilds a session from its SessionOpened event and the terms it bound (the escrow stores only its hash, the event
+ * only the terms' hash) and reads where it stands.
+ */
 export async function getSession(
   client: ChargeChainReadClient,
   parameters: GetSessionParameters,
@@ -42,14 +68,22 @@ export async function getSession(
   const { sessionId } = parameters
   const escrow = client.deployment.contracts.sessionEscrow
   const opened = await findOpened(client, parameters)
-  const [status, refundableAt] = await read(client, {
-    address: escrow,
-    abi: sessionEscrowAbi,
-    functionName: 'getSessionStatus',
-    args: [sessionId],
-  })
+  const [[status, refundableAt, reassigned], terms] = await Promise.all([
+    read(client, {
+      address: escrow,
+      abi: sessionEscrowAbi,
+      functionName: 'getSessionStatus',
+      args: [sessionId],
+    }),
+    findTerms(client, {
+      pileId: opened.args.pileId,
+      termsHash: opened.args.termsHash,
+      transactionHash: opened.transactionHash,
+    }),
+  ])
   const base = {
-    ...sessionFromEvent(opened.args),
+    ...sessionFromEvent(opened.args, terms),
+    reassignedAgent: reassigned === zeroAddress ? undefined : reassigned,
     openedInBlock: opened.blockNumber,
     openedInTransaction: opened.transactionHash,
   }
@@ -116,8 +150,16 @@ async function findEnding(
   })
   const [settle] = settled
   if (settle) {
-    const { energyWh, amount, refund } = settle.args
-    return { status: 'settled', energyWh, amount, refund, transactionHash: settle.transactionHash }
+    const { energyWh, chargingSeconds, idleSeconds, amount, refund } = settle.args
+    return {
+      status: 'settled',
+      energyWh,
+      chargingSeconds,
+      idleSeconds,
+      amount,
+      refund,
+      transactionHash: settle.transactionHash,
+    }
   }
   const [refund] = refunded
   if (refund)

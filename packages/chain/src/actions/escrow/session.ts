@@ -1,5 +1,6 @@
 import { type ContractFunctionArgs, encodeAbiParameters, getAbiItem, type Hex, keccak256 } from 'viem'
 import { sessionEscrowAbi } from '../../contracts/abis.js'
+import type { Terms } from '../../terms/terms.js'
 
 /** The session struct the escrow hashes into the session id and expects back as calldata. */
 export type Session = ContractFunctionArgs<typeof sessionEscrowAbi, 'nonpayable', 'settleSession'>[0]
@@ -11,13 +12,24 @@ export function hashSession(session: Session): Hex {
   return keccak256(encodeAbiParameters(sessionParameter, [session]))
 }
 
-type SessionOpenedArgs = Session & { sessionId: Hex }
+type SessionOpenedArgs = {
+  sessionId: Hex
+  vehicle: Session['vehicle']
+  pileId: Hex
+  termsHash: Hex
+  deposit: bigint
+  openedAt: number
+  salt: Hex
+}
 
-/** The session struct carried by a `SessionOpened` event, with the id the contract gave it. */
-export function sessionFromEvent(args: SessionOpenedArgs): { sessionId: Hex; session: Session } {
-  const { sessionId, vehicle, pileId, payout, agent, currency, pricePerKWh, deposit, openedAt, salt } = args
-  return {
-    sessionId,
-    session: { vehicle, pileId, payout, agent, currency, pricePerKWh, deposit, openedAt, salt },
-  }
+/**
+ * The session a `SessionOpened` event stands for, with the terms it bound (the event carries only their hash; see
+ * `findTerms`). The id is checked against the rebuilt struct.
+ */
+export function sessionFromEvent(
+  args: SessionOpenedArgs,
+  terms: Terms,
+): { sessionId: Hex; session: Session } {
+  const { sessionId, vehicle, pileId, deposit, openedAt, salt } = args
+  return { sessionId, session: { vehicle, pileId, terms, deposit, openedAt, salt } }
 }

@@ -1,10 +1,4 @@
-import {
-  type Address,
-  type Hash,
-  type Hex,
-  isAddressEqual,
-  WaitForTransactionReceiptTimeoutError,
-} from 'viem'
+import { type Hash, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem'
 import { waitForTransactionReceipt } from 'viem/actions'
 import type { ChargeChainReadClient } from '../../clients/types.js'
 import type { ChainUnavailableError, ContractRevertedError } from '../../errors/contract.js'
@@ -12,7 +6,9 @@ import {
   SessionConfirmationTimeoutError,
   SessionMismatchError,
   type SessionNotFoundError,
+  type TermsNotFoundError,
 } from '../../errors/session.js'
+import { type Terms, termsDifference } from '../../terms/terms.js'
 import { toContractError } from '../internal/toContractError.js'
 import { getSession } from './getSession.js'
 import type { Session } from './session.js'
@@ -25,13 +21,11 @@ export type WaitForSessionParameters = {
   confirmations?: number
   /** Give up after this long (ms). */
   timeout?: number
-  /** What the pile offered; any difference is a `SessionMismatchError`. */
+  /** What the pile offered; any difference is a `SessionMismatchError` naming the field. */
   expect?: {
     pileId?: Hex
-    agent?: Address
-    payout?: Address
-    currency?: Address
-    pricePerKWh?: bigint
+    /** The exact terms offered: payout, agent, every tariff field and the credit. */
+    terms?: Terms
     minDeposit?: bigint
   }
 }
@@ -40,6 +34,7 @@ export type WaitForSessionErrorType =
   | SessionConfirmationTimeoutError
   | SessionMismatchError
   | SessionNotFoundError
+  | TermsNotFoundError
   | ContractRevertedError
   | ChainUnavailableError
 
@@ -65,13 +60,8 @@ export async function waitForSession(
   if (state.status !== 'open') throw mismatch('status', 'open', state.status)
   if (expect.pileId !== undefined && expect.pileId.toLowerCase() !== session.pileId.toLowerCase())
     throw mismatch('pileId', expect.pileId, session.pileId)
-  for (const field of ['agent', 'payout', 'currency'] as const) {
-    const expected = expect[field]
-    if (expected !== undefined && !isAddressEqual(expected, session[field]))
-      throw mismatch(field, expected, session[field])
-  }
-  if (expect.pricePerKWh !== undefined && expect.pricePerKWh !== session.pricePerKWh)
-    throw mismatch('pricePerKWh', expect.pricePerKWh, session.pricePerKWh)
+  const difference = expect.terms && termsDifference(expect.terms, session.terms)
+  if (difference) throw mismatch(difference.field, difference.expected, difference.actual)
   if (expect.minDeposit !== undefined && session.deposit < expect.minDeposit)
     throw mismatch('deposit', `at least ${expect.minDeposit}`, session.deposit)
   return { sessionId, session }

@@ -7,7 +7,7 @@ import { ChainUnavailableError, ContractRevertedError } from '../../errors/contr
 import { pileIdFromDmid } from '../../utils/pileIdFromDmid.js'
 
 const deployment = parseDeployment({
-  version: 1,
+  version: 2,
   chainId: 31337,
   startBlock: 0,
   contracts: {
@@ -38,7 +38,9 @@ describe('chain errors', () => {
       deployment,
       transport: http(`http://127.0.0.1:${await closedPort()}`, { retryCount: 0 }),
     })
-    const error = await client.getPile({ pileId: pileIdFromDmid('x') }).catch((e: unknown) => e)
+    const error = await client
+      .getPile({ pileId: pileIdFromDmid(deployment.deployer, 'x') })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ChainUnavailableError)
     expect((error as ChainUnavailableError).retryable).toBe(true)
   })

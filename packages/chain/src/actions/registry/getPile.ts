@@ -5,7 +5,7 @@ import type { ChainUnavailableError, ContractRevertedError } from '../../errors/
 import { read } from '../internal/read.js'
 
 export type GetPileParameters = { pileId: Hex }
-/** owner, generation, payout, pricePerKWh, agent, currency. */
+/** owner, generation, the current terms (what a session opened now must bind) and their hash. */
 export type GetPileReturnType = ContractFunctionReturnType<typeof pileRegistryAbi, 'view', 'getPile'>
 export type GetPileErrorType = ContractRevertedError | ChainUnavailableError
 

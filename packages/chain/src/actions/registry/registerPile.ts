@@ -1,4 +1,4 @@
-import { type Address, type Hex, zeroAddress } from 'viem'
+import { type Hex, isAddressEqual, parseEventLogs } from 'viem'
 import type { ChargeChainReadClient } from '../../clients/types.js'
 import { pileRegistryAbi } from '../../contracts/abis.js'
 import type {
@@ -6,31 +6,41 @@ import type {
   ContractRevertedError,
   TransactionRevertedError,
 } from '../../errors/contract.js'
+import { MissingEventError } from '../../errors/session.js'
+import type { Terms } from '../../terms/terms.js'
+import { dmidToBytes32 } from '../../utils/pileIdFromDmid.js'
 import { submit, type WriteOptions, type WriteResult } from '../internal/submit.js'
 
 export type RegisterPileParameters = WriteOptions & {
-  pileId: Hex
-  /** Where the pile's earnings go. */
-  payout: Address
-  /** The pile Pi's hot key, allowed to settle sessions. */
-  agent: Address
-  /** ERC-20 token; the native coin when omitted. */
-  currency?: Address
-  /** Smallest currency unit per kWh. */
-  pricePerKWh: bigint
+  /** The management system's device id; the pile id is derived from it and the signing account. */
+  dmid: string
+  /** Payout, agent, tariff and credit a car opening a session here accepts (see `defineTerms`). */
+  terms: Terms
 }
-export type RegisterPileReturnType = WriteResult
-export type RegisterPileErrorType = ContractRevertedError | TransactionRevertedError | ChainUnavailableError
+export type RegisterPileReturnType = WriteResult & { pileId: Hex }
+export type RegisterPileErrorType =
+  | ContractRevertedError
+  | TransactionRevertedError
+  | ChainUnavailableError
+  | MissingEventError
 
-/** Registers a pile owned by the signing account. */
-export function registerPile(
+/** Registers a pile owned by the signing account; returns its id, `pileIdFromDmid(account, dmid)`. */
+export async function registerPile(
   client: ChargeChainReadClient,
-  { pileId, payout, agent, currency = zeroAddress, pricePerKWh, ...options }: RegisterPileParameters,
+  { dmid, terms, ...options }: RegisterPileParameters,
 ): Promise<RegisterPileReturnType> {
-  return submit(client, options, {
-    address: client.deployment.contracts.pileRegistry,
+  const registry = client.deployment.contracts.pileRegistry
+  const result = await submit(client, options, {
+    address: registry,
     abi: pileRegistryAbi,
     functionName: 'registerPile',
-    args: [pileId, payout, agent, currency, pricePerKWh],
+    args: [dmidToBytes32(dmid), terms],
   })
+  const [registered] = parseEventLogs({
+    abi: pileRegistryAbi,
+    eventName: 'PileRegistered',
+    logs: result.receipt.logs.filter((log) => isAddressEqual(log.address, registry)),
+  })
+  if (!registered) throw new MissingEventError('PileRegistered', result.hash)
+  return { ...result, pileId: registered.args.pileId }
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Fixture, startFixture } from '../../../test/fixture.js'
 import { createChargeChainClient } from '../../clients/createChargeChainClient.js'
 import { ContractRevertedError, SignerRequiredError } from '../../errors/contract.js'
+import { defineTerms, hashTerms } from '../../terms/terms.js'
 import { pileIdFromDmid } from '../../utils/pileIdFromDmid.js'
 
 describe('registry actions', () => {
@@ -15,60 +16,50 @@ describe('registry actions', () => {
   })
 
   const address = (client: Fixture['owner']) => client.account!.address
+  const termsOf = (pricePerKWh: bigint) =>
+    defineTerms({ payout: address(f.payout), agent: address(f.agent), pricePerKWh, creditWh: 200 })
 
-  it('registers a pile and reads it back', async () => {
-    const pileId = pileIdFromDmid('SH-REG-1')
+  it('registers a pile under the id derived from owner and DMID, and reads its terms back', async () => {
     const hashes: string[] = []
-    const { hash, receipt } = await f.owner.registerPile({
-      pileId,
-      payout: address(f.payout),
-      agent: address(f.agent),
-      pricePerKWh: parseEther('0.0003'),
+    const terms = termsOf(parseEther('0.0003'))
+    const { hash, receipt, pileId } = await f.owner.registerPile({
+      dmid: 'SH-REG-1',
+      terms,
       onTransactionHash: (h) => {
         hashes.push(h)
       },
     })
     expect(hashes).toEqual([hash])
     expect(receipt.status).toBe('success')
-    const pile = await f.other.getPile({ pileId })
-    expect(pile).toMatchObject({
+    expect(pileId).toBe(pileIdFromDmid(address(f.owner), 'SH-REG-1'))
+    expect(await f.other.getPile({ pileId })).toEqual({
       owner: address(f.owner),
-      payout: address(f.payout),
-      agent: address(f.agent),
-      currency: zeroAddress,
-      pricePerKWh: parseEther('0.0003'),
       generation: 0n,
+      terms,
+      termsHash: hashTerms(terms),
     })
   })
 
-  it('updates tariff, payout and agent (owner only)', async () => {
-    const pileId = pileIdFromDmid('SH-REG-2')
-    await f.owner.registerPile({
-      pileId,
-      payout: address(f.payout),
-      agent: address(f.agent),
-      pricePerKWh: 1n,
-    })
-    await f.owner.setTariff({ pileId, currency: f.token, pricePerKWh: 500n })
-    await f.owner.setPayout({ pileId, payout: address(f.owner) })
-    await f.owner.setAgent({ pileId, agent: address(f.other) })
-    expect(await f.other.getPile({ pileId })).toMatchObject({
+  it('updates tariff, credit, payout and agent (owner only); each changes the terms hash', async () => {
+    const { pileId } = await f.owner.registerPile({ dmid: 'SH-REG-2', terms: termsOf(1n) })
+    const tariff = {
       currency: f.token,
       pricePerKWh: 500n,
-      payout: address(f.owner),
-      agent: address(f.other),
-    })
+      pricePerMinute: 7n,
+      idlePerMinute: 9n,
+      sessionFee: 11n,
+    }
+    await f.owner.setTariff({ pileId, tariff })
+    await f.owner.setCredit({ pileId, creditWh: 900 })
+    await f.owner.setPayout({ pileId, payout: address(f.owner) })
+    await f.owner.setAgent({ pileId, agent: address(f.other) })
+    const terms = { payout: address(f.owner), agent: address(f.other), tariff, creditWh: 900 }
+    expect(await f.other.getPile({ pileId })).toMatchObject({ terms, termsHash: hashTerms(terms) })
   })
 
   it('keeps free vehicles per owner and drops them on transfer', async () => {
-    const pileId = pileIdFromDmid('SH-REG-3')
     const car = address(f.vehicle)
-    await f.owner.registerPile({
-      pileId,
-      payout: address(f.payout),
-      agent: address(f.agent),
-      pricePerKWh: 1n,
-    })
+    const { pileId } = await f.owner.registerPile({ dmid: 'SH-REG-3', terms: termsOf(1n) })
     expect(await f.other.isFreeVehicle({ pileId, vehicle: address(f.owner) })).toBe(true)
     expect(await f.other.isFreeVehicle({ pileId, vehicle: car })).toBe(false)
     await f.owner.setFreeVehicles({ pileId, add: [car, address(f.other)], remove: [address(f.other)] })
@@ -86,15 +77,8 @@ describe('registry actions', () => {
   })
 
   it('decodes reverts to typed errors with a sentence', async () => {
-    const pileId = pileIdFromDmid('SH-REG-4')
-    await f.owner.registerPile({
-      pileId,
-      payout: address(f.payout),
-      agent: address(f.agent),
-      pricePerKWh: 1n,
-    })
-
-    const notOwner = await f.other.setTariff({ pileId, pricePerKWh: 2n }).catch((e: unknown) => e)
+    const { pileId } = await f.owner.registerPile({ dmid: 'SH-REG-4', terms: termsOf(1n) })
+    const notOwner = await f.other.setCredit({ pileId, creditWh: 2 }).catch((e: unknown) => e)
     expect(notOwner).toBeInstanceOf(ContractRevertedError)
     expect((notOwner as ContractRevertedError).reason).toBe('NotPileOwner')
     expect((notOwner as ContractRevertedError).shortMessage).toBe(
@@ -103,17 +87,22 @@ describe('registry actions', () => {
     expect((notOwner as ContractRevertedError).args).toEqual([pileId, address(f.other)])
 
     const exists = await f.owner
-      .registerPile({ pileId, payout: address(f.payout), agent: address(f.agent), pricePerKWh: 1n })
+      .registerPile({ dmid: 'SH-REG-4', terms: termsOf(1n) })
       .catch((e: unknown) => e)
     expect((exists as ContractRevertedError).reason).toBe('PileExists')
+    // The same device id registered by someone else is another pile, not a collision.
+    const { pileId: squatted } = await f.other.registerPile({ dmid: 'SH-REG-4', terms: termsOf(1n) })
+    expect(squatted).not.toBe(pileId)
 
     const zero = await f.owner.setPayout({ pileId, payout: zeroAddress }).catch((e: unknown) => e)
     expect((zero as ContractRevertedError).reason).toBe('ZeroAddress')
 
-    const unknown = await f.other.getPile({ pileId: pileIdFromDmid('nope') }).catch((e: unknown) => e)
+    const unknown = await f.other
+      .getPile({ pileId: pileIdFromDmid(address(f.owner), 'nope') })
+      .catch((e: unknown) => e)
     expect((unknown as ContractRevertedError).reason).toBe('UnknownPile')
     const unknownFree = await f.other
-      .isFreeVehicle({ pileId: pileIdFromDmid('nope'), vehicle: zeroAddress })
+      .isFreeVehicle({ pileId: pileIdFromDmid(address(f.owner), 'nope'), vehicle: zeroAddress })
       .catch((e: unknown) => e)
     expect((unknownFree as ContractRevertedError).reason).toBe('UnknownPile')
   })
@@ -121,7 +110,7 @@ describe('registry actions', () => {
   it('needs a signer to write', async () => {
     const readOnly = createChargeChainClient({ deployment: f.deployment, rpcUrl: f.chain.rpcUrl })
     await expect(
-      readOnly.setAgent({ pileId: pileIdFromDmid('SH-REG-1'), agent: address(f.agent) }),
+      readOnly.setAgent({ pileId: pileIdFromDmid(address(f.owner), 'SH-REG-1'), agent: address(f.agent) }),
     ).rejects.toBeInstanceOf(SignerRequiredError)
   })
 })

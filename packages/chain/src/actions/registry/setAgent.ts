@@ -12,7 +12,10 @@ export type SetAgentParameters = WriteOptions & { pileId: Hex; agent: Address }
 export type SetAgentReturnType = WriteResult
 export type SetAgentErrorType = ContractRevertedError | TransactionRevertedError | ChainUnavailableError
 
-/** Replaces the pile's hot agent key (owner only), e.g. after its Pi was lost. */
+/**
+ * Replaces the pile's hot agent key (owner only), e.g. after its Pi was lost, for sessions opened from now on; move
+ * the open ones to the new key with `reassignSessions`.
+ */
 export function setAgent(
   client: ChargeChainReadClient,
   { pileId, agent, ...options }: SetAgentParameters,

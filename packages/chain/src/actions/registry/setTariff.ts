@@ -1,4 +1,4 @@
-import { type Address, type Hex, zeroAddress } from 'viem'
+import type { Hex } from 'viem'
 import type { ChargeChainReadClient } from '../../clients/types.js'
 import { pileRegistryAbi } from '../../contracts/abis.js'
 import type {
@@ -6,26 +6,22 @@ import type {
   ContractRevertedError,
   TransactionRevertedError,
 } from '../../errors/contract.js'
+import type { Tariff } from '../../terms/terms.js'
 import { submit, type WriteOptions, type WriteResult } from '../internal/submit.js'
 
-export type SetTariffParameters = WriteOptions & {
-  pileId: Hex
-  /** ERC-20 token; the native coin when omitted. */
-  currency?: Address
-  pricePerKWh: bigint
-}
+export type SetTariffParameters = WriteOptions & { pileId: Hex; tariff: Tariff }
 export type SetTariffReturnType = WriteResult
 export type SetTariffErrorType = ContractRevertedError | TransactionRevertedError | ChainUnavailableError
 
-/** Changes the pile's currency and price (owner only); open sessions keep their tariff. */
+/** Changes the pile's tariff (owner only); sessions opened before keep the terms they bound. */
 export function setTariff(
   client: ChargeChainReadClient,
-  { pileId, currency = zeroAddress, pricePerKWh, ...options }: SetTariffParameters,
+  { pileId, tariff, ...options }: SetTariffParameters,
 ): Promise<SetTariffReturnType> {
   return submit(client, options, {
     address: client.deployment.contracts.pileRegistry,
     abi: pileRegistryAbi,
     functionName: 'setTariff',
-    args: [pileId, currency, pricePerKWh],
+    args: [pileId, tariff],
   })
 }

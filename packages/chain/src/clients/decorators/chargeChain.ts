@@ -59,6 +59,11 @@ import {
   type OpenSessionReturnType,
   openSession,
 } from '../../actions/escrow/openSession.js'
+import {
+  type ReassignSessionsParameters,
+  type ReassignSessionsReturnType,
+  reassignSessions,
+} from '../../actions/escrow/reassignSessions.js'
 import { type RefundParameters, type RefundReturnType, refund } from '../../actions/escrow/refund.js'
 import {
   type RequestRefundParameters,
@@ -102,6 +107,11 @@ import {
   type SetAgentReturnType,
   setAgent,
 } from '../../actions/registry/setAgent.js'
+import {
+  type SetCreditParameters,
+  type SetCreditReturnType,
+  setCredit,
+} from '../../actions/registry/setCredit.js'
 import {
   type SetFreeVehiclesParameters,
   type SetFreeVehiclesReturnType,
@@ -148,6 +158,7 @@ export type ChargeChainActions = {
   findSessions: (parameters: FindSessionsParameters) => Promise<FindSessionsReturnType>
   registerPile: (parameters: RegisterPileParameters) => Promise<RegisterPileReturnType>
   setTariff: (parameters: SetTariffParameters) => Promise<SetTariffReturnType>
+  setCredit: (parameters: SetCreditParameters) => Promise<SetCreditReturnType>
   setPayout: (parameters: SetPayoutParameters) => Promise<SetPayoutReturnType>
   setAgent: (parameters: SetAgentParameters) => Promise<SetAgentReturnType>
   setFreeVehicles: (parameters: SetFreeVehiclesParameters) => Promise<SetFreeVehiclesReturnType>
@@ -158,6 +169,7 @@ export type ChargeChainActions = {
   settleSession: (parameters: SettleSessionParameters) => Promise<SettleSessionReturnType>
   settleSessions: (parameters: SettleSessionsParameters) => Promise<SettleSessionsReturnType>
   settleWithClaim: (parameters: SettleWithClaimParameters) => Promise<SettleWithClaimReturnType>
+  reassignSessions: (parameters: ReassignSessionsParameters) => Promise<ReassignSessionsReturnType>
   requestRefund: (parameters: RequestRefundParameters) => Promise<RequestRefundReturnType>
   refund: (parameters: RefundParameters) => Promise<RefundReturnType>
   decideDispute: (parameters: DecideDisputeParameters) => Promise<DecideDisputeReturnType>
@@ -187,6 +199,7 @@ export function chargeChainActions(client: ChargeChainReadClient): ChargeChainAc
     findSessions: (parameters) => findSessions(client, parameters),
     registerPile: (parameters) => registerPile(client, parameters),
     setTariff: (parameters) => setTariff(client, parameters),
+    setCredit: (parameters) => setCredit(client, parameters),
     setPayout: (parameters) => setPayout(client, parameters),
     setAgent: (parameters) => setAgent(client, parameters),
     setFreeVehicles: (parameters) => setFreeVehicles(client, parameters),
@@ -197,6 +210,7 @@ export function chargeChainActions(client: ChargeChainReadClient): ChargeChainAc
     settleSession: (parameters) => settleSession(client, parameters),
     settleSessions: (parameters) => settleSessions(client, parameters),
     settleWithClaim: (parameters) => settleWithClaim(client, parameters),
+    reassignSessions: (parameters) => reassignSessions(client, parameters),
     requestRefund: (parameters) => requestRefund(client, parameters),
     refund: (parameters) => refund(client, parameters),
     decideDispute: (parameters) => decideDispute(client, parameters),
