@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { pileIdFromDmid } from '@chargechain/chain'
 import { type DevChain, startAnvil } from '@chargechain/devchain'
-import { formatEther, parseEther } from 'viem'
+import { formatEther, parseEther, zeroAddress } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -16,6 +17,7 @@ interface Run {
   stderr: string
 }
 
+// Each command runs as its own Node process (≈2–6 s each on a loaded machine), so the longer flows get 3 minutes.
 describe('chargechain CLI (end to end, as a child process)', () => {
   let chain: DevChain
   let dir: string
@@ -69,14 +71,21 @@ describe('chargechain CLI (end to end, as a child process)', () => {
     expect((await json(['key', 'address', '--keystore', carKeystore], password)).address).toBe(car)
     await rpc('anvil_setBalance', [car, `0x${parseEther('10').toString(16)}`])
 
+    const owner = privateKeyToAddress(key(1))
     const agent = privateKeyToAddress(key(2))
     const payout = privateKeyToAddress(key(3))
-    await json([
+    const registered = await json([
       'pile',
       'register',
       'SH-CLI-1',
       '--price',
       '0.0003',
+      '--per-minute',
+      '0.00001',
+      '--session-fee',
+      '0.0001',
+      '--credit',
+      '500',
       '--agent',
       agent,
       '--payout',
@@ -84,11 +93,23 @@ describe('chargechain CLI (end to end, as a child process)', () => {
       '--private-key',
       key(1),
     ])
-    const pile = await json(['pile', 'show', 'SH-CLI-1'])
-    expect(pile).toMatchObject({ agent, payout, pricePerKWh: parseEther('0.0003').toString() })
+    expect(registered.pileId).toBe(pileIdFromDmid(owner, 'SH-CLI-1'))
+    const pile = await json(['pile', 'show', 'SH-CLI-1', '--owner', owner])
+    expect(pile.terms).toEqual({
+      agent,
+      payout,
+      tariff: {
+        currency: zeroAddress,
+        pricePerKWh: parseEther('0.0003').toString(),
+        pricePerMinute: parseEther('0.00001').toString(),
+        idlePerMinute: '0',
+        sessionFee: parseEther('0.0001').toString(),
+      },
+      creditWh: 500,
+    })
 
     const opened = await json(
-      ['session', 'open', 'SH-CLI-1', '--deposit', '0.01', '--keystore', carKeystore],
+      ['session', 'open', 'SH-CLI-1', '--owner', owner, '--deposit', '0.01', '--keystore', carKeystore],
       password,
     )
     const sessionId = opened.sessionId!
@@ -98,16 +119,31 @@ describe('chargechain CLI (end to end, as a child process)', () => {
     await rpc('evm_mine', [])
 
     const voucher = await json(
-      ['session', 'sign-voucher', sessionId, '--energy', '12000', '--tx', tx, '--keystore', carKeystore],
+      [
+        'session',
+        'sign-voucher',
+        sessionId,
+        '--energy',
+        '12000',
+        '--charging-seconds',
+        '600',
+        '--tx',
+        tx,
+        '--keystore',
+        carKeystore,
+      ],
       password,
     )
-    expect(voucher.amount).toBe(parseEther('0.0036').toString())
+    // 12 kWh × 0.0003 + 10 min × 0.00001 + 0.0001 fee
+    expect(voucher.amount).toBe(parseEther('0.0038').toString())
     await json([
       'session',
       'settle',
       sessionId,
       '--energy',
       '12000',
+      '--charging-seconds',
+      '600',
       '--amount',
       formatEther(BigInt(voucher.amount!)),
       '--signature',
@@ -119,13 +155,64 @@ describe('chargechain CLI (end to end, as a child process)', () => {
     ])
 
     const shown = await json(['session', 'show', sessionId])
-    expect(shown.state).toMatchObject({ status: 'settled', energyWh: '12000', amount: voucher.amount })
+    expect(shown.state).toMatchObject({
+      status: 'settled',
+      energyWh: '12000',
+      chargingSeconds: 600,
+      amount: voucher.amount,
+    })
     expect((await json(['balance', '--account', payout])).escrow).toBe(voucher.amount)
-    expect((await json(['balance', '--account', car])).escrow).toBe(parseEther('0.0064').toString())
+    expect((await json(['balance', '--account', car])).escrow).toBe(parseEther('0.0062').toString())
 
     const human = await cli(['balance', '--account', payout])
-    expect(human.stdout).toMatch(/escrow \(withdrawable\)\s+0\.0036 ETH/)
-  })
+    expect(human.stdout).toMatch(/escrow \(withdrawable\)\s+0\.0038 ETH/)
+  }, 180_000)
+
+  it('sets tariff and credit, and moves open sessions to a new agent so the old key cannot settle them', async () => {
+    const owner = privateKeyToAddress(key(1))
+    const newAgent = privateKeyToAddress(key(3))
+    await json([
+      'pile',
+      'set-tariff',
+      'SH-CLI-1',
+      '--price',
+      '0.0004',
+      '--idle-per-minute',
+      '0.0002',
+      '--private-key',
+      key(1),
+    ])
+    await json(['pile', 'set-credit', 'SH-CLI-1', '800', '--private-key', key(1)])
+    const pile = await json(['pile', 'show', 'SH-CLI-1', '--owner', owner])
+    expect(pile.terms).toMatchObject({
+      tariff: {
+        pricePerKWh: parseEther('0.0004').toString(),
+        idlePerMinute: parseEther('0.0002').toString(),
+      },
+      creditWh: 800,
+    })
+    const opened = await json(['session', 'open', pile.pileId!, '--deposit', '0.01', '--private-key', key(0)])
+    await json(['pile', 'set-agent', 'SH-CLI-1', newAgent, '--private-key', key(1)])
+    const moved = await json(['pile', 'reassign', 'SH-CLI-1', '--agent', newAgent, '--private-key', key(1)])
+    expect(moved.reassigned).toEqual([opened.sessionId])
+    await rpc('evm_increaseTime', [1])
+    await rpc('evm_mine', [])
+    const oldKey = await cli([
+      'session',
+      'settle',
+      opened.sessionId!,
+      '--energy',
+      '0',
+      '--amount',
+      '0',
+      '--private-key',
+      key(2),
+    ])
+    expect(oldKey.code).toBe(1)
+    expect(oldKey.stderr).toMatch(/reassigned it to/)
+    const shown = await json(['session', 'show', opened.sessionId!])
+    expect(shown.reassignedAgent).toBe(newAgent)
+  }, 180_000)
 
   it('runs a payment channel: open, sign, settle, close, show', async () => {
     const operator = privateKeyToAddress(key(3))
@@ -167,14 +254,17 @@ describe('chargechain CLI (end to end, as a child process)', () => {
 
   it('exits 2 on usage errors and 1 on failed operations, with a clear message', async () => {
     // Independent runs: in parallel, to keep the suite quick.
-    const [badAmount, unknownCommand, noKey, notOwner, wrongPassword, noManifest] = await Promise.all([
-      cli(['session', 'open', 'SH-CLI-1', '--deposit', '1e18', '--private-key', key(1)]),
-      cli(['pile', 'explode']),
-      cli(['pile', 'set-price', 'SH-CLI-1', '--price', '1']),
-      cli(['pile', 'set-price', 'SH-CLI-1', '--price', '1', '--private-key', key(2)]),
-      cli(['key', 'address', '--keystore', join(dir, 'car.json')], { CHARGECHAIN_KEY_PASSWORD: 'nope' }),
-      cli(['pile', 'show', 'SH-CLI-1', '--deployment', join(dir, 'missing.json')]),
-    ])
+    const pileId = pileIdFromDmid(privateKeyToAddress(key(1)), 'SH-CLI-1')
+    const [badAmount, unknownCommand, noKey, notOwner, wrongPassword, noManifest, noOwner] =
+      await Promise.all([
+        cli(['session', 'open', pileId, '--deposit', '1e18', '--private-key', key(1)]),
+        cli(['pile', 'explode']),
+        cli(['pile', 'set-tariff', 'SH-CLI-1', '--price', '1']),
+        cli(['pile', 'set-tariff', pileId, '--price', '1', '--private-key', key(2)]),
+        cli(['key', 'address', '--keystore', join(dir, 'car.json')], { CHARGECHAIN_KEY_PASSWORD: 'nope' }),
+        cli(['pile', 'show', pileId, '--deployment', join(dir, 'missing.json')]),
+        cli(['pile', 'show', 'SH-CLI-1']),
+      ])
     expect(badAmount.code).toBe(2)
     expect(badAmount.stderr).toMatch(/--deposit "1e18" is not an amount/)
 
@@ -193,5 +283,8 @@ describe('chargechain CLI (end to end, as a child process)', () => {
 
     expect(noManifest.code).toBe(1)
     expect(noManifest.stderr).toMatch(/No deployment manifest at/)
+
+    expect(noOwner.code).toBe(2)
+    expect(noOwner.stderr).toMatch(/give --owner <address> too/)
   })
 })

@@ -2,12 +2,17 @@ import { pileIdFromDmid } from '@chargechain/chain'
 import { type Address, getAddress, type Hex, isAddress, isHex, size } from 'viem'
 import { UsageError } from './errors.js'
 
-/** A pile given as its bytes32 id (0x + 64 hex digits) or as the management system's device id (DMID). */
-export function parsePileId(value: string): Hex {
+/**
+ * A pile given as its bytes32 id (0x + 64 hex digits), or as the management system's device id (DMID) of the pile
+ * `owner` registered (ids derive from the registrant and the DMID). Without an owner a DMID names no pile.
+ */
+export function parsePileId(value: string, owner: Address | undefined): Hex {
   if (/^0x[0-9a-fA-F]{64}$/.test(value)) return value as Hex
   if (value.startsWith('0x'))
     throw new UsageError(`Pile "${value}" looks like hex but is not 32 bytes; give the DMID or the full id.`)
-  return pileIdFromDmid(value)
+  if (!owner)
+    throw new UsageError(`Pile "${value}" is a device id: give --owner <address> too, or the pile's 0x id.`)
+  return pileIdFromDmid(owner, value)
 }
 
 export function parseAddress(option: string, value: string): Address {

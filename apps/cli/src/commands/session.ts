@@ -1,13 +1,26 @@
-import { type ChargeChainClient, priceOf, signVoucher } from '@chargechain/chain'
+import { type ChargeChainClient, signVoucher, tariffCost } from '@chargechain/chain'
 import type { Command } from 'commander'
 import type { Hash } from 'viem'
 import { amountIn, connect, formatIn, type GlobalOptions, localAccount, print } from '../context.js'
 import { UsageError } from '../errors.js'
-import { parseBigInt, parseBytes32, parseHex, parsePileId } from '../parse.js'
+import { parseAddress, parseBigInt, parseBytes32, parseHex, parsePileId, parseWholeNumber } from '../parse.js'
 
 type SessionOptions = GlobalOptions & { tx?: string }
+type TimeOptions = { chargingSeconds?: string; idleSeconds?: string }
 
 const txOption = ['--tx <hash>', 'the opening transaction (faster lookup)'] as const
+
+function timeOptions(command: Command): Command {
+  return command
+    .option('--charging-seconds <s>', 'cumulative seconds charged (default: 0)')
+    .option('--idle-seconds <s>', 'cumulative seconds idled once the car was full (default: 0)')
+}
+const parseTime = (options: TimeOptions) => ({
+  chargingSeconds: options.chargingSeconds
+    ? parseWholeNumber('--charging-seconds', options.chargingSeconds)
+    : 0,
+  idleSeconds: options.idleSeconds ? parseWholeNumber('--idle-seconds', options.idleSeconds) : 0,
+})
 
 async function findSession(client: ChargeChainClient, sessionIdArg: string, options: SessionOptions) {
   return client.getSession({
@@ -21,23 +34,26 @@ export function registerSessionCommands(program: Command): void {
 
   session
     .command('open')
-    .description('open a session at a pile with a deposit (vehicle key)')
-    .argument('<pile>', "the pile's device id (DMID) or 0x bytes32 id")
+    .description("open a session at a pile with a deposit, binding the pile's current terms (vehicle key)")
+    .argument('<pile>', "the pile's device id (DMID, with --owner) or 0x bytes32 id")
+    .option('--owner <address>', 'who registered the pile, to find it by DMID')
     .requiredOption('--deposit <amount>', "deposit in the pile's currency units, e.g. 0.01")
     .option('--payment <how>', 'for token piles: permit (default), approve, or balance')
     .option('--salt <bytes32>', 'make the session unique (default: random)')
     .action(async (pileArg: string, _options, command: Command) => {
       const options = command.optsWithGlobals<
-        GlobalOptions & { deposit: string; payment?: string; salt?: string }
+        GlobalOptions & { deposit: string; payment?: string; salt?: string; owner?: string }
       >()
-      const pileId = parsePileId(pileArg)
+      const pileId = parsePileId(pileArg, options.owner ? parseAddress('--owner', options.owner) : undefined)
       if (options.payment && !['permit', 'approve', 'balance'].includes(options.payment))
         throw new UsageError(`--payment "${options.payment}" must be permit, approve or balance.`)
       const client = await connect(options, { write: true })
-      const { currency } = await client.getPile({ pileId })
+      const { terms } = await client.getPile({ pileId })
+      const { currency } = terms.tariff
       const deposit = await amountIn(client, currency, '--deposit', options.deposit)
       const opened = await client.openSession({
         pileId,
+        terms,
         deposit,
         payment: options.payment as 'permit' | 'approve' | 'balance' | undefined,
         salt: options.salt ? parseBytes32('--salt', options.salt) : undefined,
@@ -53,76 +69,83 @@ export function registerSessionCommands(program: Command): void {
       )
     })
 
-  session
-    .command('sign-voucher')
-    .description(
-      'sign a cumulative voucher for a session at its price (vehicle key); prints amount and signature',
-    )
-    .argument('<sessionId>')
-    .requiredOption('--energy <Wh>', 'cumulative energy delivered, in Wh')
-    .option(...txOption)
-    .action(async (sessionIdArg: string, _options, command: Command) => {
-      const options = command.optsWithGlobals<SessionOptions & { energy: string }>()
-      const client = await connect(options, { write: true })
-      const { sessionId, session: record } = await findSession(client, sessionIdArg, options)
-      const energyWh = parseBigInt('--energy', options.energy)
-      const amount = priceOf(energyWh, record.pricePerKWh)
-      const signature = await signVoucher({
-        account: localAccount(client),
-        chainId: client.deployment.chainId,
-        escrow: client.deployment.contracts.sessionEscrow,
-        sessionId,
-        energyWh,
-        amount,
-      })
-      print(
-        options,
-        [
-          `energy    ${energyWh} Wh`,
-          `amount    ${await formatIn(client, record.currency, amount)}`,
-          `signature ${signature}`,
-        ],
-        { sessionId, energyWh, amount, signature },
+  timeOptions(
+    session
+      .command('sign-voucher')
+      .description(
+        "sign a cumulative voucher for a session at its tariff's cost (vehicle key); prints amount and signature",
       )
+      .argument('<sessionId>')
+      .requiredOption('--energy <Wh>', 'cumulative energy delivered, in Wh')
+      .option(...txOption),
+  ).action(async (sessionIdArg: string, _options, command: Command) => {
+    const options = command.optsWithGlobals<SessionOptions & TimeOptions & { energy: string }>()
+    const client = await connect(options, { write: true })
+    const { sessionId, session: record } = await findSession(client, sessionIdArg, options)
+    const energyWh = parseBigInt('--energy', options.energy)
+    const { chargingSeconds, idleSeconds } = parseTime(options)
+    const amount = tariffCost(record.terms.tariff, energyWh, chargingSeconds, idleSeconds)
+    const signature = await signVoucher({
+      account: localAccount(client),
+      chainId: client.deployment.chainId,
+      escrow: client.deployment.contracts.sessionEscrow,
+      sessionId,
+      energyWh,
+      chargingSeconds,
+      idleSeconds,
+      amount,
     })
+    print(
+      options,
+      [
+        `energy    ${energyWh} Wh, ${chargingSeconds} s charging, ${idleSeconds} s idle`,
+        `amount    ${await formatIn(client, record.terms.tariff.currency, amount)}`,
+        `signature ${signature}`,
+      ],
+      { sessionId, energyWh, chargingSeconds, idleSeconds, amount, signature },
+    )
+  })
 
-  session
-    .command('settle')
-    .description("settle with the vehicle's latest voucher (pile agent or payout key)")
-    .argument('<sessionId>')
-    .requiredOption('--energy <Wh>', 'cumulative energy of the voucher, in Wh')
-    .requiredOption(
-      '--amount <amount>',
-      'cumulative amount of the voucher, in currency units (0 refunds all)',
-    )
-    .option('--signature <hex>', "the vehicle's voucher signature (not needed for amount 0)")
-    .option(...txOption)
-    .action(async (sessionIdArg: string, _options, command: Command) => {
-      const options = command.optsWithGlobals<
-        SessionOptions & { energy: string; amount: string; signature?: string }
-      >()
-      const client = await connect(options, { write: true })
-      const { session: record } = await findSession(client, sessionIdArg, options)
-      const energyWh = parseBigInt('--energy', options.energy)
-      const amount = await amountIn(client, record.currency, '--amount', options.amount)
-      if (amount > 0n && !options.signature)
-        throw new UsageError('--signature is required unless --amount is 0.')
-      const { hash } = await client.settleSession({
-        session: record,
-        energyWh,
-        amount,
-        signature: options.signature ? parseHex('--signature', options.signature) : undefined,
-      })
-      print(
-        options,
-        [
-          `settled: ${await formatIn(client, record.currency, amount)} to ${record.payout}`,
-          `refund:  ${await formatIn(client, record.currency, record.deposit - amount)} to ${record.vehicle}`,
-          `tx ${hash}`,
-        ],
-        { sessionId: sessionIdArg, energyWh, amount, refund: record.deposit - amount, transactionHash: hash },
+  timeOptions(
+    session
+      .command('settle')
+      .description("settle with the vehicle's latest voucher (pile agent or payout key)")
+      .argument('<sessionId>')
+      .requiredOption('--energy <Wh>', 'cumulative energy of the voucher, in Wh')
+      .requiredOption(
+        '--amount <amount>',
+        'cumulative amount of the voucher, in currency units (0 refunds all)',
       )
+      .option('--signature <hex>', "the vehicle's voucher signature (not needed for amount 0)")
+      .option(...txOption),
+  ).action(async (sessionIdArg: string, _options, command: Command) => {
+    const options = command.optsWithGlobals<
+      SessionOptions & TimeOptions & { energy: string; amount: string; signature?: string }
+    >()
+    const client = await connect(options, { write: true })
+    const { session: record } = await findSession(client, sessionIdArg, options)
+    const { currency } = record.terms.tariff
+    const energyWh = parseBigInt('--energy', options.energy)
+    const amount = await amountIn(client, currency, '--amount', options.amount)
+    if (amount > 0n && !options.signature)
+      throw new UsageError('--signature is required unless --amount is 0.')
+    const { hash } = await client.settleSession({
+      session: record,
+      energyWh,
+      ...parseTime(options),
+      amount,
+      signature: options.signature ? parseHex('--signature', options.signature) : undefined,
     })
+    print(
+      options,
+      [
+        `settled: ${await formatIn(client, currency, amount)} to ${record.terms.payout}`,
+        `refund:  ${await formatIn(client, currency, record.deposit - amount)} to ${record.vehicle}`,
+        `tx ${hash}`,
+      ],
+      { sessionId: sessionIdArg, energyWh, amount, refund: record.deposit - amount, transactionHash: hash },
+    )
+  })
 
   for (const [name, description] of [
     ['request-refund', 'ask for the deposit back; the pile keeps the settle window to settle (vehicle key)'],
@@ -158,6 +181,8 @@ export function registerSessionCommands(program: Command): void {
       const client = await connect(options, { write: false })
       const found = await findSession(client, sessionIdArg, options)
       const { session: record, state } = found
+      const { terms } = record
+      const { currency } = terms.tariff
       print(
         options,
         [
@@ -165,14 +190,14 @@ export function registerSessionCommands(program: Command): void {
           `status   ${state.status}`,
           `pile     ${record.pileId}`,
           `vehicle  ${record.vehicle}`,
-          `payout   ${record.payout}`,
-          `agent    ${record.agent}`,
-          `price    ${await formatIn(client, record.currency, record.pricePerKWh)}/kWh`,
-          `deposit  ${await formatIn(client, record.currency, record.deposit)}`,
+          `payout   ${terms.payout}`,
+          `agent    ${found.reassignedAgent ?? terms.agent}${found.reassignedAgent ? ' (reassigned)' : ''}`,
+          `price    ${await formatIn(client, currency, terms.tariff.pricePerKWh)}/kWh`,
+          `deposit  ${await formatIn(client, currency, record.deposit)}`,
           ...(state.status === 'settled'
             ? [
-                `energy   ${state.energyWh} Wh`,
-                `paid     ${await formatIn(client, record.currency, state.amount)}`,
+                `energy   ${state.energyWh} Wh, ${state.chargingSeconds} s charging, ${state.idleSeconds} s idle`,
+                `paid     ${await formatIn(client, currency, state.amount)}`,
               ]
             : []),
         ],
