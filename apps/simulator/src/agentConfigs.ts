@@ -34,10 +34,11 @@ export function pileConfigFor(
   const operator = plan.operators[pile.operator]!
   return {
     dmid: pile.dmid,
+    owner: operator.owner.address,
     chain: { chainId: deployment.chainId, rpcUrl, deployment },
     payment: {
       minDeposit: minDeposit[operator.currency].toString(),
-      creditWh: 200,
+      creditWh: pile.creditWh,
       meterIntervalMs: timing.meterIntervalMs,
       confirmations: 1,
     },
@@ -53,8 +54,11 @@ export function vehicleConfigFor(
   rpcUrl: string,
 ): VehicleConfigInput {
   const { plan } = fleet
-  // biome-ignore lint/complexity/useMathMinMax: prices are bigints, which Math.max does not take.
-  const highestPrice = plan.piles.reduce((max, pile) => (pile.pricePerKWh > max ? pile.pricePerKWh : max), 0n)
+  const highestPrice = plan.piles.reduce(
+    // biome-ignore lint/complexity/useMathMinMax: prices are bigints, which Math.max does not take.
+    (max, { tariff }) => (tariff.pricePerKWh > max ? tariff.pricePerKWh : max),
+    0n,
+  )
   const channelId = fleet.channels.get(car.index)
   const operator = car.operator === undefined ? undefined : plan.operators[car.operator]!
   return {

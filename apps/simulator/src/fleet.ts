@@ -21,7 +21,12 @@ export interface OperatorPlan {
   /** Receives the piles' earnings; payment channels are opened to it. */
   readonly payout: Account
   readonly currency: CurrencyKind
+  /** The operator's tariff beyond the energy price: each operator charges in its own way. */
+  readonly tariffStyle: TariffStyle
 }
+
+/** Energy only; energy plus a fee per session; energy plus time charging and an overstay fee once full. */
+export type TariffStyle = 'energy' | 'sessionFee' | 'time'
 
 export interface PilePlan {
   readonly index: number
@@ -32,8 +37,15 @@ export interface PilePlan {
   /** The pile Pi's hot key: settles sessions, never owns the pile. */
   readonly agent: Account
   readonly charger: ChargerSpec
-  /** Smallest currency unit per kWh. */
-  readonly pricePerKWh: bigint
+  /** Smallest currency unit per kWh, per minute charging, per minute idling once full, and per session. */
+  readonly tariff: {
+    readonly pricePerKWh: bigint
+    readonly pricePerMinute: bigint
+    readonly idlePerMinute: bigint
+    readonly sessionFee: bigint
+  }
+  /** Wh the pile delivers ahead of the car's vouchers (the registry's credit, which caps a claim). */
+  readonly creditWh: number
 }
 
 export interface CarPlan {
@@ -66,6 +78,7 @@ export interface FleetSize {
 const operatorNames = ['上海电力 Shanghai Power', '特来电 TELD', '星星充电 Star Charge'] as const
 const cityNames = ['上海 徐汇', '上海 浦东', '杭州 西湖', '苏州 园区', '南京 鼓楼'] as const
 const currencies: readonly CurrencyKind[] = ['native', 'demoToken', 'native']
+const tariffStyles: readonly TariffStyle[] = ['energy', 'sessionFee', 'time']
 
 /** A deterministic dev key: the same fleet gets the same addresses every run, so logs are comparable. */
 function devAccount(role: string, index: number, seed: number): Account {
@@ -93,6 +106,7 @@ export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
     owner: devAccount('operator-owner', index, seed),
     payout: devAccount('operator-payout', index, seed),
     currency: currencies[index]!,
+    tariffStyle: tariffStyles[index]!,
   }))
   const pilePlans = Array.from({ length: piles }, (_, index): PilePlan => {
     const operator = operators[index % operatorCount]!
@@ -101,15 +115,24 @@ export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
     // DC costs more per kWh, as at real stations; prices vary a little between piles.
     const basePerKWh = operator.currency === 'native' ? parseEther('0.0003') : parseEther('0.35')
     const markup = BigInt(100 + random.integer(0, 20) + (charger === chargers.dc60kW ? 40 : 0))
+    const pricePerKWh = (basePerKWh * markup) / 100n
+    // A session fee of about a third of a kWh; per minute about a tenth of a kWh, twice that idling once full.
+    const style = operator.tariffStyle
     return {
       index,
       dmid,
       name: `${cityNames[index % cityNames.length]} ${Math.floor(index / cityNames.length) + 1}号桩`,
-      pileId: pileIdFromDmid(dmid),
+      pileId: pileIdFromDmid(operator.owner.address, dmid),
       operator: operator.index,
       agent: devAccount('pile-agent', index, seed),
       charger,
-      pricePerKWh: (basePerKWh * markup) / 100n,
+      tariff: {
+        pricePerKWh,
+        pricePerMinute: style === 'time' ? pricePerKWh / 10n : 0n,
+        idlePerMinute: style === 'time' ? pricePerKWh / 5n : 0n,
+        sessionFee: style === 'sessionFee' ? pricePerKWh / 3n : 0n,
+      },
+      creditWh: 200,
     }
   })
   const kinds: readonly CarKind[] = ['escrow', 'channel', 'owner', 'escrow', 'channel']

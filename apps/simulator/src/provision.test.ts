@@ -13,16 +13,18 @@ describe('provisionFleet on a real anvil', () => {
   })
   afterAll(() => devnet?.stop())
 
-  it("registers each pile with its operator's payout, its agent key and its tariff", async () => {
+  it("registers each pile under its owner's id with its operator's payout, its agent key and its tariff", async () => {
     for (const pile of fleet.plan.piles) {
       const operator = fleet.plan.operators[pile.operator]!
       const onChain = await devnet.admin.getPile({ pileId: pile.pileId })
       expect(onChain).toMatchObject({
         owner: operator.owner.address,
-        payout: operator.payout.address,
-        agent: pile.agent.address,
-        pricePerKWh: pile.pricePerKWh,
-        currency: fleet.currencyAddress[operator.currency],
+        terms: {
+          payout: operator.payout.address,
+          agent: pile.agent.address,
+          tariff: { currency: fleet.currencyAddress[operator.currency], ...pile.tariff },
+          creditWh: pile.creditWh,
+        },
       })
     }
   })

@@ -70,13 +70,15 @@ export async function provisionFleet(devnet: DevNet, plan: FleetPlan): Promise<P
           .filter((car) => car.kind === 'owner' && car.operator === operator.index)
           .map((car) => car.key.address)
         for (const pile of plan.piles.filter((candidate) => candidate.operator === operator.index)) {
-          await client.registerPile({
-            pileId: pile.pileId,
+          const terms = {
             payout: operator.payout.address,
             agent: pile.agent.address,
-            currency: currencyAddress[operator.currency],
-            pricePerKWh: pile.pricePerKWh,
-          })
+            tariff: { currency: currencyAddress[operator.currency], ...pile.tariff },
+            creditWh: pile.creditWh,
+          }
+          const { pileId } = await client.registerPile({ dmid: pile.dmid, terms })
+          if (pileId !== pile.pileId)
+            throw new FleetSetupError(`Pile ${pile.dmid} was registered as ${pileId}.`)
           if (freeCars.length > 0) await client.setFreeVehicles({ pileId: pile.pileId, add: freeCars })
         }
       }),

@@ -4,15 +4,16 @@ import { describe, expect, it } from 'vitest'
 import { pileConfigSchema } from './config.js'
 
 const chain = { chainId: 31337, deployment: 'deployment.json' }
+const owner = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 
 describe('pileConfigSchema', () => {
-  it('fills the defaults, turns amounts into bigints and a DMID into the pile id', () => {
+  it('fills the defaults, turns amounts into bigints and a DMID with its owner into the pile id', () => {
     const config = parseConfig(
       'pile.json',
-      { dmid: 'CC-1', chain, payment: { minDeposit: '5' } },
+      { dmid: 'CC-1', owner, chain, payment: { minDeposit: '5' } },
       pileConfigSchema,
     )
-    expect(config.pileId).toBe(pileIdFromDmid('CC-1'))
+    expect(config.pileId).toBe(pileIdFromDmid(owner, 'CC-1'))
     expect(config.payment).toMatchObject({ minDeposit: 5n, creditWh: 200, meterIntervalMs: 10_000 })
     expect(config.channelSettle).toEqual({ everySessions: 10, minAmount: 10n ** 17n })
     expect(config.link.voucherWaitMs).toBe(2_000)
@@ -52,9 +53,14 @@ describe('pileConfigSchema', () => {
     expect((error as ConfigError).message).toMatch(/unknown field extra/)
   })
 
-  it('wants exactly one of pileId and dmid', () => {
-    const both = { pileId: pileIdFromDmid('CC-1'), dmid: 'CC-1', chain }
-    expect(() => parseConfig('pile.json', both, pileConfigSchema)).toThrow(/pileId: set exactly one/)
-    expect(() => parseConfig('pile.json', { chain }, pileConfigSchema)).toThrow(/pileId: set exactly one/)
+  it('wants either pileId, or dmid and owner', () => {
+    const wanted = /pileId: set either pileId, or dmid and the owner/
+    const both = { pileId: pileIdFromDmid(owner, 'CC-1'), dmid: 'CC-1', owner, chain }
+    expect(() => parseConfig('pile.json', both, pileConfigSchema)).toThrow(wanted)
+    expect(() => parseConfig('pile.json', { chain }, pileConfigSchema)).toThrow(wanted)
+    expect(() => parseConfig('pile.json', { dmid: 'CC-1', chain }, pileConfigSchema)).toThrow(wanted)
+    expect(() => parseConfig('pile.json', { dmid: 'CC-1', owner: '0x12', chain }, pileConfigSchema)).toThrow(
+      /owner/,
+    )
   })
 })

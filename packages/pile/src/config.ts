@@ -1,5 +1,5 @@
 import { deploymentSchema, pileIdFromDmid } from '@chargechain/chain'
-import type { Hex } from 'viem'
+import { type Address, type Hex, isAddress } from 'viem'
 import { z } from 'zod'
 
 /** Token amounts in the smallest unit (wei). JSON has no bigints, so a decimal string or a safe integer is accepted. */
@@ -16,9 +16,16 @@ const milliseconds = (fallback: number) => z.number().int().positive().default(f
 
 export const pileConfigSchema = z
   .object({
-    /** The pile's id in the registry (bytes32), or its DMID (the id printed on the pile), hashed as the registry does. */
+    /**
+     * The pile's id in the registry (bytes32), or its DMID (the id printed on the pile) with the `owner` who
+     * registered it: the registry derives the id from both.
+     */
     pileId: hex32.optional(),
     dmid: z.string().min(1).optional(),
+    owner: z
+      .string()
+      .refine((value) => isAddress(value, { strict: false }), 'a 20-byte 0x address')
+      .optional(),
     chain: z.strictObject({
       chainId: z.number().int().positive(),
       rpcUrl: z.url().optional(),
@@ -77,14 +84,16 @@ export const pileConfigSchema = z
       .prefault({}),
   })
   .strict()
-  .transform(({ dmid, pileId, ...rest }, context) => {
-    // pileId passed the hex32 pattern above.
-    if (pileId !== undefined && dmid === undefined) return { ...rest, pileId: pileId as Hex }
-    if (dmid !== undefined && pileId === undefined) return { ...rest, pileId: pileIdFromDmid(dmid) }
+  .transform(({ dmid, owner, pileId, ...rest }, context) => {
+    // pileId passed the hex32 pattern above, owner the address check.
+    if (pileId !== undefined && dmid === undefined && owner === undefined)
+      return { ...rest, pileId: pileId as Hex }
+    if (dmid !== undefined && pileId === undefined && owner !== undefined)
+      return { ...rest, pileId: pileIdFromDmid(owner as Address, dmid) }
     // The issue carries just the pileId: the whole config holds bigints, which an error message cannot print.
     context.addIssue({
       code: 'custom',
-      message: 'set exactly one of pileId and dmid',
+      message: 'set either pileId, or dmid and the owner who registered it',
       path: ['pileId'],
       input: pileId,
     })

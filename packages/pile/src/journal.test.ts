@@ -12,7 +12,15 @@ import { pileJournal } from './journal.js'
 const car = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const payout = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
 const start = { id: `0x${'11'.repeat(16)}`, nonce: `0x${'22'.repeat(16)}`, startedAt: 1_000, energyWh: 0 }
-const terms = { pricePerKWh: 300n, currency: '0x0000000000000000000000000000000000000000', payout }
+const zero = '0x0000000000000000000000000000000000000000'
+const terms = { pricePerKWh: 300n, currency: zero, payout }
+/** Version 1 offers, as version 3 reads them: energy prices only, no credit (the agent is unknown before paying). */
+const offer = {
+  payout,
+  agent: zero,
+  tariff: { currency: zero, pricePerKWh: 300n, pricePerMinute: 0n, idlePerMinute: 0n, sessionFee: 0n },
+  creditWh: 0,
+}
 const voucher = { energyWh: 40, amount: 12n, signature: `0x${'33'.repeat(65)}` }
 
 /** A journal of one record as version 1 wrote it: no schema, no version, bigints as `{"$bigint"}`. */
@@ -52,7 +60,7 @@ describe('pileJournal', () => {
           nonce: start.nonce,
           startedAt: 1_000,
           vehicle: car,
-          offer: terms,
+          offer,
         },
         completed: 3,
       },
@@ -79,7 +87,7 @@ describe('pileJournal', () => {
     expect((await replay(await versionOneJournal('charging', charging)))?.data.session).toMatchObject({
       kind: 'channel',
       vehicle: car,
-      offer: terms,
+      offer,
       channel,
       energyWh: 40,
       meterStartWh: 9,
@@ -91,13 +99,52 @@ describe('pileJournal', () => {
     })
   })
 
+  it('reads a version 2 escrow session with the terms its struct bound', async () => {
+    const struct = {
+      vehicle: car,
+      pileId: `0x${'55'.repeat(32)}`,
+      payout,
+      agent: car,
+      currency: zero,
+      pricePerKWh: 300n,
+      deposit: 1_000n,
+      openedAt: 7,
+      salt: `0x${'66'.repeat(32)}`,
+    }
+    const escrow = { sessionId: `0x${'77'.repeat(32)}`, openTx: `0x${'88'.repeat(32)}`, session: struct }
+    const session = { ...start, vehicle: car, kind: 'escrow', offer: terms, escrow, voucher }
+    const path = join(await mkdtemp(join(tmpdir(), 'pile-journal-')), 'pile.journal')
+    const value = { state: 'charging', data: { session, completed: 3 } }
+    const body = JSON.stringify(
+      { seq: 9, at: 5, schema: 'pile', version: 2, value },
+      (_key, item: unknown) => (typeof item === 'bigint' ? { $bigint: String(item) } : item),
+    )
+    await writeFile(path, `{"crc":"${crc32(body).toString(16).padStart(8, '0')}","record":${body}}\n`)
+    const withTerms = { ...offer, agent: car }
+    expect((await replay(path))?.data.session).toMatchObject({
+      kind: 'escrow',
+      offer: withTerms,
+      escrow: {
+        ...escrow,
+        session: {
+          vehicle: car,
+          pileId: struct.pileId,
+          terms: withTerms,
+          deposit: 1_000n,
+          openedAt: 7,
+          salt: struct.salt,
+        },
+      },
+    })
+  })
+
   it('refuses a version 1 session it cannot read, rather than guess', async () => {
     const noEscrow = await versionOneJournal('charging', { ...start, vehicle: car, kind: 'escrow', ...terms })
     await expect(openJournal(noEscrow, pileJournal)).rejects.toThrow(JournalVersionError)
     const noVehicle = await versionOneJournal('starting', { ...start, kind: 'free' })
     await expect(openJournal(noVehicle, pileJournal)).rejects.toMatchObject({
       found: { schema: undefined, version: 1 },
-      expected: { schema: 'pile', version: 2 },
+      expected: { schema: 'pile', version: 3 },
     })
   })
 })

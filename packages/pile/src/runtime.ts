@@ -1,5 +1,5 @@
 import type { Logger } from '@chargechain/agent-core'
-import type { ChargeChainClient } from '@chargechain/chain'
+import type { ChargeChainClient, Terms } from '@chargechain/chain'
 import type { Clock, DigitalInput, MeterReading } from '@chargechain/hardware'
 import {
   type ApplicationMessage,
@@ -159,12 +159,10 @@ export async function readMeter(
   )
 }
 
+/** The pile's owner and the terms a session opened now must bind. */
 export interface PileRecord {
   owner: Address
-  payout: Address
-  agent: Address
-  currency: Address
-  pricePerKWh: bigint
+  terms: Terms
 }
 
 /** Registry answers reused for `registryCacheMs`, so a queue of cars does not cost a read each. */
@@ -185,7 +183,8 @@ export function createRegistryCache(
   return {
     async pile() {
       if (pile && fresh(pile)) return pile.value
-      const record = await chain.getPile({ pileId: config.pileId })
+      const { owner, terms } = await chain.getPile({ pileId: config.pileId })
+      const record = { owner, terms }
       pile = { value: record, at: clock.now() }
       return record
     },

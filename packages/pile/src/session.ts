@@ -1,3 +1,4 @@
+import type { Session, Terms } from '@chargechain/chain'
 import type { Address, Hash, Hex } from 'viem'
 
 /** How a car pays for its charge: not at all (the owner's cars and the free list), by escrow, or by channel. */
@@ -6,6 +7,9 @@ export type SessionKind = 'free' | 'escrow' | 'channel'
 /** The latest voucher the car signed, as the pile verified it. */
 export interface PileVoucher {
   energyWh: number
+  /** Seconds of charging and of idling the voucher pays for: the escrow needs them back to check the signature. */
+  chargingSeconds: number
+  idleSeconds: number
   /** Escrow: the session's cumulative amount; channel: the channel's cumulative amount. */
   amount: bigint
   /** 65-byte signature. */
@@ -25,12 +29,8 @@ export interface ArrivedSession extends SessionStart {
   kind: 'arrived'
 }
 
-/** What the registry held when the car was offered its terms; the payment must match it. */
-export interface Offer {
-  pricePerKWh: bigint
-  currency: Address
-  payout: Address
-}
+/** The registry's terms when the car was offered them (payout, agent, tariff, credit); the payment must bind them. */
+export type Offer = Terms
 
 /** The car proved who it is and was offered the terms; it has not paid. */
 export interface OfferedSession extends SessionStart {
@@ -64,18 +64,8 @@ export interface FreeSession extends Charge {
   kind: 'free'
 }
 
-/** The escrow session struct as the escrow hashes it (needed to settle). */
-export interface EscrowRecord {
-  vehicle: Address
-  pileId: Hex
-  payout: Address
-  agent: Address
-  currency: Address
-  pricePerKWh: bigint
-  deposit: bigint
-  openedAt: number
-  salt: Hex
-}
+/** The escrow session struct as the escrow hashes it (needed to settle), with the terms it bound. */
+export type EscrowRecord = Session
 
 export interface EscrowSession extends Charge {
   kind: 'escrow'

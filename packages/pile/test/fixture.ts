@@ -6,8 +6,8 @@ import { openJournal } from '@chargechain/agent-core'
 import {
   type ChargeChainClient,
   createChargeChainClient,
+  defineTerms,
   deployChargeChain,
-  pileIdFromDmid,
   privateKeySigner,
   type Signer,
 } from '@chargechain/chain'
@@ -60,13 +60,14 @@ export async function startChain() {
     createChargeChainClient({ deployment, rpcUrl: anvil.rpcUrl, signer: signer(index), pollingInterval: 50 })
   const owner = client(1)
   const pileAgentClient = client(2)
-  const pileId = pileIdFromDmid('CC-TEST-PILE-1')
-  await owner.registerPile({
-    pileId,
+  // The registry's credit is generous: each test's own `payment.creditWh` decides when the relay is cut.
+  const terms = defineTerms({
     payout: signer(1).address,
     agent: signer(2).address,
     pricePerKWh: PRICE_PER_KWH,
+    creditWh: 10_000,
   })
+  const { pileId } = await owner.registerPile({ dmid: 'CC-TEST-PILE-1', terms })
   await owner.setFreeVehicles({ pileId, add: [signer(3).address] })
   const channelCar = client(5)
   const { channelId } = await channelCar.openChannel({
@@ -77,6 +78,7 @@ export async function startChain() {
     anvil,
     deployment,
     pileId,
+    terms,
     owner,
     pileAgentClient,
     /** The owner's own key as a car, a car on the free list, an escrow payer, a channel payer, a spare payer. */

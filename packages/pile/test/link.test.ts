@@ -189,7 +189,8 @@ describe('the agents over a real link', () => {
         agent: hexToBytes(chain.pileAgentClient.account!.address),
         escrow: hexToBytes(contracts.sessionEscrow),
         minDeposit: 1_000_000_000_000_000n,
-        creditWh: 200,
+        // The registry's terms exactly: the car checks the offer against them.
+        creditWh: chain.terms.creditWh,
         meterIntervalMs: 60_000,
         confirmations: 1,
       },

@@ -51,7 +51,7 @@ describe('a car that goes silent mid-charge', () => {
     })
     await link.send({ type: 'Auth', signature: hexToBytes(toCompactSignature(auth)) })
     expect((await link.expect('AuthResult')).result).toBe('pay')
-    const opened = await car.openSession({ pileId: chain.pileId, deposit: DEPOSIT })
+    const opened = await car.openSession({ pileId: chain.pileId, terms: chain.terms, deposit: DEPOSIT })
     await link.send({
       type: 'PaymentOpened',
       method: 'escrow',
@@ -72,6 +72,8 @@ describe('a car that goes silent mid-charge', () => {
         escrow: chain.deployment.contracts.sessionEscrow,
         sessionId: opened.sessionId,
         energyWh: BigInt(reading.energyWh),
+        chargingSeconds: 0,
+        idleSeconds: 0,
         amount,
       })
       await link.send({

@@ -20,6 +20,14 @@ const terms = {
   meterIntervalMs: 5_000,
   confirmations: 1,
 }
+/** Version 1 terms as version 3 reads them: no time-based prices, no fee, an unknown agent. */
+const withTariff = {
+  ...terms,
+  pricePerMinute: 0n,
+  idlePerMinute: 0n,
+  sessionFee: 0n,
+  agent: '0x0000000000000000000000000000000000000000',
+}
 const salt = `0x${'55'.repeat(32)}`
 const voucher = { energyWh: 40, amount: 12n, signature: `0x${'33'.repeat(65)}` }
 
@@ -49,13 +57,13 @@ describe('vehicleJournal', () => {
     expect(await sessionIn(await versionOneJournal('paying', { pileId, terms }))).toEqual({
       kind: 'offered',
       pileId,
-      terms,
+      terms: withTariff,
     })
     const opening = { pileId, terms, kind: 'escrow', escrow: { salt, deposit: 2_000n } }
     expect(await sessionIn(await versionOneJournal('opening', opening))).toEqual({
       kind: 'opening',
       pileId,
-      terms,
+      terms: withTariff,
       escrow: { salt, deposit: 2_000n },
     })
     const escrow = {
@@ -67,7 +75,7 @@ describe('vehicleJournal', () => {
     const charging = { pileId, terms, kind: 'escrow', escrow, meterStartWh: 10, voucher }
     expect(await sessionIn(await versionOneJournal('charging', charging))).toMatchObject({
       kind: 'escrow',
-      terms,
+      terms: withTariff,
       escrow,
       meterStartWh: 10,
       voucher,
@@ -92,7 +100,7 @@ describe('vehicleJournal', () => {
     await expect(openJournal(noChannel, vehicleJournal)).rejects.toThrow(JournalVersionError)
     const badTerms = await versionOneJournal('paying', { pileId, terms: { ...terms, pricePerKWh: 'cheap' } })
     await expect(openJournal(badTerms, vehicleJournal)).rejects.toMatchObject({
-      expected: { schema: 'vehicle', version: 2 },
+      expected: { schema: 'vehicle', version: 3 },
       details: 'The migration from version 1 to 2 refused the record.',
     })
   })

@@ -14,7 +14,10 @@ export const vehicleMachine = defineMachine({
       on: { CHANNEL: 'presenting', ESCROW: 'opening', REFUSED: 'waiting' },
       description: 'terms checked; channel or escrow chosen (escrow salt journaled)',
     },
-    opening: { on: { OPENED: 'presenting' }, description: 'escrow session found or opened on chain' },
+    opening: {
+      on: { OPENED: 'presenting', REFUSED: 'waiting' },
+      description: "escrow session found or opened on chain (refused if the pile's terms changed first)",
+    },
     presenting: {
       on: { ACCEPTED: 'charging', REJECTED: 'settlement', STOPPED: 'stopped' },
       description: 'PaymentOpened sent, waiting for the pile to accept',

@@ -1,13 +1,21 @@
+import type { Terms } from '@chargechain/chain'
 import type { Address, Hash, Hex } from 'viem'
 
 /** How the car pays for a charge: not at all (the pile's owner or free list), by escrow, or by channel. */
 export type PaymentKind = 'free' | 'escrow' | 'channel'
 
-/** The pile's terms as the car accepted them. */
+/** The pile's terms as the car accepted them: the escrow session binds exactly these (see `boundTerms`). */
 export interface AcceptedTerms {
   currency: Address
   pricePerKWh: bigint
+  /** Per minute of charging, pro rata per second. */
+  pricePerMinute: bigint
+  /** Per minute of idling once full, pro rata per second. */
+  idlePerMinute: bigint
+  sessionFee: bigint
   payee: Address
+  /** The pile's key that settles. */
+  agent: Address
   escrow: Address
   minDeposit: bigint
   creditWh: number
@@ -131,4 +139,15 @@ export function sessionOf<S extends keyof SessionInState>(
 /** The latest voucher the car signed for the session; a free session has none. */
 export function voucherOf(session: ChargeSession): VehicleVoucher | undefined {
   return session.kind === 'free' ? undefined : session.voucher
+}
+
+/** The registry `Terms` the car's accepted terms stand for: what it checks on chain and binds when it opens. */
+export function boundTerms(terms: AcceptedTerms): Terms {
+  const { currency, pricePerKWh, pricePerMinute, idlePerMinute, sessionFee } = terms
+  return {
+    payout: terms.payee,
+    agent: terms.agent,
+    tariff: { currency, pricePerKWh, pricePerMinute, idlePerMinute, sessionFee },
+    creditWh: terms.creditWh,
+  }
 }

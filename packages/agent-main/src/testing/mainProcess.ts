@@ -38,7 +38,7 @@ const placeholderAddress = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 
 /** A valid inline deployment manifest for configs that must pass validation but never reach a chain. */
 export const placeholderDeployment = {
-  version: 1,
+  version: 2,
   chainId: 31337,
   startBlock: 1,
   contracts: {

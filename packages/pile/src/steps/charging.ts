@@ -1,5 +1,6 @@
-import { createVehicleAuthNonce, priceOf } from '@chargechain/chain'
+import { createVehicleAuthNonce, tariffCost } from '@chargechain/chain'
 import { type ApplicationMessage, isLinkFailure, type LinkSession, type StopReason } from '@chargechain/link'
+import { creditWhOf } from '../credit.js'
 import { MeterUnavailableError } from '../errors.js'
 import { watchRefund } from '../refundWatch.js'
 import {
@@ -181,15 +182,23 @@ export const charging: PileStep<'charging'> =
   }
 
 function reasonToStop(runtime: PileRuntime, session: ChargeSession, powerW: number): StopReason | undefined {
-  const { hardware, config } = runtime
+  const { hardware, config, clock } = runtime
   if (!hardware.gun.current()) return 'gunRemoved'
   if (session.kind === 'free') return undefined
   const voucheredWh = session.voucher?.energyWh ?? 0
-  if (session.energyWh - voucheredWh > config.payment.creditWh) return 'vouchersBehind'
-  // Stop before the next interval could deliver energy the deposit or channel cannot pay for.
-  const nextWh = session.energyWh + Math.ceil((powerW * config.payment.meterIntervalMs) / 3_600_000)
+  if (session.energyWh - voucheredWh > creditWhOf(config, session.offer)) return 'vouchersBehind'
+  // Stop before the next interval could deliver energy (and time) the deposit or channel cannot pay for.
+  const interval = config.payment.meterIntervalMs
+  const nextWh = session.energyWh + Math.ceil((powerW * interval) / 3_600_000)
+  const { chargingSeconds, idleSeconds } = elapsedSeconds(session, clock.now())
+  const nextCost = tariffCost(
+    session.offer.tariff,
+    BigInt(nextWh),
+    chargingSeconds + Math.ceil(interval / 1000),
+    idleSeconds,
+  )
   const limit = session.kind === 'escrow' ? session.escrow.session.deposit : session.channel.remaining
-  if (priceOf(BigInt(nextWh), session.offer.pricePerKWh) > limit) return 'depositExhausted'
+  if (nextCost > limit) return 'depositExhausted'
   return undefined
 }
 

@@ -13,6 +13,7 @@ import {
   type RejectReason,
 } from '@chargechain/link'
 import { type Address, bytesToHex, hexToBytes, isAddressEqual } from 'viem'
+import { creditWhOf } from '../credit.js'
 import type { PileRuntime } from '../runtime.js'
 import { type ArrivedSession, type OfferedSession, type PaidSession, sessionOf } from '../session.js'
 import type { PileData } from '../types.js'
@@ -90,22 +91,23 @@ export const authenticating: PileStep<'authenticating'> =
       }
     }
     const { payment } = runtime.config
+    // The registry's terms exactly: the car checks them against the registry and binds them when it opens.
+    const { terms } = pile
     const sent = await link
       .send({
         type: 'AuthResult',
         result: 'pay',
         terms: {
-          token: hexToBytes(pile.currency),
-          pricePerKWh: pile.pricePerKWh,
-          // The registry holds no time-based tariff yet: the pile charges by energy alone.
-          pricePerMinute: 0n,
-          idlePerMinute: 0n,
-          sessionFee: 0n,
-          payee: hexToBytes(pile.payout),
-          agent: hexToBytes(pile.agent),
+          token: hexToBytes(terms.tariff.currency),
+          pricePerKWh: terms.tariff.pricePerKWh,
+          pricePerMinute: terms.tariff.pricePerMinute,
+          idlePerMinute: terms.tariff.idlePerMinute,
+          sessionFee: terms.tariff.sessionFee,
+          payee: hexToBytes(terms.payout),
+          agent: hexToBytes(terms.agent),
           escrow: hexToBytes(runtime.chain.deployment.contracts.sessionEscrow),
           minDeposit: payment.minDeposit,
-          creditWh: payment.creditWh,
+          creditWh: terms.creditWh,
           meterIntervalMs: payment.meterIntervalMs,
           confirmations: payment.confirmations,
         },
@@ -123,7 +125,7 @@ export const authenticating: PileStep<'authenticating'> =
           ...session,
           kind: 'offered',
           vehicle,
-          offer: { pricePerKWh: pile.pricePerKWh, currency: pile.currency, payout: pile.payout },
+          offer: terms,
         },
       },
     }
@@ -180,13 +182,7 @@ async function verifyEscrow(
       transactionHash: openTx,
       confirmations: config.payment.confirmations,
       timeout: config.link.paymentTimeoutMs,
-      expect: {
-        pileId: config.pileId,
-        payout: session.offer.payout,
-        currency: session.offer.currency,
-        pricePerKWh: session.offer.pricePerKWh,
-        minDeposit: config.payment.minDeposit,
-      },
+      expect: { pileId: config.pileId, terms: session.offer, minDeposit: config.payment.minDeposit },
     })
     if (!isAddressEqual(found.session.vehicle, session.vehicle)) return { reason: 'paymentMismatch' }
     const escrow = { sessionId, openTx, session: { ...found.session } }
@@ -212,13 +208,13 @@ async function verifyChannel(
   const matches =
     isAddressEqual(channel.vehicle, session.vehicle) &&
     isAddressEqual(channel.operator, session.offer.payout) &&
-    isAddressEqual(channel.currency, session.offer.currency)
+    isAddressEqual(channel.currency, session.offer.tariff.currency)
   if (!matches) return { reason: 'paymentMismatch' }
   const recorded = (await ledger.get(channelId))?.cumulativeAmount ?? 0n
   const base = recorded > channel.settled ? recorded : channel.settled
   const remaining = channel.deposit - base
   // The channel must cover at least the energy the pile delivers ahead of the vouchers.
-  if (remaining < priceOf(BigInt(config.payment.creditWh), session.offer.pricePerKWh))
+  if (remaining < priceOf(BigInt(creditWhOf(config, session.offer)), session.offer.tariff.pricePerKWh))
     return { reason: 'depositTooLow' }
   return { session: { ...session, kind: 'channel', energyWh: 0, channel: { channelId, base, remaining } } }
 }

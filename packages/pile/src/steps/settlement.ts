@@ -79,6 +79,8 @@ async function settleEscrow(
     const { hash } = await chain.settleSession({
       session: escrow.session,
       energyWh: BigInt(voucher?.energyWh ?? 0),
+      chargingSeconds: voucher?.chargingSeconds ?? 0,
+      idleSeconds: voucher?.idleSeconds ?? 0,
       amount: voucher?.amount ?? 0n,
       ...(voucher ? { signature: voucher.signature } : {}),
     })

@@ -1,8 +1,8 @@
 import {
   normalizeSignature,
-  priceOf,
   recoverChannelVoucherSigner,
   recoverVoucherSigner,
+  tariffCost,
 } from '@chargechain/chain'
 import type { VoucherMessage } from '@chargechain/link'
 import { bytesToHex, isAddressEqual } from 'viem'
@@ -32,9 +32,18 @@ export async function verifyVoucher(
   const previous = session.voucher
   if (energyWh > session.energyWh) return undefined
   if (previous && (energyWh < previous.energyWh || message.amount < previous.amount)) return undefined
-  const owed = priceOf(BigInt(energyWh), session.offer.pricePerKWh)
+  // What the car owes for the energy and time it vouchers, to the wei as the escrow computes it. How many seconds the
+  // car may claim is the time measurement's to bound; the escrow never pays more than the car signed for them.
+  const owed = tariffCost(
+    session.offer.tariff,
+    BigInt(energyWh),
+    message.chargingSeconds,
+    message.idleSeconds,
+  )
   const candidate: PileVoucher = {
     energyWh,
+    chargingSeconds: message.chargingSeconds,
+    idleSeconds: message.idleSeconds,
     amount: message.amount,
     signature: normalizeSignature(signature),
   }
@@ -50,6 +59,8 @@ export async function verifyVoucher(
         escrow: chain.deployment.contracts.sessionEscrow,
         sessionId: session.escrow.sessionId,
         energyWh: BigInt(energyWh),
+        chargingSeconds: message.chargingSeconds,
+        idleSeconds: message.idleSeconds,
         amount: message.amount,
         signature,
       })

@@ -1,10 +1,17 @@
-import { priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
+import {
+  ContractRevertedError,
+  signVehicleAuth,
+  tariffCost,
+  termsDifference,
+  toCompactSignature,
+} from '@chargechain/chain'
 import { sessionEscrowAbi } from '@chargechain/contracts'
 import { isLinkDrop, isLinkFailure, type LinkSession, type MessageOf } from '@chargechain/link'
 import { type Address, bytesToHex, type Hex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
 import { closeLink, connectLink, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
 import {
   type AcceptedTerms,
+  boundTerms,
   type ChannelSession,
   type OfferedSession,
   type OpeningSession,
@@ -106,7 +113,11 @@ export const authenticating: VehicleStep<'authenticating'> =
     const accepted: AcceptedTerms = {
       currency: bytesToHex(terms.token),
       pricePerKWh: terms.pricePerKWh,
+      pricePerMinute: terms.pricePerMinute,
+      idlePerMinute: terms.idlePerMinute,
+      sessionFee: terms.sessionFee,
       payee: bytesToHex(terms.payee),
+      agent: bytesToHex(terms.agent),
       escrow: bytesToHex(terms.escrow),
       minDeposit: terms.minDeposit,
       creditWh: terms.creditWh,
@@ -136,6 +147,14 @@ export const paying: VehicleStep<'paying'> =
       return refuse(`unknown escrow ${terms.escrow}`)
     if (terms.pricePerKWh > payment.maxPricePerKWh)
       return refuse(`price ${terms.pricePerKWh} above the car's maximum ${payment.maxPricePerKWh}`)
+    // What the pile offered must be what the registry holds: the escrow binds the registry's terms, and a channel
+    // pays the registry's payout.
+    const { terms: onChain } = await runtime.chain.getPile({ pileId: session.pileId })
+    const difference = termsDifference(boundTerms(terms), onChain)
+    if (difference)
+      return refuse(
+        `the pile offered ${difference.field} ${difference.expected}, the registry holds ${difference.actual}`,
+      )
     const channel = await usableChannel(runtime, data.channels, terms)
     if (channel)
       return { event: 'CHANNEL', data: { ...data, session: { ...session, kind: 'channel', channel } } }
@@ -169,7 +188,7 @@ async function usableChannel(
     return undefined
   const mine = signed[configured.channelId.toLowerCase()] ?? 0n
   const base = mine > onChain.settled ? mine : onChain.settled
-  if (onChain.deposit - base < priceOf(BigInt(terms.creditWh), terms.pricePerKWh)) return undefined
+  if (onChain.deposit - base < tariffCost(terms, BigInt(terms.creditWh))) return undefined
   return { channelId: configured.channelId, base }
 }
 
@@ -195,12 +214,26 @@ export const opening: VehicleStep<'opening'> =
       logger.info({ sessionId: found.args.sessionId }, 'escrow session found from before a restart')
       return opened(data, session, found.args.sessionId, found.transactionHash)
     }
-    const result = await chain.openSession({
-      pileId: session.pileId,
-      deposit: escrow.deposit,
-      salt: escrow.salt,
-      confirmations: session.terms.confirmations,
-    })
+    // Binds exactly the accepted terms (a permit, if any, is for their currency): if the owner changed them since,
+    // the escrow refuses with TermsChanged and nothing is paid.
+    let result: Awaited<ReturnType<typeof chain.openSession>>
+    try {
+      result = await chain.openSession({
+        pileId: session.pileId,
+        terms: boundTerms(session.terms),
+        deposit: escrow.deposit,
+        salt: escrow.salt,
+        confirmations: session.terms.confirmations,
+      })
+    } catch (error) {
+      if (!(error instanceof ContractRevertedError && error.reason === 'TermsChanged')) throw error
+      logger.warn(
+        { pileId: session.pileId },
+        "the pile's terms changed before the session opened; not paying",
+      )
+      runtime.emit('sessionRefused', { pileId: session.pileId, reason: 'the pile’s terms changed on chain' })
+      return { event: 'REFUSED' as const, data: { ...data, session: undefined } }
+    }
     return opened(data, session, result.sessionId, result.hash)
   }
 

@@ -1,15 +1,18 @@
-import { priceOf, signChannelVoucher, signVoucher, toCompactSignature } from '@chargechain/chain'
+import { signChannelVoucher, signVoucher, tariffCost, toCompactSignature } from '@chargechain/chain'
 import type { VehicleRuntime } from '../runtime.js'
 import type { ChargeSession, PaidSession, VehicleVoucher } from '../session.js'
 
-/** Signs the cumulative voucher for `energyWh` at the accepted price; escrow per session, channel over its life. */
+/**
+ * Signs the cumulative voucher for `energyWh` at the accepted tariff's cost; escrow per session, channel over its
+ * life. Charging and idle time are not measured by the car yet: its vouchers pay for energy (and the fee) alone.
+ */
 export async function signFor(
   runtime: VehicleRuntime,
   session: PaidSession,
   energyWh: number,
 ): Promise<VehicleVoucher> {
   const { chain, account } = runtime
-  const owed = priceOf(BigInt(energyWh), session.terms.pricePerKWh)
+  const owed = tariffCost(session.terms, BigInt(energyWh), 0, 0)
   if (session.kind === 'channel') {
     const amount = session.channel.base + owed
     const signature = await signChannelVoucher({
@@ -27,6 +30,8 @@ export async function signFor(
     escrow: chain.deployment.contracts.sessionEscrow,
     sessionId: session.escrow.sessionId,
     energyWh: BigInt(energyWh),
+    chargingSeconds: 0,
+    idleSeconds: 0,
     amount: owed,
   })
   return { energyWh, amount: owed, signature }
