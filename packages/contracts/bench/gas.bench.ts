@@ -9,10 +9,10 @@ import {
   CHALLENGE_PERIOD,
   costOf,
   DISPUTE_WINDOW,
+  groupInputs,
   NO_SIGNATURE,
   SETTLE_WINDOW,
   type Session,
-  groupInputs,
   startFixture,
 } from '../test/fixture.js'
 
@@ -92,7 +92,15 @@ try {
   await f.advance(1)
   record(
     'settleSession (refund only)',
-    await f.escrow(agent, 'settleSession', [fromBalance.session, 0n, 0, 0, 0n, NO_SIGNATURE.r, NO_SIGNATURE.vs]),
+    await f.escrow(agent, 'settleSession', [
+      fromBalance.session,
+      0n,
+      0,
+      0,
+      0n,
+      NO_SIGNATURE.r,
+      NO_SIGNATURE.vs,
+    ]),
   )
 
   // ---- batch of distinct vehicles: first a batch whose vehicles never had a balance, then the steady state
