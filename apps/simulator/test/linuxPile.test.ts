@@ -1,9 +1,11 @@
-// Relay safety with the real pile agent: its main program runs as a child process on the Linux drivers — GPIO through
-// fake libgpiod v2 tools, a jsmodbus DDSD1352 and the HC-05 link through serialport on socat ptys — against anvil,
-// with the car's agent in this process. Once a paid charge has the relay on, the pile agent is killed with SIGKILL:
-// the relay line must go low and stay low. Break that fails it: the GPIO guard's `offAtEnd` not sent
-// (packages/hardware-linux/src/gpio/output.ts): the killed holder leaves line 22 high.
-import { mkdtemp, writeFile } from 'node:fs/promises'
+// The real pile agent on the Linux drivers: its main program runs as a child process — GPIO through fake libgpiod v2
+// tools, a jsmodbus DDSD1352 and the HC-05 link through serialport on socat ptys — against anvil, with the car's agent
+// in this process. Once a paid charge has the relay on: (1) the pile agent is killed with SIGKILL, and the relay line
+// must go low and stay low; (2) the meter stops answering, and the pile must switch the relay off and settle the
+// session on the car's last voucher. Breaks that fail them: the GPIO guard's `offAtEnd` not sent
+// (packages/hardware-linux/src/gpio/output.ts: the killed holder leaves line 22 high); the Modbus driver's retry
+// loop never giving up (`attempt <= attempts` made `attempt > 0` in modbusMeter.ts: the charge goes on).
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,11 +33,12 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => devnet?.stop())
 
-it('kill -9 of the charging pile agent leaves the relay off (fake libgpiod tools)', async () => {
+/** A pile agent process charging the escrow car: relay on, state `charging`. */
+async function chargingPile(timing = {}) {
   const { plan } = fleet
   const pile = plan.piles[0]!
   const car = plan.cars[0]!
-  const directory = await mkdtemp(join(tmpdir(), 'relay-kill-'))
+  const directory = await mkdtemp(join(tmpdir(), 'linux-pile-'))
   const chip = await createFakeGpioChip()
   const linkPty = await openPtyPair()
   const meterPty = await openPtyPair()
@@ -44,19 +47,21 @@ it('kill -9 of the charging pile agent leaves the relay off (fake libgpiod tools
   await writeFile(
     config,
     JSON.stringify({
-      pile: pileConfigFor(plan, pile, devnet.deployment, devnet.chain.rpcUrl),
+      pile: pileConfigFor(plan, pile, devnet.deployment, devnet.chain.rpcUrl, {
+        meterIntervalMs: 30_000,
+        ...timing,
+      }),
       key: { devPrivateKey: pile.agent.privateKey },
       journal: join(directory, 'pile.journal'),
       hardware: {
         driver: 'linux',
         gpio: { tools: { dir: chip.toolsDir } },
-        meter: { modbus: { path: meterPty.devicePath, profile: 'ddsd1352' } },
+        meter: { modbus: { path: meterPty.devicePath, profile: 'ddsd1352', timeoutMs: 200, attempts: 2 } },
       },
       link: { serial: { path: linkPty.devicePath } },
     }),
   )
   const agent = spawnAgent({ script: pileMain, args: ['--config', config], env: chip.env })
-
   const world = createChargingSimulation({ speed: 1 })
   const journal = await openJournal(join(directory, 'car.journal'), vehicleJournal)
   const vehicle = createVehicleAgent({
@@ -70,6 +75,17 @@ it('kill -9 of the charging pile agent leaves the relay off (fake libgpiod tools
   })
   const stop = new AbortController()
   const carRun = vehicle.runOnce(stop.signal).catch(() => {})
+  const close = async () => {
+    stop.abort()
+    await agent.kill('SIGKILL')
+    await carRun
+    await journal.close()
+    await world.close()
+    await meter.close()
+    await meterPty.close()
+    await linkPty.close()
+    await chip.close()
+  }
   try {
     await agent.waitForState('idle', 30_000)
     await chip.drive(2, true) // a car parks on the arrival sensor
@@ -78,8 +94,17 @@ it('kill -9 of the charging pile agent leaves the relay off (fake libgpiod tools
     await sleep(200)
     await chip.drive(27, false)
     await agent.waitForState('charging', 30_000)
-    expect(await chip.level(22)).toBe(true)
+  } catch (error) {
+    await close()
+    throw error
+  }
+  return { agent, chip, meter, journalPath: join(directory, 'pile.journal'), close }
+}
 
+it('kill -9 of the charging pile agent leaves the relay off (fake libgpiod tools)', async () => {
+  const { agent, chip, close } = await chargingPile()
+  try {
+    expect(await chip.level(22)).toBe(true)
     await agent.kill('SIGKILL')
     const until = Date.now() + 10_000
     while ((await chip.level(22)) || (await chip.holder(22)) !== undefined) {
@@ -90,14 +115,23 @@ it('kill -9 of the charging pile agent leaves the relay off (fake libgpiod tools
     expect(await chip.level(22)).toBe(false)
     expect(await chip.level(4)).toBe(false)
   } finally {
-    stop.abort()
-    await agent.kill('SIGKILL')
-    await carRun
-    await journal.close()
-    await world.close()
-    await meter.close()
-    await meterPty.close()
-    await linkPty.close()
-    await chip.close()
+    await close()
+  }
+}, 180_000)
+
+it('a meter that stops answering stops the charge: relay off, session settled on the last voucher', async () => {
+  const { agent, chip, meter, journalPath, close } = await chargingPile({ meterIntervalMs: 2_000 })
+  try {
+    expect(await chip.level(22)).toBe(true)
+    meter.silence()
+    await agent.waitForState('settling', 60_000)
+    expect(await chip.level(22)).toBe(false)
+    const stopped = await agent.waitForLog((line) => line.msg === 'session settled', 30_000)
+    expect(stopped).toMatchObject({ kind: 'escrow' })
+    expect(agent.logs.some((line) => line.msg === 'meter read failed')).toBe(true)
+    // The journal keeps why the session stopped.
+    expect(await readFile(journalPath, 'utf8')).toContain('"stopReason":"meterFailure"')
+  } finally {
+    await close()
   }
 }, 180_000)
