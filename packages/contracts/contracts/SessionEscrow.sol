@@ -6,7 +6,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Funds} from "./Funds.sol";
 import {PileRegistry} from "./PileRegistry.sol";
-import {hashTermsCalldata, Tariff, tariffCostOf, Terms, TERMS_SIZE} from "./Terms.sol";
+import {Tariff, tariffCostOf, Terms, TERMS_SIZE} from "./Terms.sol";
 
 /// @title SessionEscrow
 /// @notice One charging session = one deposit held here, paid out against the vehicle's signed cumulative voucher,
@@ -501,26 +501,29 @@ contract SessionEscrow is Funds, EIP712 {
         returns (bytes32 sessionId)
     {
         if (deposit == 0) revert ZeroAmount();
-        bytes32 expected = hashTermsCalldata(terms);
-        bytes32 actual = _termsHashOf(pileId);
-        if (expected != actual) revert TermsChanged(pileId, expected, actual);
         uint40 openedAt = SafeCast.toUint40(block.timestamp);
         uint256 ptr;
-        // keccak256(abi.encode(Session(msg.sender, pileId, terms, deposit, openedAt, salt))), built in scratch memory.
+        bytes32 expected;
+        // abi.encode(Session(msg.sender, pileId, terms, deposit, openedAt, salt)) laid out in scratch memory once:
+        // the terms' hash and the session id are both hashed from it.
         assembly ("memory-safe") {
             ptr := mload(0x40)
             mstore(ptr, caller())
             mstore(add(ptr, 0x20), pileId)
-            calldatacopy(add(ptr, 0x40), terms, TERMS_SIZE)
-            mstore(add(ptr, 0x140), deposit)
-            mstore(add(ptr, 0x160), openedAt)
-            mstore(add(ptr, 0x180), salt)
+            calldatacopy(add(ptr, AT_TERMS), terms, TERMS_SIZE)
+            mstore(add(ptr, AT_DEPOSIT), deposit)
+            mstore(add(ptr, AT_OPENED_AT), openedAt)
+            mstore(add(ptr, AT_SALT), salt)
+            expected := keccak256(add(ptr, AT_TERMS), TERMS_SIZE)
             sessionId := keccak256(ptr, SESSION_SIZE)
         }
+        // The registry call uses only the scratch words below the free memory pointer, so the layout above survives.
+        bytes32 actual = _termsHashOf(pileId);
+        if (expected != actual) revert TermsChanged(pileId, expected, actual);
         if (sessionWords[sessionId] != 0) revert SessionExists(sessionId);
         sessionWords[sessionId] = OPEN;
         // SessionOpened(sessionId, pileId, msg.sender, termsHash, deposit, openedAt, salt): the data is the session's
-        // last three words, with the terms hash written over the word before them.
+        // last three words, with the terms hash written over the word before them (the terms' last, creditWh).
         bytes32 topic = SessionOpened.selector;
         assembly ("memory-safe") {
             mstore(add(ptr, 0x120), expected)

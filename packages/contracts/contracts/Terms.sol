@@ -28,16 +28,6 @@ struct Terms {
 /// @dev abi.encode(Terms): eight static words.
 uint256 constant TERMS_SIZE = 8 * 32;
 
-/// @notice `keccak256(abi.encode(terms))` of terms in calldata, without copying them through the ABI encoder.
-function hashTermsCalldata(Terms calldata terms) pure returns (bytes32 termsHash) {
-    // A static struct's calldata bytes are exactly its abi.encode; hash them in scratch memory past the free pointer.
-    assembly ("memory-safe") {
-        let ptr := mload(0x40)
-        calldatacopy(ptr, terms, TERMS_SIZE)
-        termsHash := keccak256(ptr, TERMS_SIZE)
-    }
-}
-
 /// @notice What a session costs under a tariff, with one rounding, up: `sessionFee + ceil((energyWh·pricePerKWh·60
 ///         + (chargingSeconds·pricePerMinute + idleSeconds·idlePerMinute)·1000) / 60000)`.
 /// @dev Takes the values as words so the settle path can pass them straight from calldata. Cannot overflow for values

@@ -7,7 +7,7 @@ import {
 } from '@chargechain/chain'
 import { sessionEscrowAbi } from '@chargechain/contracts'
 import { isLinkDrop, isLinkFailure, type LinkSession, type MessageOf } from '@chargechain/link'
-import { type Address, bytesToHex, type Hex, hexToBytes, isAddressEqual, zeroAddress } from 'viem'
+import { type Address, bytesToHex, type Hex, hexToBytes, isAddressEqual, pad, zeroAddress } from 'viem'
 import { closeLink, connectLink, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
 import {
   type AcceptedTerms,
@@ -162,7 +162,8 @@ export const paying: VehicleStep<'paying'> =
     const deposit = payment.deposit > terms.minDeposit ? payment.deposit : terms.minDeposit
     if (payment.maxDeposit !== undefined && deposit > payment.maxDeposit)
       return refuse(`minimum deposit ${terms.minDeposit} above the car's maximum ${payment.maxDeposit}`)
-    const salt = bytesToHex(crypto.getRandomValues(new Uint8Array(32)))
+    // 8 random bytes never repeat for one car; the zero bytes above them make the opening and settling calldata cheaper.
+    const salt = pad(bytesToHex(crypto.getRandomValues(new Uint8Array(8))), { size: 32 })
     return {
       event: 'ESCROW',
       data: { ...data, session: { ...session, kind: 'opening', escrow: { salt, deposit } } },
