@@ -18,7 +18,7 @@ await runAgentMain({
   name: 'pile-agent',
   command: 'pile-agent',
   description:
-    'Runs the charging pile agent: authenticates cars, takes payment on chain, switches the relay.',
+    'Runs the charging pile agent: authenticates cars, takes payment on chain, switches the relay. Installer tools: pile-agent probe meter|stm32|gpio|link, pile-agent keygen FILE.',
   configurationErrors: [PileAgentOptionError, GpioToolMissingError, GpioToolVersionError, MeterProfileError],
   loadConfig: loadPileAgentConfig,
   logLevel: ({ config }) => config.log.level,
@@ -42,7 +42,9 @@ await runAgentMain({
     const signer = await loadSignerFromConfig(config.key)
     const chain = createChargeChainClient({ deployment, rpcUrl, signer })
     const journal = await openJournal(config.journal, pileJournal)
-    const link = await openPileLink(config.link, logger)
+    // On the Pi's own drivers the HC-05's STATE line says when a car's module has paired.
+    const linkStatus = config.hardware.driver === 'linux' ? hardware.devices.linkStatus : undefined
+    const link = await openPileLink(config.link, logger, linkStatus)
     defer(() => link.close())
     const channelLedger = config.channels
       ? await openChannelLedger(config.channels, config.pile.channelSettle, deployment, rpcUrl)

@@ -4,7 +4,8 @@
 // must go low and stay low; (2) the meter stops answering, and the pile must switch the relay off and settle the
 // session on the car's last voucher. Breaks that fail them: the GPIO guard's `offAtEnd` not sent
 // (packages/hardware-linux/src/gpio/output.ts: the killed holder leaves line 22 high); the Modbus driver's retry
-// loop never giving up (`attempt <= attempts` made `attempt > 0` in modbusMeter.ts: the charge goes on).
+// loop never giving up (`attempt <= attempts` made `attempt > 0` in modbusMeter.ts: the charge goes on); the pile's
+// serial accept not waiting for the HC-05's STATE line (apps/pile-agent/src/link.ts: it talks before pairing).
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -89,6 +90,11 @@ async function chargingPile(timing = {}) {
   try {
     await agent.waitForState('idle', 30_000)
     await chip.drive(2, true) // a car parks on the arrival sensor
+    await agent.waitForState('connecting', 30_000)
+    // The pile talks on the serial link only once its HC-05 reports a paired peer on STATE (BCM 17).
+    await sleep(1_500)
+    if (agent.states.at(-1) !== 'connecting') throw new Error('the pile talked before its HC-05 paired')
+    await chip.drive(17, true)
     await agent.waitForState('starting', 60_000)
     await chip.drive(27, true) // the driver presses gun-in
     await sleep(200)

@@ -21,7 +21,7 @@ await runAgentMain({
   name: 'vehicle-agent',
   command: 'vehicle-agent',
   description:
-    "Runs the car's agent: proves the car to the pile, pays on chain, vouchers what its own meter confirms.",
+    "Runs the car's agent: proves the car to the pile, pays on chain, vouchers what its own meter confirms. Installer tools: vehicle-agent probe can|link, vehicle-agent keygen FILE.",
   configurationErrors: [
     VehicleAgentOptionError,
     GpioToolMissingError,
