@@ -12,8 +12,8 @@ CREATE TABLE "accounts" (
 	"username" text NOT NULL,
 	"password_hash" text NOT NULL,
 	"role" "account_role" NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"last_login_at" timestamp with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"last_login_at" timestamp (3) with time zone,
 	CONSTRAINT "accounts_username_unique" UNIQUE("username")
 );
 --> statement-breakpoint
@@ -22,15 +22,15 @@ CREATE TABLE "api_tokens" (
 	"account_id" integer NOT NULL,
 	"name" text NOT NULL,
 	"token_hash" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"expires_at" timestamp with time zone,
-	"last_used_at" timestamp with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp (3) with time zone,
+	"last_used_at" timestamp (3) with time zone,
 	CONSTRAINT "api_tokens_tokenHash_unique" UNIQUE("token_hash")
 );
 --> statement-breakpoint
 CREATE TABLE "audit_log" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "audit_log_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
-	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"account_id" integer,
 	"actor" text NOT NULL,
 	"action" text NOT NULL,
@@ -42,8 +42,8 @@ CREATE TABLE "audit_log" (
 CREATE TABLE "login_sessions" (
 	"token_hash" text PRIMARY KEY NOT NULL,
 	"account_id" integer NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "channels" (
@@ -55,11 +55,11 @@ CREATE TABLE "channels" (
 	"settled" numeric(78, 0) DEFAULT 0 NOT NULL,
 	"voucher_amount" numeric(78, 0) DEFAULT 0 NOT NULL,
 	"voucher_signature" text,
-	"voucher_at" timestamp with time zone,
+	"voucher_at" timestamp (3) with time zone,
 	"state" "channel_state" DEFAULT 'open' NOT NULL,
-	"closes_at" timestamp with time zone,
+	"closes_at" timestamp (3) with time zone,
 	"refund" numeric(78, 0),
-	"opened_at" timestamp with time zone NOT NULL,
+	"opened_at" timestamp (3) with time zone NOT NULL,
 	"chain_block" bigint
 );
 --> statement-breakpoint
@@ -67,25 +67,25 @@ CREATE TABLE "chargers" (
 	"id" text PRIMARY KEY NOT NULL,
 	"pile_id" integer NOT NULL,
 	"password_hash" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"last_connected_at" timestamp with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"last_connected_at" timestamp (3) with time zone,
 	CONSTRAINT "chargers_pileId_unique" UNIQUE("pile_id")
 );
 --> statement-breakpoint
 CREATE TABLE "id_tags" (
 	"tag" text PRIMARY KEY NOT NULL,
 	"status" "id_tag_status" DEFAULT 'accepted' NOT NULL,
-	"expires_at" timestamp with time zone,
+	"expires_at" timestamp (3) with time zone,
 	"parent_tag" text,
 	"label" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "disputes" (
 	"order_id" bigint PRIMARY KEY NOT NULL,
 	"state" "dispute_state" DEFAULT 'open' NOT NULL,
-	"opened_at" timestamp with time zone NOT NULL,
-	"deadline" timestamp with time zone NOT NULL,
+	"opened_at" timestamp (3) with time zone NOT NULL,
+	"deadline" timestamp (3) with time zone NOT NULL,
 	"voucher_energy_wh" bigint NOT NULL,
 	"voucher_amount" numeric(78, 0),
 	"voucher_signature" text,
@@ -93,7 +93,7 @@ CREATE TABLE "disputes" (
 	"claimed_amount" numeric(78, 0) NOT NULL,
 	"amount_to_pile" numeric(78, 0),
 	"amount_to_vehicle" numeric(78, 0),
-	"closed_at" timestamp with time zone,
+	"closed_at" timestamp (3) with time zone,
 	"chain_block" bigint
 );
 --> statement-breakpoint
@@ -123,7 +123,7 @@ CREATE TABLE "indexer_cursors" (
 	"block_number" bigint NOT NULL,
 	"block_hash" text NOT NULL,
 	"finalized_block" bigint NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "meter_values" (
@@ -131,8 +131,8 @@ CREATE TABLE "meter_values" (
 	"pile_id" integer NOT NULL,
 	"connector" smallint NOT NULL,
 	"order_id" bigint,
-	"measured_at" timestamp with time zone NOT NULL,
-	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"measured_at" timestamp (3) with time zone NOT NULL,
+	"received_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"energy_wh" bigint NOT NULL,
 	"power_w" integer,
 	"voltage_v" double precision,
@@ -151,8 +151,8 @@ CREATE TABLE "orders" (
 	"id_tag" text,
 	"operator" text,
 	"state" "order_state" NOT NULL,
-	"opened_at" timestamp with time zone NOT NULL,
-	"ended_at" timestamp with time zone,
+	"opened_at" timestamp (3) with time zone NOT NULL,
+	"ended_at" timestamp (3) with time zone,
 	"energy_wh" bigint DEFAULT 0 NOT NULL,
 	"charging_seconds" integer DEFAULT 0 NOT NULL,
 	"idle_seconds" integer DEFAULT 0 NOT NULL,
@@ -167,7 +167,7 @@ CREATE TABLE "orders" (
 	"terms_hash" text,
 	"salt" text,
 	"chain_block" bigint,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "orders_sessionId_unique" UNIQUE("session_id"),
 	CONSTRAINT "orders_energy_not_negative" CHECK ("orders"."energy_wh" >= 0),
 	CONSTRAINT "orders_seconds_not_negative" CHECK ("orders"."charging_seconds" >= 0 and "orders"."idle_seconds" >= 0)
@@ -178,9 +178,9 @@ CREATE TABLE "connectors" (
 	"connector" smallint NOT NULL,
 	"status" "connector_status" DEFAULT 'offline' NOT NULL,
 	"error_code" text,
-	"status_at" timestamp with time zone,
+	"status_at" timestamp (3) with time zone,
 	"meter_wh" bigint,
-	"meter_at" timestamp with time zone,
+	"meter_at" timestamp (3) with time zone,
 	"order_id" bigint,
 	CONSTRAINT "connectors_pile_id_connector_pk" PRIMARY KEY("pile_id","connector"),
 	CONSTRAINT "connectors_number" CHECK ("connectors"."connector" >= 0)
@@ -222,9 +222,9 @@ CREATE TABLE "piles" (
 	"credit_wh" bigint,
 	"terms_hash" text,
 	"chain_block" bigint,
-	"last_heartbeat_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_heartbeat_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "piles_dmid_unique" UNIQUE("dmid"),
 	CONSTRAINT "piles_chainPileId_unique" UNIQUE("chain_pile_id"),
 	CONSTRAINT "piles_guns_positive" CHECK ("piles"."guns" > 0),
@@ -266,15 +266,14 @@ ALTER TABLE "connectors" ADD CONSTRAINT "connectors_order_id_orders_id_fk" FOREI
 ALTER TABLE "pile_free_vehicles" ADD CONSTRAINT "pile_free_vehicles_pile_id_piles_id_fk" FOREIGN KEY ("pile_id") REFERENCES "public"."piles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "pile_daily_totals" ADD CONSTRAINT "pile_daily_totals_pile_id_piles_id_fk" FOREIGN KEY ("pile_id") REFERENCES "public"."piles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_tokens_account_id_index" ON "api_tokens" USING btree ("account_id");--> statement-breakpoint
-CREATE INDEX "audit_log_at_index" ON "audit_log" USING btree ("at");--> statement-breakpoint
-CREATE INDEX "audit_log_subject_at_index" ON "audit_log" USING btree ("subject","at");--> statement-breakpoint
+CREATE INDEX "audit_log_subject_id_index" ON "audit_log" USING btree ("subject","id");--> statement-breakpoint
 CREATE INDEX "login_sessions_account_id_index" ON "login_sessions" USING btree ("account_id");--> statement-breakpoint
 CREATE INDEX "login_sessions_expires_at_index" ON "login_sessions" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "id_tags_parent_tag_index" ON "id_tags" USING btree ("parent_tag");--> statement-breakpoint
 CREATE INDEX "disputes_state_deadline_index" ON "disputes" USING btree ("state","deadline");--> statement-breakpoint
 CREATE INDEX "chain_events_subject_block_number_log_index_index" ON "chain_events" USING btree ("subject","block_number","log_index");--> statement-breakpoint
-CREATE INDEX "meter_values_order_time" ON "meter_values" USING btree ("order_id","measured_at");--> statement-breakpoint
-CREATE INDEX "meter_values_pile_time" ON "meter_values" USING btree ("pile_id","measured_at");--> statement-breakpoint
+CREATE INDEX "meter_values_order_time" ON "meter_values" USING btree ("order_id","measured_at","id");--> statement-breakpoint
+CREATE INDEX "meter_values_pile_time" ON "meter_values" USING btree ("pile_id","measured_at","id");--> statement-breakpoint
 CREATE INDEX "orders_pile_state_time" ON "orders" USING btree ("pile_id","state","opened_at","id");--> statement-breakpoint
 CREATE INDEX "orders_pile_time" ON "orders" USING btree ("pile_id","opened_at","id");--> statement-breakpoint
 CREATE INDEX "orders_state_time" ON "orders" USING btree ("state","opened_at","id");--> statement-breakpoint

@@ -77,3 +77,36 @@ export class InvalidCursorError extends DbError {
     )
   }
 }
+
+/** A query was asked for something out of range (a page size, a day); the caller's input is wrong. */
+export class InvalidParameterError extends DbError {
+  override readonly name = 'InvalidParameterError'
+  readonly parameter: string
+
+  constructor(parameter: string, expected: string, received: unknown) {
+    super(`${parameter} must be ${expected}; got ${JSON.stringify(received)}.`)
+    this.parameter = parameter
+  }
+}
+
+/** The row asked for does not exist. */
+export class NotFoundError extends DbError {
+  override readonly name = 'NotFoundError'
+  readonly subject: string
+
+  constructor(subject: string) {
+    super(`There is no ${subject}; check the id.`)
+    this.subject = subject
+  }
+}
+
+/** The change would duplicate a unique value (a DMID, a username, a charger id) or orphan rows that refer to it. */
+export class ConflictError extends DbError {
+  override readonly name = 'ConflictError'
+  readonly subject: string
+
+  constructor(subject: string, problem: string, cause?: unknown) {
+    super(`Cannot change ${subject}: ${problem}.`, { cause })
+    this.subject = subject
+  }
+}

@@ -61,5 +61,5 @@ export const auditLog = pgTable(
     before: jsonb(),
     after: jsonb(),
   },
-  (table) => [index().on(table.at), index().on(table.subject, table.at)],
+  (table) => [index().on(table.subject, table.id)],
 )

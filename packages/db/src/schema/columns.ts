@@ -20,8 +20,11 @@ export const amount = () => numeric({ precision: 78, scale: 0, mode: 'bigint' })
 /** Watt-hours, seconds and block numbers: integers far below 2^53, read as numbers. */
 export const count = () => bigint({ mode: 'number' })
 
-/** A moment, with its time zone, read as a Date. */
-export const instant = () => timestamp({ withTimezone: true, mode: 'date' })
+/**
+ * A moment, read as a Date. Stored to the millisecond, a Date's precision, so a value read back compares equal to
+ * the row it came from (page cursors rely on it).
+ */
+export const instant = () => timestamp({ withTimezone: true, mode: 'date', precision: 3 })
 
 /** When the row was created; set by the database. */
 export const createdAt = () => instant().notNull().defaultNow()

@@ -29,7 +29,8 @@ export const meterValues = pgTable(
     flag: meterFlag(),
   },
   (table) => [
-    index('meter_values_order_time').on(table.orderId, table.measuredAt),
-    index('meter_values_pile_time').on(table.pileId, table.measuredAt),
+    // Keyset paging over one order's or one pile's readings in time order.
+    index('meter_values_order_time').on(table.orderId, table.measuredAt, table.id),
+    index('meter_values_pile_time').on(table.pileId, table.measuredAt, table.id),
   ],
 )

@@ -5,3 +5,12 @@ export {
   testDatabaseUrl,
   testEngines,
 } from './engines.js'
+export {
+  hexOf,
+  insertOrder,
+  insertPile,
+  type NewOrder,
+  type NewPile,
+  type SeedOrdersParameters,
+  seedOrders,
+} from './fixtures.js'

@@ -1,0 +1,124 @@
+import { asc, eq } from 'drizzle-orm'
+import type { Db } from '../database.js'
+import { NotFoundError } from '../errors.js'
+import { chargers, idTags } from '../schema/index.js'
+import { type Actor, writeAudit } from './audit.js'
+import { conflict } from './constraint.js'
+
+export type Charger = typeof chargers.$inferSelect
+export type IdTag = typeof idTags.$inferSelect
+
+export interface AddChargerParameters {
+  /** The charge point identity, as in `ws://host/ocpp/ID`. */
+  id: string
+  pileId: number
+  /** A PHC string from the server's password hashing; never the password. */
+  passwordHash: string
+}
+
+/** Registers OCPP credentials for a pile (one charger per pile). */
+export async function addCharger(db: Db, parameters: AddChargerParameters, actor: Actor): Promise<Charger> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(chargers)
+      .values(parameters)
+      .returning()
+      .catch(conflict(`charger ${parameters.id}`, `pile ${parameters.pileId} does not exist`))
+    if (!row) throw new NotFoundError(`charger ${parameters.id}`)
+    await writeAudit(tx, actor, 'charger.add', `charger:${row.id}`, undefined, row)
+    return row
+  })
+}
+
+/** A charger by its identity, with the hash its password is checked against; undefined: refuse the upgrade. */
+export async function findCharger(db: Db, id: string): Promise<Charger | undefined> {
+  const [row] = await db.select().from(chargers).where(eq(chargers.id, id))
+  return row
+}
+
+export async function setChargerPassword(
+  db: Db,
+  id: string,
+  passwordHash: string,
+  actor: Actor,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.update(chargers).set({ passwordHash }).where(eq(chargers.id, id)).returning()
+    if (!row) throw new NotFoundError(`charger ${id}`)
+    // The log says the password changed; the hash stays out of it.
+    await writeAudit(tx, actor, 'charger.password', `charger:${id}`, undefined, row)
+  })
+}
+
+export async function removeCharger(db: Db, id: string, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.delete(chargers).where(eq(chargers.id, id)).returning()
+    if (!row) throw new NotFoundError(`charger ${id}`)
+    await writeAudit(tx, actor, 'charger.remove', `charger:${id}`, row, undefined)
+  })
+}
+
+export async function recordChargerConnected(db: Db, id: string, at: Date): Promise<void> {
+  await db.update(chargers).set({ lastConnectedAt: at }).where(eq(chargers.id, id))
+}
+
+export type IdTagInput = Pick<
+  typeof idTags.$inferInsert,
+  'tag' | 'status' | 'expiresAt' | 'parentTag' | 'label'
+>
+
+/** Adds an RFID card, or replaces one: fields left out are cleared. */
+export async function putIdTag(db: Db, input: IdTagInput, actor: Actor): Promise<IdTag> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(idTags).where(eq(idTags.tag, input.tag)).for('update')
+    const { tag } = input
+    const fields = {
+      status: input.status ?? 'accepted',
+      expiresAt: input.expiresAt ?? null,
+      parentTag: input.parentTag ?? null,
+      label: input.label ?? null,
+    }
+    const [after] = await tx
+      .insert(idTags)
+      .values({ tag, ...fields })
+      .onConflictDoUpdate({ target: idTags.tag, set: fields })
+      .returning()
+    if (!after) throw new NotFoundError(`id tag ${tag}`)
+    await writeAudit(tx, actor, before ? 'tag.update' : 'tag.add', `tag:${tag}`, before, after)
+    return after
+  })
+}
+
+export async function removeIdTag(db: Db, tag: string, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.delete(idTags).where(eq(idTags.tag, tag)).returning()
+    if (!row) throw new NotFoundError(`id tag ${tag}`)
+    await writeAudit(tx, actor, 'tag.remove', `tag:${tag}`, row, undefined)
+  })
+}
+
+export async function listIdTags(db: Db): Promise<IdTag[]> {
+  return db.select().from(idTags).orderBy(asc(idTags.tag))
+}
+
+/** OCPP 1.6 IdTagInfo: what Authorize and StartTransaction answer. */
+export interface IdTagInfo {
+  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid'
+  expiryDate?: Date
+  parentIdTag?: string
+}
+
+/** The answer for a tag presented at `now`: unknown tags are Invalid, past their expiry Expired. */
+export async function authorizeIdTag(db: Db, tag: string, now: Date): Promise<IdTagInfo> {
+  const [row] = await db.select().from(idTags).where(eq(idTags.tag, tag))
+  if (!row) return { status: 'Invalid' }
+  const expired = row.expiresAt !== null && row.expiresAt.getTime() <= now.getTime()
+  const status = row.status === 'accepted' && expired ? 'Expired' : capitalised[row.status]
+  return {
+    status,
+    ...(row.expiresAt === null ? {} : { expiryDate: row.expiresAt }),
+    ...(row.parentTag === null ? {} : { parentIdTag: row.parentTag }),
+  }
+}
+
+const capitalised = { accepted: 'Accepted', blocked: 'Blocked', expired: 'Expired' } as const
