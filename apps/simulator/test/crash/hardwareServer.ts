@@ -10,12 +10,15 @@ import {
   streamChannel,
 } from '@chargechain/hardware'
 
-/** Serves a world's parts on a Unix socket to whichever agent process connects, the way a lab rig would. */
+/**
+ * Serves a world's parts on a Unix socket to whichever agent process connects, the way a lab rig would. No watchdog:
+ * a killed process's socket closes at once, and on a loaded machine a late heartbeat must not cut a live charge.
+ */
 export async function serveOnSocket(parts: Record<string, ServablePart>, clock: SimulatedClock) {
   const path = join(await mkdtemp(join(tmpdir(), 'crash-hw-')), 'hardware.sock')
   const sessions = new Set<ServedHardware>()
   const server = net.createServer((socket) => {
-    const served = serveHardware(parts, streamChannel(socket), { clock, watchdogMs: 3_000 })
+    const served = serveHardware(parts, streamChannel(socket), { clock, watchdogMs: 0 })
     sessions.add(served)
     void served.closed.then(() => sessions.delete(served))
   })
