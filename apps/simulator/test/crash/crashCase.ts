@@ -95,17 +95,22 @@ export async function runVisit(
       failure = error
     },
   )
-  await driving
   const pending = kase.kills.map((kill) => kill.at.kind)
-  for (;;) {
-    if (failure) throw failure
-    if (await visitOver(lane, before)) {
-      if (kills) break
-      // A moment still to come at a fixed time will come; any other has passed unseen.
-      if (!pending.includes('after'))
-        over.abort(new MomentMissedError(`The kill's moment never came in this visit: ${describe(kase)}.`))
+  try {
+    await driving
+    for (;;) {
+      if (failure) throw failure
+      if (await visitOver(lane, before)) {
+        if (kills) break
+        // A moment still to come at a fixed time will come; any other has passed unseen.
+        if (!pending.includes('after'))
+          over.abort(new MomentMissedError(`The kill's moment never came in this visit: ${describe(kase)}.`))
+      }
+      await sleep(100, undefined, { signal })
     }
-    await sleep(100, undefined, { signal })
+  } catch (error) {
+    if (!signal.aborted) throw error
+    throw new VisitUnfinishedError(await stuck(lane, before, kills))
   }
   const [car, pile] = await Promise.all([
     carRecords(lane.carAgent.journal),
@@ -121,6 +126,31 @@ export async function runVisit(
       car: car.filter((record) => record.seq > before.carSeq).map((record) => record.value.state),
     },
   }
+}
+
+export class VisitUnfinishedError extends Error {
+  override readonly name = 'VisitUnfinishedError'
+}
+
+/** Where a visit that ran out of time stood: for the failure message. */
+async function stuck(lane: Lane, before: Counts, kills: KillReport[] | undefined): Promise<string> {
+  const [car, pile] = await Promise.all([
+    carRecords(lane.carAgent.journal),
+    pileRecords(lane.pileAgent.journal),
+  ])
+  const trail = (records: { seq: number; value: { state: string } }[], from: number) =>
+    records
+      .filter((record) => record.seq > from)
+      .map((record) => record.value.state)
+      .join(' → ')
+  const world = lane.world.state()
+  return [
+    'The visit did not finish in time.',
+    `kills done: ${kills ? JSON.stringify(kills) : 'not all'}`,
+    `world: car ${world.carPresent ? 'present' : 'gone'}, plugged ${world.plugged}, link ${world.linkConnected}`,
+    `pile now ${lane.pileAgent.state()}, journaled ${trail(pile, before.pileSeq)}`,
+    `car now ${lane.carAgent.state()}, journaled ${trail(car, before.carSeq)}`,
+  ].join('\n')
 }
 
 function describe(kase: CrashCase) {

@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs"
 // What the crash matrix runs on: one dev chain with a small provisioned fleet, and lanes (a pile and a car of the
 // fleet, both real agent processes) that serve visit after visit. Cases run concurrently, one per free lane of their
 // flow; a case that fails leaves its lane to be rebuilt fresh, so it cannot spill into the next.
@@ -8,6 +9,7 @@ import { type ProvisionedFleet, provisionFleet } from '../../src/provision.js'
 import { type AgentBundles, bundleAgents } from './bundles.js'
 import type { Counts, CrashCase, Visit } from './crashCase.js'
 import { counts, runVisit } from './crashCase.js'
+import { carRecords, pileRecords } from './journals.js'
 import { type Flow, type Lane, openLane } from './lane.js'
 import { type Before, channelOutcome, escrowOutcome, freeOutcome, observeBefore } from './oracle.js'
 
@@ -52,10 +54,16 @@ export async function startCrashWorld(lanesPerFlow: number): Promise<CrashWorld>
     return {
       devnet,
       fleet,
-      run: (kase) => {
+      run: async (kase) => {
         const pool = pools.get(kase.flow)
         if (!pool) throw new Error(`No lanes for the ${kase.flow} flow.`)
-        return pool.run(kase, (lane) => runCase(devnet, fleet, lane, kase))
+        const t0 = performance.now()
+        if (process.env.CRASH_TIMELINE) appendFileSync("/tmp/crash.log", `START ${kase.flow}: ${kase.name} at ${Math.round(t0)}\n`)
+        try {
+          return await pool.run(kase, (lane) => runCase(devnet, fleet, lane, kase))
+        } finally {
+          if (process.env.CRASH_TIMELINE) appendFileSync("/tmp/crash.log", `END ${kase.flow}: ${kase.name} at ${Math.round(performance.now())} took ${Math.round(performance.now() - t0)}\n`)
+        }
       },
       async stop() {
         await Promise.all([...pools.values()].map((pool) => pool.close()))
@@ -78,9 +86,29 @@ async function runCase(
   const start: Counts = await counts(lane)
   const before = await observeBefore(chain, fleet, lane, start)
   const visit = await runVisit(lane, kase, start, AbortSignal.timeout(CASE_DEADLINE_MS))
+  if (process.env.CRASH_TIMELINE === '2') await printTimeline(lane, kase, start)
   const judge = { escrow: escrowOutcome, free: freeOutcome, channel: channelOutcome }[kase.flow]
   const judged = await judge(chain, fleet, lane, before, visit)
   return { visit, before, judged }
+}
+
+/** `CRASH_TIMELINE=1`: each case's journaled states with their times, both agents merged, to see where time goes. */
+async function printTimeline(lane: Lane, kase: CrashCase, start: Counts) {
+  const [pile, car] = await Promise.all([
+    pileRecords(lane.pileAgent.journal),
+    carRecords(lane.carAgent.journal),
+  ])
+  const entries = [
+    ...pile.filter((record) => record.seq > start.pileSeq).map((record) => ({ who: 'pile', ...record })),
+    ...car.filter((record) => record.seq > start.carSeq).map((record) => ({ who: 'car', ...record })),
+  ].sort((a, b) => a.at - b.at)
+  const origin = entries[0]?.at ?? 0
+  console.log(
+    [
+      `${kase.flow}: ${kase.name}`,
+      ...entries.map((entry) => `  +${entry.at - origin} ms ${entry.who} ${entry.value.state}`),
+    ].join('\n'),
+  )
 }
 
 interface LaneSpec {
@@ -137,8 +165,8 @@ function lanePool(
 }
 
 /**
- * Disjoint pile–car pairs of the fleet for each flow: a car of the flow's kind at a pile it may charge at, every pile
- * and car in one lane only, the channel lanes at different operators.
+ * Disjoint pile–car pairs of the fleet for each flow, up to `perFlow`: a car of the flow's kind at a pile it may charge
+ * at, every pile and car in one lane only, the channel lanes at different operators.
  */
 function pairUp(fleet: ProvisionedFleet, perFlow: number): Record<Flow, { pile: PilePlan; car: CarPlan }[]> {
   const { plan } = fleet
@@ -162,7 +190,7 @@ function pairUp(fleet: ProvisionedFleet, perFlow: number): Record<Flow, { pile: 
       if (flow === 'channel') channelOperators.add(pile.operator)
       pairs[flow].push({ pile, car })
     }
-    if (pairs[flow].length < perFlow)
+    if (pairs[flow].length === 0)
       throw new Error(
         `The crash fleet has only ${pairs[flow].length} lanes for the ${flow} flow; plan a larger one.`,
       )

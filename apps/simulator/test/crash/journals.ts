@@ -5,6 +5,8 @@ import type { VehicleSnapshot } from '@chargechain/vehicle'
 
 export interface StoredRecord<Value> {
   seq: number
+  /** Epoch ms of the write. */
+  at: number
   value: Value
 }
 

@@ -27,27 +27,29 @@ export async function observeBefore(
 ): Promise<Before> {
   const car = lane.car.key.address
   const channelId = channelOf(fleet, lane)
-  const [block, nonce, native, token, channelSettled] = await Promise.all([
+  const [block, nonce, { native, token }, channelSettled] = await Promise.all([
     chain.getBlockNumber({ cacheTime: 0 }),
     chain.getTransactionCount({ address: car, blockTag: 'latest' }),
-    chain.getBalance({ address: car }),
-    tokenBalance(chain, fleet, car),
+    holdings(chain, fleet, car),
     channelId ? chain.getChannel({ channelId }).then((channel) => channel.settled) : 0n,
   ])
   return { ...counts, block, nonce, native, token, channelSettled }
 }
 
-function channelOf(fleet: ProvisionedFleet, lane: Lane): Hex | undefined {
-  return lane.flow === 'channel' ? fleet.channels.get(lane.car.index) : undefined
+/** What the car holds per currency: its wallet plus what the escrow keeps for it to withdraw (refunds land there). */
+async function holdings(chain: ChargeChainClient, fleet: ProvisionedFleet, car: Address) {
+  const token = fleet.currencyAddress.demoToken
+  const [native, nativeHeld, tokens, tokensHeld] = await Promise.all([
+    chain.getBalance({ address: car }),
+    chain.balanceOf({ account: car }),
+    chain.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [car] }),
+    chain.balanceOf({ account: car, currency: token }),
+  ])
+  return { native: native + nativeHeld, token: tokens + tokensHeld }
 }
 
-function tokenBalance(chain: ChargeChainClient, fleet: ProvisionedFleet, owner: Address) {
-  return chain.readContract({
-    address: fleet.currencyAddress.demoToken,
-    abi: erc20Abi,
-    functionName: 'balanceOf',
-    args: [owner],
-  })
+function channelOf(fleet: ProvisionedFleet, lane: Lane): Hex | undefined {
+  return lane.flow === 'channel' ? fleet.channels.get(lane.car.index) : undefined
 }
 
 /** How the visit ended for both agents; always the same when it ended well. */
@@ -77,13 +79,12 @@ async function visitEnd(lane: Lane, before: Before, visit: Visit) {
   }
 }
 
-/** What the car spent: its nonce, native and token balances' changes; gas is counted from its own receipts. */
+/** What the car spent: transactions sent, and what it holds less per currency; gas is counted from its own receipts. */
 async function spending(chain: ChargeChainClient, fleet: ProvisionedFleet, lane: Lane, before: Before) {
   const car = lane.car.key.address
-  const [nonce, native, token, last] = await Promise.all([
+  const [nonce, { native, token }, last] = await Promise.all([
     chain.getTransactionCount({ address: car, blockTag: 'latest' }),
-    chain.getBalance({ address: car }),
-    tokenBalance(chain, fleet, car),
+    holdings(chain, fleet, car),
     chain.getBlockNumber({ cacheTime: 0 }),
   ])
   const transactions = nonce - before.nonce
