@@ -5,6 +5,7 @@ import { watch } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { STATE_ENTERED } from '@chargechain/agent-core'
 import type { AgentProcess } from '@chargechain/agent-core/testing'
+import type { MessageType } from '@chargechain/link'
 import { carRecords, countLines, pileRecords, tearLastRecord } from './journals.js'
 import type { AgentName, Flow, Lane, LaneAgent } from './lane.js'
 
@@ -21,6 +22,8 @@ export type Trigger =
   | { kind: 'journal'; agent: AgentName; record: number; tear: boolean }
   /** The agent's `nth` transaction of the visit: just before it goes to the node, or once the node took it. */
   | { kind: 'transaction'; agent: AgentName; nth: number; phase: 'before' | 'after' }
+  /** The `nth` link message of the visit from the agent (of `type`, if given) has reached the other side. */
+  | { kind: 'message'; agent: AgentName; nth: number; type?: MessageType }
 
 export interface Kill {
   victims: readonly AgentName[]
@@ -144,12 +147,21 @@ async function stuck(lane: Lane, before: Counts, kills: KillReport[] | undefined
       .map((record) => record.value.state)
       .join(' → ')
   const world = lane.world.state()
+  const recent = (agent: LaneAgent) =>
+    (agent.process?.logs.slice(-12) ?? [])
+      .map(
+        (line) =>
+          `    ${line.msg}${line.state ? ` ${line.state}` : ''}${line.err ? ` ${JSON.stringify(line.err).slice(0, 300)}` : ''}`,
+      )
+      .join('\n')
   return [
     'The visit did not finish in time.',
     `kills done: ${kills ? JSON.stringify(kills) : 'not all'}`,
     `world: car ${world.carPresent ? 'present' : 'gone'}, plugged ${world.plugged}, link ${world.linkConnected}`,
     `pile now ${lane.pileAgent.state()}, journaled ${trail(pile, before.pileSeq)}`,
     `car now ${lane.carAgent.state()}, journaled ${trail(car, before.carSeq)}`,
+    `pile's last log lines:\n${recent(lane.pileAgent)}`,
+    `car's last log lines:\n${recent(lane.carAgent)}`,
   ].join('\n')
 }
 
@@ -270,6 +282,18 @@ async function strike(
       const written = process?.logs.some((line) => line.msg === STATE_ENTERED && line.seq === last)
       if (last !== undefined && !written) report.torn = await tearLastRecord(watched.journal)
     }
+  } else if (at.kind === 'message') {
+    let seen = 0
+    await moment(signal, (fire) => {
+      lane.radio.onMessage = (from, type) => {
+        if (from !== at.agent || (at.type && type !== at.type) || ++seen !== at.nth) return
+        lane.radio.onMessage = undefined
+        fire(killAll())
+      }
+      return () => {
+        lane.radio.onMessage = undefined
+      }
+    })
   } else {
     const watched = agentOf(lane, at.agent)
     const first = watched.tap.transactions

@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs"
+import { appendFileSync } from 'node:fs'
 // What the crash matrix runs on: one dev chain with a small provisioned fleet, and lanes (a pile and a car of the
 // fleet, both real agent processes) that serve visit after visit. Cases run concurrently, one per free lane of their
 // flow; a case that fails leaves its lane to be rebuilt fresh, so it cannot spill into the next.
@@ -58,11 +58,16 @@ export async function startCrashWorld(lanesPerFlow: number): Promise<CrashWorld>
         const pool = pools.get(kase.flow)
         if (!pool) throw new Error(`No lanes for the ${kase.flow} flow.`)
         const t0 = performance.now()
-        if (process.env.CRASH_TIMELINE) appendFileSync("/tmp/crash.log", `START ${kase.flow}: ${kase.name} at ${Math.round(t0)}\n`)
+        if (process.env.CRASH_TIMELINE)
+          appendFileSync('/tmp/crash.log', `START ${kase.flow}: ${kase.name} at ${Math.round(t0)}\n`)
         try {
           return await pool.run(kase, (lane) => runCase(devnet, fleet, lane, kase))
         } finally {
-          if (process.env.CRASH_TIMELINE) appendFileSync("/tmp/crash.log", `END ${kase.flow}: ${kase.name} at ${Math.round(performance.now())} took ${Math.round(performance.now() - t0)}\n`)
+          if (process.env.CRASH_TIMELINE)
+            appendFileSync(
+              '/tmp/crash.log',
+              `END ${kase.flow}: ${kase.name} at ${Math.round(performance.now())} took ${Math.round(performance.now() - t0)}\n`,
+            )
         }
       },
       async stop() {

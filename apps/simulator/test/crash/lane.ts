@@ -63,6 +63,8 @@ export interface Lane {
   readonly carAgent: LaneAgent
   /** The pile's channel ledger file (channel lanes). */
   readonly ledger: string
+  /** The Bluetooth pair: shows the link messages passing. */
+  readonly radio: Radio
   /** Resolves once no pile process holds the pile's hardware (its outputs then off, as after a power cut). */
   pileHardwareReleased(): Promise<void>
   close(): Promise<void>
@@ -160,6 +162,7 @@ export async function openLane(options: LaneOptions): Promise<Lane> {
     pileAgent,
     carAgent,
     ledger,
+    radio,
     pileHardwareReleased: () => pileHardware.disconnected(),
     async close() {
       await Promise.all([pileAgent.stop(), carAgent.stop()])

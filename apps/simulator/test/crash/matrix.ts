@@ -1,6 +1,7 @@
 // The cases of the kill -9 matrix for one agent and flow: a kill at every state the flow enters, at each of its
-// transactions, and at seeded random moments (a time into the visit, the n-th journal write — torn or not — or a
-// transaction), a fifth of them killing both agents at once.
+// transactions, as its link messages reach the other side, and at seeded random moments (a time into the visit, the
+// n-th journal write — torn or not —, the n-th link message, or a transaction), a fifth of them killing both agents.
+import type { MessageType } from '@chargechain/link'
 import { pileMachine } from '@chargechain/pile'
 import { vehicleMachine } from '@chargechain/vehicle'
 import { createRandom } from '../../src/random.js'
@@ -49,6 +50,8 @@ function name(trigger: Trigger): string {
       return `${trigger.ms} ms after the car arrived`
     case 'journal':
       return `at the ${trigger.agent}'s journal write ${trigger.record}${trigger.tear ? ', torn' : ''}`
+    case 'message':
+      return `as the ${trigger.agent}'s ${trigger.type ? `${trigger.type} ${trigger.nth}` : `link message ${trigger.nth}`} reached the ${trigger.agent === 'pile' ? 'car' : 'pile'}`
     case 'transaction':
       return `${trigger.phase === 'before' ? 'as' : 'once'} the ${trigger.agent}'s transaction ${trigger.nth} ${trigger.phase === 'before' ? 'goes out' : 'reached the node, before its receipt'}`
   }
@@ -79,6 +82,26 @@ export function transactionCases(agent: AgentName, flow: Flow): CrashCase[] {
   )
 }
 
+/** Link messages at which a kill leaves the other side a step ahead of the victim's journal. */
+const messagesOf: Record<AgentName, Partial<Record<Flow, readonly MessageType[]>>> = {
+  pile: {
+    escrow: ['AuthResult', 'PaymentResult', 'ChargingStopped', 'Receipt'],
+    channel: ['AuthResult', 'PaymentResult', 'ChargingStopped', 'Receipt'],
+    free: ['AuthResult', 'ChargingStopped', 'Receipt'],
+  },
+  car: {
+    escrow: ['Auth', 'PaymentOpened'],
+    channel: ['Auth', 'PaymentOpened'],
+    free: ['Auth'],
+  },
+}
+
+export function messageCases(agent: AgentName, flow: Flow): CrashCase[] {
+  return (messagesOf[agent][flow] ?? []).map((type) =>
+    crashCase(flow, [{ victims: [agent], at: { kind: 'message', agent, nth: 1, type } }]),
+  )
+}
+
 /** Random moments: the same seed, agent and flow give the same cases. */
 export function randomCases(agent: AgentName, flow: Flow, seed = crashSeed): CrashCase[] {
   const random = createRandom(
@@ -87,9 +110,11 @@ export function randomCases(agent: AgentName, flow: Flow, seed = crashSeed): Cra
   return Array.from({ length: RANDOM_MOMENTS }, (_, index) => {
     const roll = random.next()
     let at: Trigger
-    if (roll < 0.4) at = { kind: 'after', ms: random.integer(0, 3_000) }
-    else if (roll < 0.8 || !transactionsOf[agent][flow])
+    if (roll < 0.3) at = { kind: 'after', ms: random.integer(0, 3_000) }
+    else if (roll < 0.6)
       at = { kind: 'journal', agent, record: random.integer(1, 8), tear: random.chance(0.5) }
+    else if (roll < 0.8 || !transactionsOf[agent][flow])
+      at = { kind: 'message', agent, nth: random.integer(1, agent === 'pile' ? 10 : 6) }
     else at = { kind: 'transaction', agent, nth: 1, phase: random.chance(0.5) ? 'before' : 'after' }
     const victims: AgentName[] = random.chance(0.2) ? ['pile', 'car'] : [agent]
     const kase = crashCase(flow, [{ victims, at }])

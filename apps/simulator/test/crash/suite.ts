@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CrashCase } from './crashCase.js'
 import { type CrashWorld, startCrashWorld } from './crashWorld.js'
 import type { AgentName, Flow } from './lane.js'
-import { crashSeed, randomCases, stateCases, transactionCases, unreachable } from './matrix.js'
+import { crashSeed, messageCases, randomCases, stateCases, transactionCases, unreachable } from './matrix.js'
 
 const flows: readonly Flow[] = ['escrow', 'free', 'channel']
 /** Lanes per flow: vitest runs five cases of a file at once, and a case may wait for a lane of its own flow. */
@@ -19,6 +19,7 @@ export function crashMatrix(agent: AgentName, knownDefects: KnownDefects = {}) {
   const cases = flows.map((flow) => [
     ...stateCases(agent, flow),
     ...transactionCases(agent, flow),
+    ...messageCases(agent, flow),
     ...randomCases(agent, flow),
   ])
   const interleaved: CrashCase[] = []
@@ -48,8 +49,10 @@ export function crashMatrix(agent: AgentName, knownDefects: KnownDefects = {}) {
           const outcome = await world.run(kase)
           for (const state of outcome.visit.journaled[agent]) journaled.get(kase.flow)?.add(state)
           ran.set(kase.flow, (ran.get(kase.flow) ?? 0) + 1)
-          expect(outcome.visit.kills).toHaveLength(kase.kills.length)
-          expect(outcome.judged.actual).toEqual(outcome.judged.expected)
+          const { kills, journaled: trail } = outcome.visit
+          const story = `kills ${JSON.stringify(kills)}; pile ${trail.pile.join(' → ')}; car ${trail.car.join(' → ')}`
+          expect(kills, story).toHaveLength(kase.kills.length)
+          expect(outcome.judged.actual, story).toEqual(outcome.judged.expected)
         },
         CASE_TIMEOUT_MS,
       )
