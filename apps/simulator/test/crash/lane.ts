@@ -32,11 +32,13 @@ const pileLinkTimeouts = {
   voucherWaitMs: 2_000,
   reconnectTimeoutMs: HOUR,
 }
+// A car that lost its pile gives up after half an hour (nine real seconds): long enough for any restart, short enough
+// that a car left waiting for a pile that already finished (issue 10, agent finding 4) still ends its visit in time.
 const vehicleLinkTimeouts = {
   helloTimeoutMs: HOUR,
   answerTimeoutMs: HOUR,
   silenceTimeoutMs: HOUR,
-  reconnectTimeoutMs: 4 * HOUR,
+  reconnectTimeoutMs: HOUR / 2,
 }
 
 /** One agent of the lane: its process (replaced at each restart), journal and way to the chain. */
