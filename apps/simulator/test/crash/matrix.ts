@@ -118,7 +118,12 @@ export function randomCases(agent: AgentName, flow: Flow, seed = crashSeed): Cra
     let at: Trigger
     if (roll < 0.3) at = { kind: 'after', ms: random.integer(0, 3_000) }
     else if (roll < 0.6)
-      at = { kind: 'journal', agent, record: random.integer(1, 8), tear: random.chance(0.5) }
+      at = {
+        kind: 'journal',
+        agent,
+        record: random.integer(1, fewestRecords[agent][flow]),
+        tear: random.chance(0.5),
+      }
     else if (roll < 0.8 || !transactionsOf[agent][flow])
       at = { kind: 'message', agent, nth: random.integer(1, agent === 'pile' ? 10 : 6) }
     else at = { kind: 'transaction', agent, nth: 1, phase: random.chance(0.5) ? 'before' : 'after' }
