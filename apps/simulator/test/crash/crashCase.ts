@@ -147,13 +147,17 @@ async function stuck(lane: Lane, before: Counts, kills: KillReport[] | undefined
       .map((record) => record.value.state)
       .join(' → ')
   const world = lane.world.state()
-  const recent = (agent: LaneAgent) =>
-    (agent.process?.logs.slice(-12) ?? [])
-      .map(
-        (line) =>
-          `    ${line.msg}${line.state ? ` ${line.state}` : ''}${line.err ? ` ${JSON.stringify(line.err).slice(0, 300)}` : ''}`,
-      )
-      .join('\n')
+  const recent = (agent: LaneAgent) => {
+    const process = agent.process
+    const exit = process?.exit
+      ? [`    exited ${JSON.stringify(process.exit)}: ${process.stderr.slice(-600)}`]
+      : []
+    const lines = (process?.logs.slice(-12) ?? []).map(
+      (line) =>
+        `    ${line.msg}${line.state ? ` ${line.state}` : ''}${line.err ? ` ${JSON.stringify(line.err).slice(0, 300)}` : ''}`,
+    )
+    return [...exit, ...lines].join('\n')
+  }
   return [
     'The visit did not finish in time.',
     `kills done: ${kills ? JSON.stringify(kills) : 'not all'}`,

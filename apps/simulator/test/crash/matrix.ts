@@ -108,6 +108,12 @@ const fewestRecords: Record<AgentName, Record<Flow, number>> = {
   car: { escrow: 9, channel: 8, free: 6 },
 }
 
+/** The fewest link messages an agent sends in a visit of the flow (a DC pile may send no reading at all). */
+const fewestMessages: Record<AgentName, Record<Flow, number>> = {
+  pile: { escrow: 6, channel: 6, free: 5 },
+  car: { escrow: 3, channel: 3, free: 1 },
+}
+
 /** Random moments: the same seed, agent and flow give the same cases. */
 export function randomCases(agent: AgentName, flow: Flow, seed = crashSeed): CrashCase[] {
   const random = createRandom(
@@ -125,7 +131,7 @@ export function randomCases(agent: AgentName, flow: Flow, seed = crashSeed): Cra
         tear: random.chance(0.5),
       }
     else if (roll < 0.8 || !transactionsOf[agent][flow])
-      at = { kind: 'message', agent, nth: random.integer(1, agent === 'pile' ? 10 : 6) }
+      at = { kind: 'message', agent, nth: random.integer(1, fewestMessages[agent][flow]) }
     else at = { kind: 'transaction', agent, nth: 1, phase: random.chance(0.5) ? 'before' : 'after' }
     const victims: AgentName[] = random.chance(0.2) ? ['pile', 'car'] : [agent]
     const kase = crashCase(flow, [{ victims, at }])

@@ -33,6 +33,10 @@ export interface AgentProcess {
   readonly states: readonly string[]
   /** Settles when the process exits, however it exits. */
   readonly exited: Promise<AgentExit>
+  /** How it exited, once it has. */
+  readonly exit: AgentExit | undefined
+  /** The last few thousand characters it wrote to stderr. */
+  readonly stderr: string
   /** Resolves with the first log line matching `predicate`, past or future; rejects if the process exits first. */
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>
   /** Calls `listener` with every JSON line logged from now on; returns the unsubscribe. */
@@ -133,6 +137,12 @@ export function spawnAgent(options: SpawnAgentOptions): AgentProcess {
     logs,
     states,
     exited,
+    get exit() {
+      return exit
+    },
+    get stderr() {
+      return stderr
+    },
     waitForLog,
     onLog(listener) {
       listeners.add(listener)
