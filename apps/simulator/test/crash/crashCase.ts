@@ -61,6 +61,8 @@ export interface Visit {
   carState: string | undefined
   /** The states each agent journaled during the visit, in order. */
   journaled: Record<AgentName, string[]>
+  /** How the car's journal says it paid in this visit: each kind of session it took, once. */
+  paidBy: string[]
 }
 
 const TARGET_WH = 300
@@ -128,6 +130,15 @@ export async function runVisit(
       pile: pile.filter((record) => record.seq > before.pileSeq).map((record) => record.value.state),
       car: car.filter((record) => record.seq > before.carSeq).map((record) => record.value.state),
     },
+    paidBy: [
+      ...new Set(
+        car.flatMap((record) =>
+          record.seq > before.carSeq && record.value.data.session?.kind
+            ? [record.value.data.session.kind]
+            : [],
+        ),
+      ),
+    ],
   }
 }
 

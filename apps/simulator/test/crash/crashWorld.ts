@@ -14,7 +14,7 @@ import { type Flow, type Lane, openLane } from './lane.js'
 import { type Before, channelOutcome, escrowOutcome, freeOutcome, observeBefore } from './oracle.js'
 
 /** A case that has not finished by then has failed. */
-const CASE_DEADLINE_MS = 90_000
+const CASE_DEADLINE_MS = 60_000
 const kindOf: Record<Flow, CarKind> = { escrow: 'escrow', free: 'owner', channel: 'channel' }
 
 export interface CrashWorld {

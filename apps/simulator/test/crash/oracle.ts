@@ -103,7 +103,7 @@ async function spending(chain: ChargeChainClient, fleet: ProvisionedFleet, lane:
 }
 
 /**
- * Escrow: one deposit of the car's configured size; settled once at the last voucher the car signed for it, or — when
+ * Escrow: the car paid by escrow, with one deposit of its configured size; settled once at the last voucher the car signed for it, or — when
  * the car signed nothing worth paying — the deposit back whole once (a zero settle or a refund after the window).
  * The car's balance moved by exactly that amount (plus its own gas).
  */
@@ -145,8 +145,15 @@ export async function escrowOutcome(
   const paidIn = lane.car.currency === 'native' ? spent.native : spent.token
   const end = await visitEnd(lane, before, visit)
   return {
-    actual: { deposits: opened.map((session) => session.deposit), endings, paid: paidIn, visit: end.actual },
+    actual: {
+      paidBy: visit.paidBy,
+      deposits: opened.map((session) => session.deposit),
+      endings,
+      paid: paidIn,
+      visit: end.actual,
+    },
     expected: {
+      paidBy: ['escrow'],
       deposits: [deposit],
       endings: [owed > 0n ? { settled: owed, refund: deposit - owed } : wholeBack],
       paid: owed,
@@ -167,7 +174,7 @@ async function lastEscrowVoucher(journal: string, sessionId: Hex): Promise<bigin
   return amount
 }
 
-/** Free: nothing moved on chain for the car — no session, no transaction, balances unchanged to the wei. */
+/** Free: the car charged free and nothing moved on chain for it — no session, no transaction, balances unchanged to the wei. */
 export async function freeOutcome(
   chain: ChargeChainClient,
   fleet: ProvisionedFleet,
@@ -186,14 +193,20 @@ export async function freeOutcome(
   const spent = await spending(chain, fleet, lane, before)
   const end = await visitEnd(lane, before, visit)
   return {
-    actual: { sessions: sessions.length, spent, visit: end.actual },
-    expected: { sessions: 0, spent: { transactions: 0, native: 0n, token: 0n }, visit: end.expected },
+    actual: { paidBy: visit.paidBy, sessions: sessions.length, spent, visit: end.actual },
+    expected: {
+      paidBy: ['free'],
+      sessions: 0,
+      spent: { transactions: 0, native: 0n, token: 0n },
+      visit: end.expected,
+    },
   }
 }
 
 /**
- * Channel: the pile's ledger and the chain both hold exactly the car's last signed cumulative voucher (the pile
- * settles every session), the channel paid out exactly the difference once, and the car itself sent nothing.
+ * Channel: the car paid through its channel; the pile's ledger and the chain both hold exactly the car's last signed
+ * cumulative voucher (the pile settles every session), the channel paid out exactly the difference once, and the car
+ * itself sent nothing.
  */
 export async function channelOutcome(
   chain: ChargeChainClient,
@@ -229,6 +242,7 @@ export async function channelOutcome(
   const fresh = signed - before.channelSettled
   return {
     actual: {
+      paidBy: visit.paidBy,
       ledger: entry?.cumulativeAmount ?? 0n,
       settled: onChain.settled,
       paidOut: paid,
@@ -237,6 +251,7 @@ export async function channelOutcome(
       visit: end.actual,
     },
     expected: {
+      paidBy: ['channel'],
       ledger: signed,
       settled: signed,
       paidOut: fresh > 0n ? [fresh] : [],
