@@ -1,8 +1,10 @@
 import { appendFileSync } from 'node:fs'
+
 // What the crash matrix runs on: one dev chain with a small provisioned fleet, and lanes (a pile and a car of the
 // fleet, both real agent processes) that serve visit after visit. Cases run concurrently, one per free lane of their
 // flow; a case that fails leaves its lane to be rebuilt fresh, so it cannot spill into the next.
 
+import { appendFile } from 'node:fs/promises'
 import { type DevNet, startDevNet } from '../../src/devnet.js'
 import { type CarKind, type CarPlan, mayChargeAt, type PilePlan, planFleet } from '../../src/fleet.js'
 import { type ProvisionedFleet, provisionFleet } from '../../src/provision.js'
@@ -91,14 +93,15 @@ async function runCase(
   const start: Counts = await counts(lane)
   const before = await observeBefore(chain, fleet, lane, start)
   const visit = await runVisit(lane, kase, start, AbortSignal.timeout(CASE_DEADLINE_MS))
-  if (process.env.CRASH_TIMELINE === '2') await printTimeline(lane, kase, start)
+  const timeline = process.env.CRASH_TIMELINE
+  if (timeline) await appendFile(timeline, await laneTimeline(lane, kase, start))
   const judge = { escrow: escrowOutcome, free: freeOutcome, channel: channelOutcome }[kase.flow]
   const judged = await judge(chain, fleet, lane, before, visit)
   return { visit, before, judged }
 }
 
-/** `CRASH_TIMELINE=1`: each case's journaled states with their times, both agents merged, to see where time goes. */
-async function printTimeline(lane: Lane, kase: CrashCase, start: Counts) {
+/** `CRASH_TIMELINE=file`: each case's journaled states with their times, both agents merged, to see where time goes. */
+async function laneTimeline(lane: Lane, kase: CrashCase, start: Counts): Promise<string> {
   const [pile, car] = await Promise.all([
     pileRecords(lane.pileAgent.journal),
     carRecords(lane.carAgent.journal),
@@ -108,12 +111,8 @@ async function printTimeline(lane: Lane, kase: CrashCase, start: Counts) {
     ...car.filter((record) => record.seq > start.carSeq).map((record) => ({ who: 'car', ...record })),
   ].sort((a, b) => a.at - b.at)
   const origin = entries[0]?.at ?? 0
-  console.log(
-    [
-      `${kase.flow}: ${kase.name}`,
-      ...entries.map((entry) => `  +${entry.at - origin} ms ${entry.who} ${entry.value.state}`),
-    ].join('\n'),
-  )
+  const lines = entries.map((entry) => `  +${entry.at - origin} ms ${entry.who} ${entry.value.state}`)
+  return `${kase.flow}: ${kase.name}\n${lines.join('\n')}\n`
 }
 
 interface LaneSpec {

@@ -1,0 +1,40 @@
+// Defects the matrix found in the agents, by the trail a case that hits one leaves in its failure. A case whose moment
+// always hits one is marked `it.fails` by name in its test file; a random moment that hits one only on some runs (the
+// number of meter readings in a visit varies) is reported as skipped with the defect's name, never as passed.
+import type { Flow } from './lane.js'
+
+export interface KnownDefect {
+  id: string
+  what: string
+  flows: readonly Flow[]
+  /** Whether a case's failure message shows this defect's trail. */
+  shows(message: string): boolean
+}
+
+export const knownDefects: readonly KnownDefect[] = [
+  {
+    id: 'A',
+    what: 'a pile killed after accepting the payment, before journaling `starting`, asks for the payment again while the car charges on; neither moves',
+    flows: ['escrow', 'channel'],
+    shows: (message) =>
+      /pile now awaitingPayment, journaled .*awaitingPayment → connecting → authenticating → awaitingPayment/.test(
+        message,
+      ) && /car now charging/.test(message),
+  },
+  {
+    id: 'B',
+    what: "a pile restarted in a free session's `stopping` re-greets the car that already finished it; the car counts a second, phantom free visit",
+    flows: ['free'],
+    shows: (message) => /car .*settlement → waiting → authenticating → stopped/.test(message),
+  },
+  {
+    id: 'issue 10 agent finding 4',
+    what: 'a channel car whose link dropped before the receipt stays in `finishing` after its pile finished (rejoin watches only escrow sessions)',
+    flows: ['channel'],
+    shows: (message) => /pile now idle/.test(message) && /car now finishing/.test(message),
+  },
+]
+
+export function knownDefectIn(flow: Flow, message: string): KnownDefect | undefined {
+  return knownDefects.find((defect) => defect.flows.includes(flow) && defect.shows(message))
+}
