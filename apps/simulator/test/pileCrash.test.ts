@@ -25,5 +25,4 @@ crashMatrix('pile', {
   "channel: random moment 29: pile killed as the pile's link message 3 reached the car":
     'A (message 3 is PaymentResult)',
   "free: pile killed as the pile's ChargingStopped 1 reached the car": 'B',
-  'channel: pile killed on entering settling': 'issue 10 agent finding 4',
 })

@@ -14,7 +14,4 @@
 //   (paidBy ['escrow'], a session, the car's holdings changed).
 import { crashMatrix } from './crash/suite.js'
 
-crashMatrix('car', {
-  // Cases that always hit a known defect (crash/knownDefects.ts); each fails until it is fixed: remove its line then.
-  'channel: car killed on entering finishing': 'issue 10 agent finding 4',
-})
+crashMatrix('car')

@@ -105,6 +105,13 @@ export async function runVisit(
     await driving
     for (;;) {
       if (failure) throw failure
+      for (const agent of [lane.pileAgent, lane.carAgent]) {
+        const exit = agent.process?.exit
+        if (exit)
+          throw new AgentDiedError(
+            `The ${agent.name} agent's process exited by itself (${JSON.stringify(exit)}): ${agent.process?.stderr.slice(0, 800)}`,
+          )
+      }
       if (await visitOver(lane, before)) {
         if (kills) break
         // A moment still to come at a fixed time will come; any other has passed unseen.
@@ -140,6 +147,11 @@ export async function runVisit(
       ),
     ],
   }
+}
+
+/** An agent process ended without being killed: a crash of its own, which nothing in the lane would restart. */
+export class AgentDiedError extends Error {
+  override readonly name = 'AgentDiedError'
 }
 
 export class VisitUnfinishedError extends Error {

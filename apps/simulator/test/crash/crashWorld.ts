@@ -74,7 +74,7 @@ export async function startCrashWorld(lanesPerFlow: number): Promise<CrashWorld>
       },
       async stop() {
         await Promise.all([...pools.values()].map((pool) => pool.close()))
-        await devnet.stop()
+        await Promise.all([devnet.stop(), bundles.remove()])
       },
     }
   } catch (error) {

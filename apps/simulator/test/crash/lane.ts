@@ -2,7 +2,7 @@
 // journal, in one simulated world that outlives them (hardware served over Unix sockets, the Bluetooth pair as a TCP
 // radio, the chain through a tap). A lane serves one visit after another, so most cases start no process but the
 // restart of the one they kill.
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type AgentProcess, spawnAgent } from '@chargechain/agent-core/testing'
@@ -19,8 +19,8 @@ import { openRpcTap, type RpcTap } from './rpcTap.js'
 export type Flow = 'escrow' | 'free' | 'channel'
 export type AgentName = 'pile' | 'car'
 
-/** Simulated time per real second: a visit takes a second or two, a restart a few hundred simulated seconds. */
-const SPEED = 200
+/** Simulated time per real second: a visit takes a second or two, a restart some simulated minutes. */
+const SPEED = 400
 const HOUR = 3_600_000
 
 // Generous in simulated time: a killed agent takes a real second or so (minutes, simulated) to come back.
@@ -32,13 +32,13 @@ const pileLinkTimeouts = {
   voucherWaitMs: 2_000,
   reconnectTimeoutMs: HOUR,
 }
-// A car that lost its pile gives up after half an hour (nine real seconds): long enough for any restart, short enough
-// that a car left waiting for a pile that already finished (issue 10, agent finding 4) still ends its visit in time.
+// A car that lost its pile gives up after an hour (nine real seconds): long enough for any restart, short enough that a
+// car left waiting for a pile that already finished (issue 10, agent finding 4) still ends its visit in time.
 const vehicleLinkTimeouts = {
   helloTimeoutMs: HOUR,
   answerTimeoutMs: HOUR,
   silenceTimeoutMs: HOUR,
-  reconnectTimeoutMs: HOUR / 2,
+  reconnectTimeoutMs: HOUR,
 }
 
 /** One agent of the lane: its process (replaced at each restart), journal and way to the chain. */
@@ -172,6 +172,7 @@ export async function openLane(options: LaneOptions): Promise<Lane> {
       await Promise.all([pileTap.close(), carTap.close()])
       await Promise.all([pileHardware.close(), carHardware.close()])
       await world.close()
+      await rm(directory, { recursive: true, force: true })
     },
   }
 }

@@ -243,7 +243,8 @@ export async function channelOutcome(
   return {
     actual: {
       paidBy: visit.paidBy,
-      ledger: entry?.cumulativeAmount ?? 0n,
+      // A pile records nothing for a visit that added nothing: then the operator's claim is what the chain settled.
+      ledger: entry?.cumulativeAmount ?? onChain.settled,
       settled: onChain.settled,
       paidOut: paid,
       sessions: sessions.length,
