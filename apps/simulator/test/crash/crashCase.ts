@@ -139,11 +139,13 @@ export async function runVisit(
     },
     paidBy: [
       ...new Set(
-        car.flatMap((record) =>
-          record.seq > before.carSeq && record.value.data.session?.kind
-            ? [record.value.data.session.kind]
-            : [],
-        ),
+        car.flatMap((record) => {
+          const kind = record.value.data.session?.kind
+          // Only a session that may charge says how it is paid; the handshake's phases do not.
+          return record.seq > before.carSeq && (kind === 'free' || kind === 'escrow' || kind === 'channel')
+            ? [kind]
+            : []
+        }),
       ),
     ],
   }

@@ -168,7 +168,11 @@ async function lastEscrowVoucher(journal: string, sessionId: Hex): Promise<bigin
   let amount: bigint | undefined
   for (const { value } of await carRecords(journal)) {
     const session = value.data.session
-    if (session?.escrow?.sessionId?.toLowerCase() === sessionId.toLowerCase() && session.voucher)
+    if (
+      session?.kind === 'escrow' &&
+      session.escrow.sessionId.toLowerCase() === sessionId.toLowerCase() &&
+      session.voucher
+    )
       amount = session.voucher.amount
   }
   return amount
