@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { STATE_ENTERED } from '@chargechain/agent-core'
 import type { AgentProcess } from '@chargechain/agent-core/testing'
 import type { MessageType } from '@chargechain/link'
+import { AgentDiedError, MomentMissedError, VisitUnfinishedError } from './errors.js'
 import { carRecords, countLines, pileRecords, tearLastRecord } from './journals.js'
 import type { AgentName, Flow, Lane, LaneAgent } from './lane.js'
 
@@ -68,10 +69,6 @@ export interface Visit {
 const TARGET_WH = 300
 const PILE_DONE = new Set(['stopping', 'settling', 'receipt', 'departing'])
 
-export class MomentMissedError extends Error {
-  override readonly name = 'MomentMissedError'
-}
-
 /** Runs the visit with its kills; rejects when `signal` aborts (the case's deadline) or a kill's moment never comes. */
 export async function runVisit(
   lane: Lane,
@@ -109,7 +106,10 @@ export async function runVisit(
         const exit = agent.process?.exit
         if (exit)
           throw new AgentDiedError(
-            `The ${agent.name} agent's process exited by itself (${JSON.stringify(exit)}): ${agent.process?.stderr.slice(0, 800)}`,
+            `The ${agent.name} agent's process exited by itself (${JSON.stringify(exit)}).`,
+            {
+              details: agent.process?.stderr.slice(0, 800),
+            },
           )
       }
       if (await visitOver(lane, before)) {
@@ -122,7 +122,9 @@ export async function runVisit(
     }
   } catch (error) {
     if (!signal.aborted) throw error
-    throw new VisitUnfinishedError(await stuck(lane, before, kills))
+    throw new VisitUnfinishedError('The visit did not finish in time.', {
+      details: await stuck(lane, before, kills),
+    })
   }
   const [car, pile] = await Promise.all([
     carRecords(lane.carAgent.journal),
@@ -151,15 +153,6 @@ export async function runVisit(
   }
 }
 
-/** An agent process ended without being killed: a crash of its own, which nothing in the lane would restart. */
-export class AgentDiedError extends Error {
-  override readonly name = 'AgentDiedError'
-}
-
-export class VisitUnfinishedError extends Error {
-  override readonly name = 'VisitUnfinishedError'
-}
-
 /** Where a visit that ran out of time stood: for the failure message. */
 async function stuck(lane: Lane, before: Counts, kills: KillReport[] | undefined): Promise<string> {
   const [car, pile] = await Promise.all([
@@ -184,7 +177,6 @@ async function stuck(lane: Lane, before: Counts, kills: KillReport[] | undefined
     return [...exit, ...lines].join('\n')
   }
   return [
-    'The visit did not finish in time.',
     `kills done: ${kills ? JSON.stringify(kills) : 'not all'}`,
     `world: car ${world.carPresent ? 'present' : 'gone'}, plugged ${world.plugged}, link ${world.linkConnected}`,
     `pile now ${lane.pileAgent.state()}, journaled ${trail(pile, before.pileSeq)}`,

@@ -1,16 +1,17 @@
-import { appendFileSync } from 'node:fs'
-
 // What the crash matrix runs on: one dev chain with a small provisioned fleet, and lanes (a pile and a car of the
 // fleet, both real agent processes) that serve visit after visit. Cases run concurrently, one per free lane of their
 // flow; a case that fails leaves its lane to be rebuilt fresh, so it cannot spill into the next.
 
 import { appendFile } from 'node:fs/promises'
+import { isDeepStrictEqual } from 'node:util'
+import { BaseError } from '@chargechain/errors'
 import { type DevNet, startDevNet } from '../../src/devnet.js'
 import { type CarKind, type CarPlan, mayChargeAt, type PilePlan, planFleet } from '../../src/fleet.js'
 import { type ProvisionedFleet, provisionFleet } from '../../src/provision.js'
 import { type AgentBundles, bundleAgents } from './bundles.js'
 import type { Counts, CrashCase, Visit } from './crashCase.js'
 import { counts, runVisit } from './crashCase.js'
+import { CrashWorldError } from './errors.js'
 import { carRecords, pileRecords } from './journals.js'
 import { type Flow, type Lane, openLane } from './lane.js'
 import { type Before, channelOutcome, escrowOutcome, freeOutcome, observeBefore } from './oracle.js'
@@ -58,19 +59,19 @@ export async function startCrashWorld(lanesPerFlow: number): Promise<CrashWorld>
       fleet,
       run: async (kase) => {
         const pool = pools.get(kase.flow)
-        if (!pool) throw new Error(`No lanes for the ${kase.flow} flow.`)
-        const t0 = performance.now()
-        if (process.env.CRASH_TIMELINE)
-          appendFileSync('/tmp/crash.log', `START ${kase.flow}: ${kase.name} at ${Math.round(t0)}\n`)
-        try {
-          return await pool.run(kase, (lane) => runCase(devnet, fleet, lane, kase))
-        } finally {
-          if (process.env.CRASH_TIMELINE)
-            appendFileSync(
-              '/tmp/crash.log',
-              `END ${kase.flow}: ${kase.name} at ${Math.round(performance.now())} took ${Math.round(performance.now() - t0)}\n`,
-            )
-        }
+        if (!pool) throw new CrashWorldError(`No lanes for the ${kase.flow} flow.`)
+        return pool
+          .run(kase, async (lane) => {
+            const outcome = await runCase(devnet, fleet, lane, kase)
+            // A visit that ended wrong may leave its lane wrong too: the next case gets the pair on fresh journals.
+            if (!isDeepStrictEqual(outcome.judged.actual, outcome.judged.expected))
+              throw new LaneSpoiled(outcome)
+            return outcome
+          })
+          .catch((error: unknown) => {
+            if (error instanceof LaneSpoiled) return error.outcome
+            throw error
+          })
       },
       async stop() {
         await Promise.all([...pools.values()].map((pool) => pool.close()))
@@ -113,6 +114,14 @@ async function laneTimeline(lane: Lane, kase: CrashCase, start: Counts): Promise
   const origin = entries[0]?.at ?? 0
   const lines = entries.map((entry) => `  +${entry.at - origin} ms ${entry.who} ${entry.value.state}`)
   return `${kase.flow}: ${kase.name}\n${lines.join('\n')}\n`
+}
+
+/** Carries a wrongly ended visit's outcome out of its lane, which the pool then replaces. */
+class LaneSpoiled extends BaseError {
+  override readonly name = 'LaneSpoiled'
+  constructor(readonly outcome: CaseOutcome) {
+    super('The visit ended wrong; its lane is replaced.')
+  }
 }
 
 interface LaneSpec {
@@ -195,7 +204,7 @@ function pairUp(fleet: ProvisionedFleet, perFlow: number): Record<Flow, { pile: 
       pairs[flow].push({ pile, car })
     }
     if (pairs[flow].length === 0)
-      throw new Error(
+      throw new CrashWorldError(
         `The crash fleet has only ${pairs[flow].length} lanes for the ${flow} flow; plan a larger one.`,
       )
   }

@@ -29,8 +29,8 @@ export const knownDefects: readonly KnownDefect[] = [
   },
   {
     id: 'B',
-    what: "a pile restarted in a free session's `stopping` re-greets the car that already finished it; the car counts a second, phantom free visit",
-    flows: ['free'],
+    what: 'a pile restarted in `stopping` re-greets the car that already ended the visit; the car takes it for a free session it forgot and counts a second, phantom visit (the money stays right)',
+    flows: ['escrow', 'free', 'channel'],
     shows: (message) => /car .*settlement → waiting → authenticating → stopped/.test(message),
   },
   {

@@ -6,6 +6,7 @@ import { type Address, erc20Abi, type Hex, isAddressEqual } from 'viem'
 import { escrowDepositOf } from '../../src/agentConfigs.js'
 import type { ProvisionedFleet } from '../../src/provision.js'
 import type { Counts, Visit } from './crashCase.js'
+import { CrashWorldError } from './errors.js'
 import { carRecords, ledgerEntry, pileRecords } from './journals.js'
 import type { Lane } from './lane.js'
 
@@ -220,7 +221,7 @@ export async function channelOutcome(
   visit: Visit,
 ) {
   const channelId = channelOf(fleet, lane)
-  if (!channelId) throw new Error(`Car ${lane.car.name} has no channel to charge through.`)
+  if (!channelId) throw new CrashWorldError(`Car ${lane.car.name} has no channel to charge through.`)
   const car = (await carRecords(lane.carAgent.journal)).at(-1)?.value
   const signed = car?.data.channels[channelId.toLowerCase()] ?? 0n
   const [entry, onChain, events] = await Promise.all([

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CrashCase } from './crashCase.js'
 import { type CrashWorld, startCrashWorld } from './crashWorld.js'
+import { CrashWorldError } from './errors.js'
 import { knownDefectIn } from './knownDefects.js'
 import type { AgentName, Flow } from './lane.js'
 import { crashSeed, messageCases, randomCases, stateCases, transactionCases, unreachable } from './matrix.js'
@@ -43,7 +44,7 @@ export function crashMatrix(agent: AgentName, failing: FailingCases = {}) {
     for (const kase of interleaved) {
       const name = `${kase.flow}: ${kase.name}`
       const run = async () => {
-        if (!world) throw new Error('The crash world did not start.')
+        if (!world) throw new CrashWorldError('The crash world did not start.')
         const outcome = await world.run(kase)
         for (const state of outcome.visit.journaled[agent]) journaled.get(kase.flow)?.add(state)
         ran.set(kase.flow, (ran.get(kase.flow) ?? 0) + 1)
