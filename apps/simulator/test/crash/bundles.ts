@@ -35,7 +35,7 @@ export async function bundleAgents(): Promise<AgentBundles> {
       external: ['pino', 'thread-stream', 'solc', '@foundry-rs/anvil'],
       // Bundled CommonJS dependencies call require(); an ES module has none of its own.
       banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        js: "import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);",
       },
       logLevel: 'warning',
     })
