@@ -35,9 +35,9 @@ export const knownDefects: readonly KnownDefect[] = [
   },
   {
     id: 'issue 10 agent finding 4',
-    what: 'a channel car whose link dropped before the receipt stays in `finishing` after its pile finished (rejoin watches only escrow sessions)',
-    flows: ['channel'],
-    shows: (message) => /pile now idle/.test(message) && /car now finishing/.test(message),
+    what: 'a free or channel car that lost its link stays in `finishing` or `reconnecting` after its pile finished and went idle (rejoin watches only escrow sessions for their end)',
+    flows: ['free', 'channel'],
+    shows: (message) => /pile now idle/.test(message) && /car now (finishing|reconnecting)/.test(message),
   },
 ]
 

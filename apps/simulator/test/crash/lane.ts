@@ -20,7 +20,7 @@ export type Flow = 'escrow' | 'free' | 'channel'
 export type AgentName = 'pile' | 'car'
 
 /** Simulated time per real second: a visit takes a second or two, a restart some simulated minutes. */
-const SPEED = 400
+const SPEED = 200
 const HOUR = 3_600_000
 
 // Generous in simulated time: a killed agent takes a real second or so (minutes, simulated) to come back.
@@ -30,10 +30,11 @@ const pileLinkTimeouts = {
   paymentTimeoutMs: HOUR,
   plugTimeoutMs: HOUR,
   voucherWaitMs: 2_000,
-  reconnectTimeoutMs: HOUR,
+  // The car it waits for may be a process restarting on a loaded machine: many real seconds.
+  reconnectTimeoutMs: 4 * HOUR,
 }
-// A car that lost its pile gives up after an hour (nine real seconds): long enough for any restart, short enough that a
-// car left waiting for a pile that already finished (issue 10, agent finding 4) still ends its visit in time.
+// A car that lost its pile gives up after an hour (18 real seconds): long enough for a restart, short enough that a car
+// left waiting for a pile that already finished (issue 10, agent finding 4) could still end its visit in time.
 const vehicleLinkTimeouts = {
   helloTimeoutMs: HOUR,
   answerTimeoutMs: HOUR,
