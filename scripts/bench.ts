@@ -7,6 +7,7 @@ const benches: Record<string, string> = {
   gas: 'packages/contracts/bench/gas.bench.ts',
   link: 'apps/simulator/bench/link.bench.ts',
   fleet: 'apps/simulator/bench/fleet.bench.ts',
+  db: 'packages/db/bench/queries.bench.ts',
 }
 
 const name = process.argv[2]
