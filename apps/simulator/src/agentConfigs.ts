@@ -39,6 +39,8 @@ export function pileConfigFor(
     payment: {
       minDeposit: minDeposit[operator.currency].toString(),
       creditWh: pile.creditWh,
+      // Simulated seconds pass fast: a loaded machine delays a voucher by many of them.
+      creditSeconds: 3_600,
       meterIntervalMs: timing.meterIntervalMs,
       confirmations: 1,
     },
@@ -54,17 +56,18 @@ export function vehicleConfigFor(
   rpcUrl: string,
 ): VehicleConfigInput {
   const { plan } = fleet
-  const highestPrice = plan.piles.reduce(
-    // biome-ignore lint/complexity/useMathMinMax: prices are bigints, which Math.max does not take.
-    (max, { tariff }) => (tariff.pricePerKWh > max ? tariff.pricePerKWh : max),
-    0n,
-  )
+  // biome-ignore lint/complexity/useMathMinMax: prices are bigints, which Math.max does not take.
+  const highest = (price: (tariff: PilePlan['tariff']) => bigint) =>
+    plan.piles.reduce((max, { tariff }) => (price(tariff) > max ? price(tariff) : max), 0n)
   const channelId = fleet.channels.get(car.index)
   const operator = car.operator === undefined ? undefined : plan.operators[car.operator]!
   return {
     chain: { chainId: deployment.chainId, rpcUrl, deployment },
     payment: {
-      maxPricePerKWh: highestPrice.toString(),
+      maxPricePerKWh: highest((tariff) => tariff.pricePerKWh).toString(),
+      maxPricePerMinute: highest((tariff) => tariff.pricePerMinute).toString(),
+      maxIdlePerMinute: highest((tariff) => tariff.idlePerMinute).toString(),
+      maxSessionFee: highest((tariff) => tariff.sessionFee).toString(),
       deposit: escrowDeposit[car.currency].toString(),
       preference: car.kind === 'channel' ? 'channel' : 'escrow',
       channels:
@@ -79,7 +82,8 @@ export function vehicleConfigFor(
           : [],
     },
     // The simulated car meter reads up to ±0.4 % off and sees the charger's losses (8 % on AC, 5 % on DC).
-    tolerance: { wh: 50, fraction: 0.1 },
+    // Simulated seconds pass fast: the pile's count may run ahead of the car's by the link's delay, many of them.
+    tolerance: { wh: 50, fraction: 0.1, seconds: 600 },
   }
 }
 

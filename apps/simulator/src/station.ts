@@ -173,6 +173,8 @@ export async function openStation(options: StationOptions) {
             agentsStop.signal,
             scenario.hurried ? 1_000 : MINUTE,
           )
+          // A full car's driver is seldom there at once: the car idles at the pile, which some tariffs bill.
+          if (world.state().stateOfCharge >= 1 && !scenario.hurried) await pause(0.2, 1, agentsStop.signal)
         }
         if (world.state().plugged) world.unplug()
       }

@@ -38,6 +38,11 @@ export const pileConfigSchema = z
         minDeposit: amountSchema.default(10n ** 15n),
         /** Energy delivered ahead of the vouchers before the relay is cut. */
         creditWh: z.number().int().positive().max(100_000).default(200),
+        /**
+         * Seconds of charging or idling the pile bills ahead of the vouchers: a voucher whose seconds lag the pile's
+         * clock by more is refused (its time cost would run on uncovered), and the credit rule then stops the charge.
+         */
+        creditSeconds: z.number().int().positive().max(86_400).default(120),
         meterIntervalMs: z.number().int().min(1).max(3_600_000).default(10_000),
         /** Blocks on top of the car's opening transaction before the relay goes on. */
         confirmations: z.number().int().min(1).max(1_000).default(1),

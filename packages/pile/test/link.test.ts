@@ -198,6 +198,7 @@ describe('the agents over a real link', () => {
     await pile.expect('PaymentOpened', { timeoutMs: 30_000 })
     await pile.send({ type: 'PaymentResult', result: 'accepted' })
     await pile.send({ type: 'ChargingStarted' })
+    const chargingSince = world.clock.now()
     const reading = (energyWh: number) => ({
       type: 'MeterReading' as const,
       energyWh,
@@ -205,7 +206,7 @@ describe('the agents over a real link', () => {
       currentMa: 150_000,
       powerW: 60_000,
       timestampMs: Math.round(world.clock.now()),
-      chargingSeconds: energyWh,
+      chargingSeconds: Math.floor((world.clock.now() - chargingSince) / 1000),
       idleSeconds: 0,
     })
     // A DC pile's burst: twenty readings within a few simulated seconds, far inside the agreed minute.

@@ -13,12 +13,15 @@ describe('vehicleConfigSchema', () => {
     )
     expect(config.payment).toEqual({
       maxPricePerKWh: 300n,
+      maxPricePerMinute: 0n,
+      maxIdlePerMinute: 0n,
+      maxSessionFee: 0n,
       deposit: 1000n,
       preference: 'channel',
       channels: [],
     })
     expect(config.charge).toEqual({})
-    expect(config.tolerance).toEqual({ wh: 50, fraction: 0.1 })
+    expect(config.tolerance).toEqual({ wh: 50, fraction: 0.1, seconds: 10 })
     expect(config.settlementPollMs).toBe(15_000)
   })
 

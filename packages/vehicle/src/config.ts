@@ -29,6 +29,10 @@ export const vehicleConfigSchema = z.strictObject({
   payment: z.strictObject({
     /** The car refuses a pile asking more per kWh, in the pile's currency's smallest unit. */
     maxPricePerKWh: amount,
+    /** The most the car accepts per minute of charging, per minute of idling once full, and as a session fee. */
+    maxPricePerMinute: amount.default(0n),
+    maxIdlePerMinute: amount.default(0n),
+    maxSessionFee: amount.default(0n),
     /** Escrow deposit; raised to the pile's minimum if that is higher (and still refused above `maxDeposit`). */
     deposit: amount,
     maxDeposit: amount.optional(),
@@ -60,6 +64,8 @@ export const vehicleConfigSchema = z.strictObject({
       wh: z.number().nonnegative().default(50),
       /** …or by this fraction of the car's reading (charger losses), whichever is larger. 0.1 = 10 %. */
       fraction: z.number().min(0).max(1).default(0.1),
+      /** The pile's charging and idle seconds may exceed the car's own count by this many (the link's delay). */
+      seconds: z.number().int().nonnegative().default(10),
     })
     .prefault({}),
   link: z

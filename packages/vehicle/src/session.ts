@@ -26,6 +26,9 @@ export interface AcceptedTerms {
 /** The latest voucher the car signed for the session: never signed lower again, even after a restart. */
 export interface VehicleVoucher {
   energyWh: number
+  /** Seconds of charging and of idling once full it pays for; absent in vouchers journaled before time was billed. */
+  chargingSeconds?: number
+  idleSeconds?: number
   /** Escrow: the session's cumulative amount; channel: the channel's cumulative amount. */
   amount: bigint
   signature: Hex
@@ -57,6 +60,12 @@ interface Charge {
   pileId: Hex
   /** The car's meter when charging started. */
   meterStartWh?: number
+  /** When the pile said charging started (car's clock): the car's own count of charging seconds starts here. */
+  chargingSince?: number
+  /** When the car, full, asked the pile to stop (car's clock): from here the pile may bill idling. */
+  fullSince?: number
+  /** The seconds of the pile's final reading. */
+  finalSeconds?: { chargingSeconds: number; idleSeconds: number }
   /** Set when the car stopped the charge itself (meter mismatch). */
   stopRequested?: string
   /** The pile's final reading. */

@@ -102,7 +102,7 @@ export const charging: PileStep<'charging'> =
       if (!(await resumeWithCar(runtime, session, signal, logger)) || !hardware.gun.current())
         return { event: 'STOP', data: stopWith(data, session, 'pileFault', clock.now()) }
       watchGun(runtime)
-      await hardware.relay.set(true)
+      if (session.idleSince === undefined) await hardware.relay.set(true)
       logger.info({ session: session.id }, 'charge resumed after a restart')
       return { event: 'METERED', data: { ...data, session: { ...session, nextReadingAt: undefined } } }
     }
@@ -133,6 +133,10 @@ export const charging: PileStep<'charging'> =
         if (outcome.stop) {
           await hardware.relay.set(false)
           return { event: 'STOP', data: stopWith(data, outcome.session, outcome.stop, clock.now()) }
+        }
+        if (outcome.session.idleSince !== undefined && session.idleSince === undefined) {
+          await hardware.relay.set(false)
+          logger.info({ session: session.id }, 'car full: relay off, idling billed until the gun is out')
         }
         return { event: 'METERED', data: { ...data, session: { ...outcome.session, nextReadingAt: dueAt } } }
       }
@@ -191,11 +195,13 @@ function reasonToStop(runtime: PileRuntime, session: ChargeSession, powerW: numb
   const interval = config.payment.meterIntervalMs
   const nextWh = session.energyWh + Math.ceil((powerW * interval) / 3_600_000)
   const { chargingSeconds, idleSeconds } = elapsedSeconds(session, clock.now())
+  const step = Math.ceil(interval / 1000)
+  const idle = session.idleSince !== undefined
   const nextCost = tariffCost(
     session.offer.tariff,
     BigInt(nextWh),
-    chargingSeconds + Math.ceil(interval / 1000),
-    idleSeconds,
+    chargingSeconds + (idle ? 0 : step),
+    idleSeconds + (idle ? step : 0),
   )
   const limit = session.kind === 'escrow' ? session.escrow.session.deposit : session.channel.remaining
   if (nextCost > limit) return 'depositExhausted'
@@ -237,7 +243,16 @@ async function takeMessage<Session extends ChargeSession>(
   message: ApplicationMessage,
   logger: { warn(object: object, message: string): void },
 ): Promise<{ session: Session; stop?: StopReason }> {
-  if (message.type === 'StopRequest') return { session, stop: message.reason }
+  if (message.type === 'StopRequest') {
+    // A full car under a tariff that prices overstay does not end the session: it idles, billed, until unplugged.
+    if (
+      message.reason !== 'batteryFull' ||
+      session.kind === 'free' ||
+      session.offer.tariff.idlePerMinute === 0n
+    )
+      return { session, stop: message.reason }
+    return { session: { ...session, idleSince: session.idleSince ?? runtime.clock.now() } }
+  }
   if (message.type !== 'Voucher' || session.kind === 'free') {
     logger.warn({ type: message.type }, 'unexpected message while charging')
     return { session }

@@ -7,7 +7,7 @@ import {
 import type { VoucherMessage } from '@chargechain/link'
 import { bytesToHex, isAddressEqual } from 'viem'
 import type { PileRuntime } from '../runtime.js'
-import type { ChargeSession, PileVoucher } from '../session.js'
+import { type ChargeSession, elapsedSeconds, type PaidSession, type PileVoucher } from '../session.js'
 
 /** This session's share of its latest voucher: all of an escrow voucher, a channel voucher minus the channel's base. */
 export function sessionAmount(session: ChargeSession): bigint {
@@ -32,8 +32,8 @@ export async function verifyVoucher(
   const previous = session.voucher
   if (energyWh > session.energyWh) return undefined
   if (previous && (energyWh < previous.energyWh || message.amount < previous.amount)) return undefined
-  // What the car owes for the energy and time it vouchers, to the wei as the escrow computes it. How many seconds the
-  // car may claim is the time measurement's to bound; the escrow never pays more than the car signed for them.
+  if (!secondsInBounds(runtime, session, message)) return undefined
+  // What the car owes for the energy and time it vouchers, to the wei as the escrow computes it.
   const owed = tariffCost(
     session.offer.tariff,
     BigInt(energyWh),
@@ -48,12 +48,13 @@ export async function verifyVoucher(
     signature: normalizeSignature(signature),
   }
   const share = sessionAmount({ ...session, voucher: candidate })
-  // The car rounds exactly as the escrow does; one unit of slack keeps a rounding difference from stopping a charge.
-  if (share + 1n < owed) return undefined
+  // The car computes the cost with the same function as the escrow: an escrow voucher pays it to the wei. A channel
+  // voucher may carry more, the part of the car's last voucher at another pile of the operator that was never handed in.
+  if (share < owed) return undefined
   let signer: `0x${string}`
   try {
     if (session.kind === 'escrow') {
-      if (share > owed || message.amount > session.escrow.session.deposit) return undefined
+      if (share !== owed || message.amount > session.escrow.session.deposit) return undefined
       signer = await recoverVoucherSigner({
         chainId: chain.deployment.chainId,
         escrow: chain.deployment.contracts.sessionEscrow,
@@ -78,4 +79,20 @@ export async function verifyVoucher(
     return undefined
   }
   return isAddressEqual(signer, session.vehicle) ? candidate : undefined
+}
+
+/**
+ * The seconds a voucher pays for: never more than the pile's own clock counted, never fewer than the last voucher's,
+ * and not behind the clock by more than `creditSeconds` (the time cost would run on uncovered; a refused voucher
+ * leaves the energy unvouchered, and the credit rule stops the charge).
+ */
+function secondsInBounds(runtime: PileRuntime, session: PaidSession, message: VoucherMessage): boolean {
+  const own = elapsedSeconds(session, runtime.clock.now())
+  const { chargingSeconds, idleSeconds } = message
+  if (chargingSeconds > own.chargingSeconds || idleSeconds > own.idleSeconds) return false
+  const previous = session.voucher
+  if (previous && (chargingSeconds < previous.chargingSeconds || idleSeconds < previous.idleSeconds))
+    return false
+  const behind = own.chargingSeconds + own.idleSeconds - (chargingSeconds + idleSeconds)
+  return behind <= runtime.config.payment.creditSeconds
 }

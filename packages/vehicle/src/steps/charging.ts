@@ -10,7 +10,15 @@ import {
 } from '../session.js'
 import type { VehicleData } from '../types.js'
 import { rejoin } from './rejoin.js'
-import { signFor, voucherMessage, withinTolerance } from './vouchers.js'
+import {
+  type Billed,
+  billedBy,
+  billsMore,
+  signFor,
+  voucherMessage,
+  withinTimeTolerance,
+  withinTolerance,
+} from './vouchers.js'
 
 /**
  * One message from the pile at a time. A reading the car's own meter confirms is vouchered: the voucher is signed,
@@ -34,7 +42,7 @@ export const charging: VehicleStep<'charging'> =
           // A pile that restarted mid-charge goes on with the same session: the car's count keeps its start.
           if (session.meterStartWh !== undefined) continue
           const own = await runtime.hardware.meter.read()
-          session = { ...session, meterStartWh: own.energyWh }
+          session = { ...session, meterStartWh: own.energyWh, chargingSince: runtime.clock.now() }
           // Journaled so that the car's own count survives a restart.
           return { event: 'VOUCHER', data: withSession(data, session) }
         }
@@ -42,6 +50,14 @@ export const charging: VehicleStep<'charging'> =
           const own = await runtime.hardware.meter.read()
           const ownWh = own.energyWh - (session.meterStartWh ?? 0)
           await askToStopAtTarget(runtime, link, ownWh, own.stateOfCharge)
+          if (own.stateOfCharge >= 1 && session.fullSince === undefined) {
+            // Full: the pile stops, or, if its tariff prices overstay, bills idling from here until the gun is out.
+            await link.send({ type: 'StopRequest', reason: 'batteryFull' })
+            return {
+              event: 'VOUCHER',
+              data: withSession(data, { ...session, fullSince: runtime.clock.now() }),
+            }
+          }
           if (session.kind === 'free' || session.stopRequested) continue
           if (!withinTolerance(runtime, message.energyWh, ownWh)) {
             logger.warn({ pileWh: message.energyWh, ownWh }, 'pile reads beyond tolerance; stopping')
@@ -50,11 +66,23 @@ export const charging: VehicleStep<'charging'> =
             await link.send({ type: 'StopRequest', reason: 'meterMismatch' })
             return { event: 'VOUCHER', data: withSession(data, session) }
           }
+          if (!withinTimeTolerance(runtime, session, message)) {
+            const { chargingSeconds, idleSeconds } = message
+            logger.warn({ chargingSeconds, idleSeconds }, "pile's seconds beyond the car's clock; stopping")
+            session = { ...session, stopRequested: 'meterMismatch' }
+            await link.send({ type: 'StopRequest', reason: 'meterMismatch' })
+            return { event: 'VOUCHER', data: withSession(data, session) }
+          }
           const paid: PaidSession = session
-          if (message.energyWh <= (paid.voucher?.energyWh ?? 0)) continue
+          const billed: Billed = {
+            energyWh: message.energyWh,
+            chargingSeconds: message.chargingSeconds,
+            idleSeconds: message.idleSeconds,
+          }
+          if (!billsMore(billed, billedBy(paid.voucher))) continue
           if (tooSoon(runtime, paid)) continue
           runtime.voucheredAt = runtime.clock.now()
-          const voucher = await signFor(runtime, paid, message.energyWh)
+          const voucher = await signFor(runtime, paid, billed)
           runtime.emit('voucher', {
             pileId: session.pileId,
             energyWh: voucher.energyWh,
@@ -63,7 +91,14 @@ export const charging: VehicleStep<'charging'> =
           return { event: 'VOUCHER', data: withVoucher(data, { ...paid, voucher }) }
         }
         case 'ChargingStopped':
-          return { event: 'STOPPED', data: withSession(data, { ...session, finalWh: message.energyWh }) }
+          return {
+            event: 'STOPPED',
+            data: withSession(data, {
+              ...session,
+              finalWh: message.energyWh,
+              finalSeconds: { chargingSeconds: message.chargingSeconds, idleSeconds: message.idleSeconds },
+            }),
+          }
         case 'Error':
           logger.warn({ code: message.code, text: message.text }, 'pile reported an error')
           continue
@@ -130,11 +165,15 @@ export const stopped: VehicleStep<'stopped'> =
   async ({ data }) => {
     const session = sessionOf(data, 'stopped')
     if (session.kind === 'free') return { event: 'SIGNED' }
-    const finalWh = session.finalWh ?? 0
-    if (!session.stopRequested && finalWh > (session.voucher?.energyWh ?? 0)) {
+    const final: Billed = {
+      energyWh: session.finalWh ?? 0,
+      chargingSeconds: session.finalSeconds?.chargingSeconds ?? 0,
+      idleSeconds: session.finalSeconds?.idleSeconds ?? 0,
+    }
+    if (!session.stopRequested && billsMore(final, billedBy(session.voucher))) {
       const ownWh = (await runtime.hardware.meter.read()).energyWh - (session.meterStartWh ?? 0)
-      if (withinTolerance(runtime, finalWh, ownWh)) {
-        const voucher = await signFor(runtime, session, finalWh)
+      if (withinTolerance(runtime, final.energyWh, ownWh) && withinTimeTolerance(runtime, session, final)) {
+        const voucher = await signFor(runtime, session, final)
         runtime.emit('voucher', {
           pileId: session.pileId,
           energyWh: voucher.energyWh,
@@ -142,13 +181,16 @@ export const stopped: VehicleStep<'stopped'> =
         })
         return { event: 'SIGNED', data: withVoucher(data, { ...session, voucher }) }
       }
-      runtime.emit('meterMismatch', { pileId: session.pileId, pileWh: finalWh, ownWh })
+      runtime.emit('meterMismatch', { pileId: session.pileId, pileWh: final.energyWh, ownWh })
     }
     // Nothing new to pay: a zero voucher still tells the pile the car has answered.
     if (!session.voucher)
       return {
         event: 'SIGNED',
-        data: withVoucher(data, { ...session, voucher: await signFor(runtime, session, 0) }),
+        data: withVoucher(data, {
+          ...session,
+          voucher: await signFor(runtime, session, billedBy(undefined)),
+        }),
       }
     return { event: 'SIGNED' }
   }

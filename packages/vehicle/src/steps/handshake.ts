@@ -147,6 +147,14 @@ export const paying: VehicleStep<'paying'> =
       return refuse(`unknown escrow ${terms.escrow}`)
     if (terms.pricePerKWh > payment.maxPricePerKWh)
       return refuse(`price ${terms.pricePerKWh} above the car's maximum ${payment.maxPricePerKWh}`)
+    if (terms.pricePerMinute > payment.maxPricePerMinute)
+      return refuse(`${terms.pricePerMinute} per minute above the car's maximum ${payment.maxPricePerMinute}`)
+    if (terms.idlePerMinute > payment.maxIdlePerMinute)
+      return refuse(
+        `${terms.idlePerMinute} per idle minute above the car's maximum ${payment.maxIdlePerMinute}`,
+      )
+    if (terms.sessionFee > payment.maxSessionFee)
+      return refuse(`session fee ${terms.sessionFee} above the car's maximum ${payment.maxSessionFee}`)
     // What the pile offered must be what the registry holds: the escrow binds the registry's terms, and a channel
     // pays the registry's payout.
     const { terms: onChain } = await runtime.chain.getPile({ pileId: session.pileId })
