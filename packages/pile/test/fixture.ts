@@ -101,6 +101,8 @@ export interface RunOptions {
   /** The pile agent's chain client; a test hands it a hostile one. */
   pileChain?: ChargeChainClient
   vehicleMeterError?: number
+  /** The car's battery in the simulated world. */
+  battery?: { capacityWh?: number; startSoc?: number; taperFromSoc?: number }
   /** Called once the pile started charging, to disturb the session. */
   during?: (harness: Harness) => Promise<void> | void
   /** Wraps each end of each link connection (see createLinkBroker). */
@@ -177,6 +179,7 @@ export async function runSession(
     speed,
     charger: chargers.ac7kW,
     vehicleMeterError: options.vehicleMeterError ?? 0,
+    ...(options.battery ? { battery: options.battery } : {}),
   })
   const broker = createLinkBroker({
     ...(options.bytesPerSecond ? { bytesPerSecond: options.bytesPerSecond } : {}),
