@@ -26,7 +26,7 @@ export const fakeCarObdMap: ObdMapInput = {
   stateOfCharge: { service: 0x01, pid: 0x5b, scale: 1 / 255 },
   voltageV: { service: 0x22, pid: 0x0101, requestId: 0x7e0, offset: 12, length: 2, scale: 0.1 },
   currentA: { service: 0x22, pid: 0x0101, requestId: 0x7e0, offset: 10, length: 2, signed: true, scale: 0.1 },
-  energyWh: { service: 0x22, pid: 0x0101, requestId: 0x7e0, offset: 30, length: 4, scale: 100 },
+  energyWh: { service: 0x22, pid: 0x0101, requestId: 0x7e0, offset: 30, length: 4 },
 }
 
 export function createFakeCarEcu(send: (frame: CanFrame) => void): FakeCarEcu {
@@ -46,7 +46,7 @@ export function createFakeCarEcu(send: (frame: CanFrame) => void): FakeCarEcu {
     const view = new DataView(bytes.buffer)
     view.setInt16(10, Math.round(state.currentA * 10))
     view.setUint16(12, Math.round(state.voltageV * 10))
-    view.setUint32(30, Math.floor(state.energyWh / 100))
+    view.setUint32(30, Math.floor(state.energyWh))
     return bytes
   }
 
