@@ -1,8 +1,7 @@
 // Piles: the operator's CRUD writes the audit log in the same transaction (before and after, exact), a taken DMID
 // or a pile with orders is a ConflictError and changes nothing, and the live state (connectors, heartbeat, free
-// list, charger) comes back with the pile. Break: move writeAudit out of the transaction after a throw and the
-// "nothing changes" checks still pass but the audit count test fails; drop `.catch(conflict…)` and the conflict
-// tests see a raw driver error.
+// list, charger) comes back with the pile. Break: drop `.catch(conflict(…))` from createPile and the conflict test
+// gets the driver's error instead of a ConflictError.
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../database.js'
