@@ -6,7 +6,7 @@ import type { Database } from '../database.js'
 import { disputes } from '../schema/index.js'
 import { hexOf, insertOrder, insertPile, testEngines } from '../testing/index.js'
 import { getDispute, listDisputes } from './disputes.js'
-import { recordMeterValue } from './meterValues.js'
+import { recordMeterValue } from './recordMeterValues.js'
 
 const t = (minutes: number) => new Date(Date.UTC(2026, 9, 1, 8) + minutes * 60_000)
 

@@ -1,13 +1,15 @@
 // Meter values through the database: a counted reading becomes the connector's reference, a flagged one is stored
 // with its flag and changes nothing (SteVe #1297: a meterStop below meterStart is flagged, not billed). Break: make
-// recordMeterValue update the connector for flagged readings too, and "a flagged reading leaves the reference" fails.
+// recordMeterValue update the connector for flagged readings too, and "a flagged reading leaves the reference" fails;
+// stop chaining the reference inside a batch and "judges a batch exactly as one reading at a time" fails (tried).
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../database.js'
 import { NotFoundError } from '../errors.js'
 import { connectors } from '../schema/index.js'
 import { insertOrder, insertPile, testEngines } from '../testing/index.js'
-import { iterateMeterValues, listMeterValues, recordMeterValue } from './meterValues.js'
+import { iterateMeterValues, listMeterValues } from './meterValues.js'
+import { recordMeterValue, recordMeterValues } from './recordMeterValues.js'
 
 const t = (seconds: number) => new Date(Date.UTC(2026, 6, 1, 9) + seconds * 1000)
 
@@ -40,7 +42,7 @@ for (const engine of testEngines) {
         await read(100, 5250), // earlier than the reference
         await read(180, 4000), // meterStop below meterStart (SteVe #1297)
         await read(240, 5300),
-      ].map((result) => result.flag)
+      ]
       expect(flags).toEqual([null, null, 'implausibleJump', null, 'notAfterPrevious', 'decreasing', null])
 
       const [connector] = await db
@@ -67,14 +69,64 @@ for (const engine of testEngines) {
       await recordMeterValue(db, { pileId: pile.id, connector: 1, measuredAt: t(0), energyWh: 100 })
       await recordMeterValue(db, { pileId: pile.id, connector: 1, measuredAt: t(10), energyWh: 50 })
       // Judged against 100 at t(0), not 50 at t(10): 3.5 kW × 1.1 for 20 s is 21.4 Wh, +10 Wh of resolution.
-      expect(
-        (await recordMeterValue(db, { pileId: pile.id, connector: 1, measuredAt: t(20), energyWh: 131 }))
-          .flag,
-      ).toBe(null)
-      expect(
-        (await recordMeterValue(db, { pileId: pile.id, connector: 1, measuredAt: t(30), energyWh: 160 }))
-          .flag,
-      ).toBe('implausibleJump')
+      const read = (seconds: number, energyWh: number) =>
+        recordMeterValue(db, { pileId: pile.id, connector: 1, measuredAt: t(seconds), energyWh })
+      expect(await read(20, 131)).toBe(null)
+      expect(await read(30, 160)).toBe('implausibleJump')
+    })
+
+    it('judges a batch exactly as one reading at a time, and skips only the readings of a missing pile', async () => {
+      const { db } = database
+      const [batched, single] = [
+        await insertPile(db, { ratedPowerW: 7000 }),
+        await insertPile(db, { ratedPowerW: 7000 }),
+      ]
+      // Two connectors interleaved; jumps, reversals and repeats among them.
+      const readings = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => ({
+        connector: 1 + (i % 2),
+        measuredAt: t(Math.floor(i / 2) * 30 - (i === 9 ? 60 : 0)),
+        energyWh: [1000, 500, 1040, 560, 2000, 530, 1090, 590, 1100, 600, 900, 640][i] ?? 0,
+      }))
+      const one: (string | null)[] = []
+      for (const reading of readings) one.push(await recordMeterValue(db, { pileId: single.id, ...reading }))
+      const results = await recordMeterValues(db, [
+        ...readings.slice(0, 6).map((reading) => ({ pileId: batched.id, ...reading })),
+        { pileId: 999_999, connector: 1, measuredAt: t(0), energyWh: 1 },
+        ...readings.slice(6).map((reading) => ({ pileId: batched.id, ...reading })),
+      ])
+      expect(one).toEqual([
+        null,
+        null,
+        null,
+        null,
+        'implausibleJump',
+        'decreasing',
+        null,
+        null,
+        null,
+        'notAfterPrevious',
+        'decreasing',
+        null,
+      ])
+      expect(results).toEqual([
+        ...one.slice(0, 6).map((flag) => ({ stored: true, flag })),
+        { stored: false, reason: 'unknownPile' },
+        ...one.slice(6).map((flag) => ({ stored: true, flag })),
+      ])
+      const state = async (pileId: number) =>
+        (
+          await db
+            .select()
+            .from(connectors)
+            .where(eq(connectors.pileId, pileId))
+            .orderBy(connectors.connector)
+        ).map((row) => [row.connector, row.meterWh, row.meterAt])
+      expect(await state(batched.id)).toEqual(await state(single.id))
+      expect(await state(batched.id)).toEqual([
+        [1, 1100, t(120)],
+        [2, 640, t(150)],
+      ])
+      expect(await recordMeterValues(db, [])).toEqual([])
     })
 
     it('refuses a reading for a pile that does not exist', async () => {

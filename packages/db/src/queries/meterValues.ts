@@ -1,79 +1,10 @@
 import { and, asc, eq, gte, lt, type SQL, sql } from 'drizzle-orm'
-import { checkReading, type MeterFlag, type ReadingLimits } from '../checkReading.js'
 import type { Db } from '../database.js'
-import { InvalidParameterError, NotFoundError } from '../errors.js'
-import { connectors, meterValues, piles } from '../schema/index.js'
-import { isReferenceViolation } from './constraint.js'
+import { InvalidParameterError } from '../errors.js'
+import { meterValues } from '../schema/index.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 
 export type MeterValue = typeof meterValues.$inferSelect
-
-export interface MeterValueInput {
-  pileId: number
-  connector: number
-  orderId?: number | null
-  measuredAt: Date
-  /** The energy register, Wh. */
-  energyWh: number
-  powerW?: number | null
-  voltageV?: number | null
-  currentA?: number | null
-}
-
-export interface RecordMeterValueReturnType {
-  id: number
-  /** Null: the reading counts and is the connector's new reference; else why it is kept out of totals. */
-  flag: MeterFlag | null
-}
-
-/**
- * Stores a reading, judged against the connector's last counted reading and the pile's rated power
- * (`checkReading`). A counted reading becomes the connector's current meter value; a flagged one is stored for the
- * record and changes nothing else. Readings of one connector are judged one at a time (the row is locked).
- */
-export async function recordMeterValue(
-  db: Db,
-  input: MeterValueInput,
-  limits: Omit<ReadingLimits, 'ratedPowerW'> = {},
-): Promise<RecordMeterValueReturnType> {
-  return db.transaction(async (tx) => {
-    // The connector's row appears with its first reading; a pile that does not exist fails its foreign key.
-    await tx
-      .insert(connectors)
-      .values({ pileId: input.pileId, connector: input.connector })
-      .onConflictDoNothing()
-      .catch((error: unknown) => {
-        throw isReferenceViolation(error) ? new NotFoundError(`pile ${input.pileId}`) : error
-      })
-    const [current] = await tx
-      .select({ meterWh: connectors.meterWh, meterAt: connectors.meterAt, ratedPowerW: piles.ratedPowerW })
-      .from(connectors)
-      .innerJoin(piles, eq(piles.id, connectors.pileId))
-      .where(and(eq(connectors.pileId, input.pileId), eq(connectors.connector, input.connector)))
-      .for('update', { of: connectors })
-    if (!current) throw new NotFoundError(`pile ${input.pileId}`)
-    const previous =
-      current.meterWh === null || current.meterAt === null
-        ? undefined
-        : { energyWh: current.meterWh, at: current.meterAt }
-    const flag = checkReading(
-      previous,
-      { energyWh: input.energyWh, at: input.measuredAt },
-      { ...limits, ratedPowerW: current.ratedPowerW },
-    )
-    const [row] = await tx
-      .insert(meterValues)
-      .values({ ...input, flag })
-      .returning({ id: meterValues.id })
-    if (!row) throw new NotFoundError('meter value returned by the insert')
-    if (flag === null)
-      await tx
-        .update(connectors)
-        .set({ meterWh: input.energyWh, meterAt: input.measuredAt })
-        .where(and(eq(connectors.pileId, input.pileId), eq(connectors.connector, input.connector)))
-    return { id: row.id, flag }
-  })
-}
 
 export interface ListMeterValuesParameters {
   /** One order's readings, or one pile's; one of the two is required. */

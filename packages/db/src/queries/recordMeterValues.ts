@@ -1,0 +1,129 @@
+import { asc, inArray, sql } from 'drizzle-orm'
+import { checkReading, type MeterFlag, type Reading, type ReadingLimits } from '../checkReading.js'
+import type { Db } from '../database.js'
+import { NotFoundError } from '../errors.js'
+import { connectors, meterValues, piles } from '../schema/index.js'
+
+export interface MeterValueInput {
+  pileId: number
+  connector: number
+  orderId?: number | null
+  measuredAt: Date
+  /** The energy register, Wh. */
+  energyWh: number
+  powerW?: number | null
+  voltageV?: number | null
+  currentA?: number | null
+}
+
+/** What became of one reading: stored (counted when `flag` is null), or dropped because its pile is gone. */
+export type RecordedReading =
+  | { stored: true; flag: MeterFlag | null }
+  | { stored: false; reason: 'unknownPile' }
+
+const unknownPile: RecordedReading = { stored: false, reason: 'unknownPile' }
+
+/**
+ * Stores readings, each judged against its connector's last counted reading and its pile's rated power
+ * (`checkReading`); readings of one connector in the batch are judged in order, each against the last counted
+ * before it. A counted reading becomes the connector's current meter value; a flagged one is stored for the record
+ * and changes nothing else. Connector rows are locked, so concurrent batches judge one connector one at a time.
+ * A batch costs five statements however many readings it holds: the OCPP endpoint can gather a few milliseconds of
+ * MeterValues and store them together. A reading for a pile that no longer exists is not stored and does not fail
+ * the others.
+ */
+export async function recordMeterValues(
+  db: Db,
+  inputs: readonly MeterValueInput[],
+  limits: Omit<ReadingLimits, 'ratedPowerW'> = {},
+): Promise<RecordedReading[]> {
+  if (inputs.length === 0) return []
+  return db.transaction(async (tx) => {
+    const known = await tx
+      .select({ id: piles.id, ratedPowerW: piles.ratedPowerW })
+      .from(piles)
+      .where(inArray(piles.id, [...new Set(inputs.map((input) => input.pileId))]))
+    const ratedPower = new Map(known.map((pile) => [pile.id, pile.ratedPowerW]))
+    const keys = [
+      ...new Map(
+        inputs
+          .filter((input) => ratedPower.has(input.pileId))
+          .map((input) => [key(input), { pileId: input.pileId, connector: input.connector }]),
+      ).values(),
+    ].sort((a, b) => a.pileId - b.pileId || a.connector - b.connector)
+    if (keys.length === 0) return inputs.map(() => unknownPile)
+
+    // A connector's row appears with its first reading; then all of the batch's are locked, in key order.
+    await tx.insert(connectors).values(keys).onConflictDoNothing()
+    const rows = await tx
+      .select({
+        pileId: connectors.pileId,
+        connector: connectors.connector,
+        meterWh: connectors.meterWh,
+        meterAt: connectors.meterAt,
+      })
+      .from(connectors)
+      .where(
+        sql`(${connectors.pileId}, ${connectors.connector}) in (${sql.join(
+          keys.map((k) => sql`(${k.pileId}::integer, ${k.connector}::smallint)`),
+          sql`, `,
+        )})`,
+      )
+      .orderBy(asc(connectors.pileId), asc(connectors.connector))
+      .for('update')
+    const reference = new Map<string, Reading | undefined>(
+      rows.map((row) => [
+        key(row),
+        row.meterWh === null || row.meterAt === null ? undefined : { energyWh: row.meterWh, at: row.meterAt },
+      ]),
+    )
+    const counted = new Map<string, { pileId: number; connector: number; reading: Reading }>()
+
+    const results: RecordedReading[] = []
+    const stored: (typeof meterValues.$inferInsert)[] = []
+    for (const input of inputs) {
+      if (!ratedPower.has(input.pileId)) {
+        results.push(unknownPile)
+        continue
+      }
+      const reading = { energyWh: input.energyWh, at: input.measuredAt }
+      const flag = checkReading(reference.get(key(input)), reading, {
+        ...limits,
+        ratedPowerW: ratedPower.get(input.pileId),
+      })
+      if (flag === null) {
+        reference.set(key(input), reading)
+        counted.set(key(input), { pileId: input.pileId, connector: input.connector, reading })
+      }
+      stored.push({ ...input, flag })
+      results.push({ stored: true, flag })
+    }
+    await tx.insert(meterValues).values(stored)
+    if (counted.size > 0) {
+      const values = [...counted.values()].map(
+        ({ pileId, connector, reading }) =>
+          sql`(${pileId}::integer, ${connector}::smallint, ${reading.energyWh}::bigint, ${reading.at.toISOString()}::timestamptz)`,
+      )
+      await tx.execute(sql`
+        update ${connectors} set meter_wh = v.energy_wh, meter_at = v.at
+        from (values ${sql.join(values, sql`, `)}) as v (pile_id, connector, energy_wh, at)
+        where ${connectors.pileId} = v.pile_id and ${connectors.connector} = v.connector`)
+    }
+    return results
+  })
+}
+
+/** One reading; throws NotFoundError if its pile does not exist. Returns its flag (null: counted). */
+export async function recordMeterValue(
+  db: Db,
+  input: MeterValueInput,
+  limits: Omit<ReadingLimits, 'ratedPowerW'> = {},
+): Promise<MeterFlag | null> {
+  const [result] = await recordMeterValues(db, [input], limits)
+  if (!result?.stored) throw new NotFoundError(`pile ${input.pileId}`)
+  return result.flag
+}
+
+function key(reading: { pileId: number; connector: number }): string {
+  return `${reading.pileId}:${reading.connector}`
+}
