@@ -145,7 +145,7 @@ export async function openLane(options: LaneOptions): Promise<Lane> {
 
   const pileAgent = laneAgent('pile', bundles.pile, pileConfig, join(directory, 'pile.journal'), pileTap, {
     async ready(process) {
-      const line = await process.waitForLog((entry) => entry.msg === 'link listening', 30_000)
+      const line = await process.waitForLog((entry) => entry.msg === 'link listening', 90_000)
       pilePort = line.port as number
     },
     gone() {
@@ -153,7 +153,7 @@ export async function openLane(options: LaneOptions): Promise<Lane> {
     },
   })
   const carAgent = laneAgent('car', bundles.vehicle, carConfig, join(directory, 'car.journal'), carTap, {
-    ready: (process) => process.waitForLog((entry) => entry.msg === 'vehicle agent starting', 30_000),
+    ready: (process) => process.waitForLog((entry) => entry.msg === 'vehicle agent starting', 90_000),
     gone() {},
   })
   await Promise.all([pileAgent.start(), carAgent.start()])
