@@ -49,6 +49,18 @@ function lossy(inner: LinkTransport, drop: (index: number, bytes: Uint8Array) =>
 const isAck = (bytes: Uint8Array) => bytes[3] === 0x00
 
 describe('session', () => {
+  // Break that makes this fail (tried): `const unsubscribeClose = transport.onClose(…)` as before — the listener runs
+  // at once for a closed transport and reads the binding before its initialisation (a ReferenceError that ended an
+  // agent whose car hung up before the pile took the connection; found by the kill -9 matrix, defect C).
+  it('on a transport that closed before it was taken, is closed and fails its waits, without throwing', async () => {
+    const [a, b] = memoryPair()
+    await b.close()
+    await a.close()
+    const session = createSession({ transport: a })
+    expect(session.closed).toBe(true)
+    await expect(session.next({ timeoutMs: 1_000 })).rejects.toThrow()
+  })
+
   it('delivers messages in order and resolves send once acknowledged', async () => {
     const [a, b] = memoryPair()
     const pile = createSession({ transport: a })

@@ -366,7 +366,10 @@ export function createSession(options: SessionOptions): LinkSession {
     }
   }
   const unsubscribeData = transport.onData(onData)
-  const unsubscribeClose = transport.onClose((cause) => {
+  // A transport that closed before the session was created calls this listener at once, inside onClose: shutdown must
+  // then find a function here, not a binding still being initialised.
+  let unsubscribeClose = () => {}
+  unsubscribeClose = transport.onClose((cause) => {
     void shutdown(cause === undefined ? {} : { cause })
   })
   if (signal?.aborted) onAbort()

@@ -13,12 +13,6 @@ export interface KnownDefect {
 
 export const knownDefects: readonly KnownDefect[] = [
   {
-    id: 'C',
-    what: "packages/link createSession on a transport that closed before it was accepted: the close handler runs at once and reads `unsubscribeClose` before its initialisation; the ReferenceError ends the agent's process",
-    flows: ['escrow', 'free', 'channel'],
-    shows: (message) => /exited by itself/.test(message) && /before initialization/.test(message),
-  },
-  {
     id: 'A',
     what: 'a pile killed after accepting the payment, before journaling `starting`, asks for the payment again while the car charges on; neither moves',
     flows: ['escrow', 'channel'],
