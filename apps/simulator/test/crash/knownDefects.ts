@@ -9,9 +9,28 @@ export interface KnownDefect {
   flows: readonly Flow[]
   /** Whether a case's failure message shows this defect's trail. */
   shows(message: string): boolean
+  /** Whether a visit's judged outcome shows it (for a wrong amount, which the failure message does not carry). */
+  showsIn?(actual: unknown, expected: unknown): boolean
+}
+
+/** The `ledger` amount of a channel outcome. */
+function ledgerOf(outcome: unknown): bigint | undefined {
+  const ledger = (outcome as { ledger?: unknown } | null)?.ledger
+  return typeof ledger === 'bigint' ? ledger : undefined
 }
 
 export const knownDefects: readonly KnownDefect[] = [
+  {
+    id: 'D',
+    what: "found on main at 8f24d3e (time billing, voucher pace): the operator's ledger and the chain settle a channel one voucher short of the last cumulative voucher the car journaled (signed but never delivered or never recorded); the car pays less than it signed",
+    flows: ['channel'],
+    shows: () => false,
+    showsIn(actual, expected) {
+      const held = ledgerOf(actual)
+      const signed = ledgerOf(expected)
+      return held !== undefined && signed !== undefined && held < signed
+    },
+  },
   {
     id: 'A',
     what: 'a pile killed after accepting the payment, before journaling `starting`, asks for the payment again while the car charges on; neither moves',
@@ -37,4 +56,12 @@ export const knownDefects: readonly KnownDefect[] = [
 
 export function knownDefectIn(flow: Flow, message: string): KnownDefect | undefined {
   return knownDefects.find((defect) => defect.flows.includes(flow) && defect.shows(message))
+}
+
+export function knownDefectInOutcome(
+  flow: Flow,
+  actual: unknown,
+  expected: unknown,
+): KnownDefect | undefined {
+  return knownDefects.find((defect) => defect.flows.includes(flow) && defect.showsIn?.(actual, expected))
 }
