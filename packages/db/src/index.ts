@@ -1,5 +1,5 @@
 export { checkReading, type MeterFlag, type Reading, type ReadingLimits } from './checkReading.js'
-export type { Database, Db, Schema } from './database.js'
+export type { Database, Db, Listen, ListenHandlers, Schema, Unlisten } from './database.js'
 export {
   ConflictError,
   DatabaseAheadError,
@@ -13,6 +13,7 @@ export {
   StoredValueError,
 } from './errors.js'
 export { type MigrateReturnType, type Migration, migrate } from './migrate.js'
+export { checkChannel, maxNotifyPayloadBytes, notify } from './notify.js'
 export { type DatabaseConfig, databaseConfigFromEnv, type OpenDatabaseOptions, openDatabase } from './open.js'
 export * from './queries/accounts.js'
 export {

@@ -5,7 +5,9 @@ import pg from 'pg'
 import type { Database } from './database.js'
 import { lockDataDir } from './dataDirLock.js'
 import { DatabaseUnavailableError } from './errors.js'
+import { postgresListener } from './listener.js'
 import { migrate } from './migrate.js'
+import { checkChannel } from './notify.js'
 import * as schema from './schema/index.js'
 
 /** Embedded PGlite in a data folder (or in memory without one), or a PostgreSQL server. */
@@ -71,6 +73,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     db: drizzlePglite({ client, schema, casing }),
     engine: 'pglite',
     location: dataDir ?? 'memory',
+    async listen(channel, handlers) {
+      const unlisten = await client.listen(checkChannel(channel), (payload) => handlers.onMessage(payload))
+      return () => unlisten()
+    },
     close: () => {
       closing ??= client.close().finally(unlock)
       return closing
@@ -90,13 +96,15 @@ async function openPostgres(config: Extract<DatabaseConfig, { engine: 'postgres'
     await pool.end()
     throw new DatabaseUnavailableError(location, error)
   }
+  const listener = postgresListener(config.url)
   let closing: Promise<void> | undefined
   return {
     db: drizzlePostgres({ client: pool, schema, casing }),
     engine: 'postgres',
     location,
+    listen: listener.listen,
     close: () => {
-      closing ??= pool.end()
+      closing ??= Promise.all([listener.close(), pool.end()]).then(() => {})
       return closing
     },
   }
