@@ -109,9 +109,9 @@ for (const engine of testEngines) {
         null,
       ])
       expect(results).toEqual([
-        ...one.slice(0, 6).map((flag) => ({ stored: true, flag })),
+        ...one.slice(0, 6).map((flag) => ({ stored: true, flag, orderId: null })),
         { stored: false, reason: 'unknownPile' },
-        ...one.slice(6).map((flag) => ({ stored: true, flag })),
+        ...one.slice(6).map((flag) => ({ stored: true, flag, orderId: null })),
       ])
       const state = async (pileId: number) =>
         (

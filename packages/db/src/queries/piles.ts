@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../database.js'
 import { InvalidParameterError, NotFoundError } from '../errors.js'
 import type { Hex } from '../schema/columns.js'
@@ -148,18 +148,25 @@ export interface ConnectorStatusUpdate {
   orderId?: number | null
 }
 
-/** Records a connector's state (an OCPP StatusNotification); the connector row appears on its first report. */
-export async function setConnectorStatus(db: Db, update: ConnectorStatusUpdate): Promise<void> {
+/**
+ * Records a connector's state (an OCPP StatusNotification) and returns the row; the connector row appears on its
+ * first report.
+ */
+export async function setConnectorStatus(db: Db, update: ConnectorStatusUpdate): Promise<Connector> {
   const values = {
     status: update.status,
     errorCode: update.errorCode ?? null,
     statusAt: update.at,
     ...(update.orderId === undefined ? {} : { orderId: update.orderId }),
   }
-  await db
+  const [row] = await db
     .insert(connectors)
     .values({ pileId: update.pileId, connector: update.connector, ...values })
     .onConflictDoUpdate({ target: [connectors.pileId, connectors.connector], set: values })
+    .returning()
+    .catch(conflict(`connector ${update.connector} of pile ${update.pileId}`, 'the pile does not exist'))
+  if (!row) throw new NotFoundError(`connector ${update.connector} of pile ${update.pileId}`)
+  return row
 }
 
 /** A pile's connection dropped: every connector shows offline until it reports again. */
@@ -169,4 +176,24 @@ export async function markPileOffline(db: Db, pileId: number, at: Date): Promise
 
 export async function recordHeartbeat(db: Db, pileId: number, at: Date): Promise<void> {
   await db.update(piles).set({ lastHeartbeatAt: at }).where(eq(piles.id, pileId))
+}
+
+/** Many piles' heartbeats in one statement (the OCPP endpoint gathers them); a pile's latest time wins. */
+export async function recordHeartbeats(
+  db: Db,
+  heartbeats: readonly { pileId: number; at: Date }[],
+): Promise<void> {
+  const latest = new Map<number, Date>()
+  for (const { pileId, at } of heartbeats) {
+    const known = latest.get(pileId)
+    if (known === undefined || known.getTime() < at.getTime()) latest.set(pileId, at)
+  }
+  if (latest.size === 0) return
+  const values = [...latest].map(
+    ([pileId, at]) => sql`(${pileId}::integer, ${at.toISOString()}::timestamptz)`,
+  )
+  await db.execute(sql`
+    update ${piles} set last_heartbeat_at = v.at
+    from (values ${sql.join(values, sql`, `)}) as v (pile_id, at)
+    where ${piles.id} = v.pile_id`)
 }

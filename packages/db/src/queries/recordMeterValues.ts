@@ -2,11 +2,12 @@ import { asc, inArray, sql } from 'drizzle-orm'
 import { checkReading, type MeterFlag, type Reading, type ReadingLimits } from '../checkReading.js'
 import type { Db } from '../database.js'
 import { NotFoundError } from '../errors.js'
-import { connectors, meterValues, piles } from '../schema/index.js'
+import { connectors, meterValues, orders, piles } from '../schema/index.js'
 
 export interface MeterValueInput {
   pileId: number
   connector: number
+  /** The order the reading belongs to; one that is not this pile's (a charger's wrong transactionId) is stored as null. */
   orderId?: number | null
   measuredAt: Date
   /** The energy register, Wh. */
@@ -16,9 +17,12 @@ export interface MeterValueInput {
   currentA?: number | null
 }
 
-/** What became of one reading: stored (counted when `flag` is null), or dropped because its pile is gone. */
+/**
+ * What became of one reading: stored (counted when `flag` is null) under `orderId` (null when none was given or the
+ * order is not the pile's), or dropped because its pile is gone.
+ */
 export type RecordedReading =
-  | { stored: true; flag: MeterFlag | null }
+  | { stored: true; flag: MeterFlag | null; orderId: number | null }
   | { stored: false; reason: 'unknownPile' }
 
 const unknownPile: RecordedReading = { stored: false, reason: 'unknownPile' }
@@ -29,8 +33,8 @@ const unknownPile: RecordedReading = { stored: false, reason: 'unknownPile' }
  * before it. A counted reading becomes the connector's current meter value; a flagged one is stored for the record
  * and changes nothing else. Connector rows are locked, so concurrent batches judge one connector one at a time.
  * A batch costs five statements however many readings it holds: the OCPP endpoint can gather a few milliseconds of
- * MeterValues and store them together. A reading for a pile that no longer exists is not stored and does not fail
- * the others.
+ * MeterValues and store them together (six when some name an order). A reading for a pile that no longer exists is
+ * not stored and does not fail the others.
  */
 export async function recordMeterValues(
   db: Db,
@@ -44,6 +48,17 @@ export async function recordMeterValues(
       .from(piles)
       .where(inArray(piles.id, [...new Set(inputs.map((input) => input.pileId))]))
     const ratedPower = new Map(known.map((pile) => [pile.id, pile.ratedPowerW]))
+    const orderIds = [...new Set(inputs.flatMap((input) => (input.orderId == null ? [] : [input.orderId])))]
+    const orderPile = new Map(
+      orderIds.length === 0
+        ? []
+        : (
+            await tx
+              .select({ id: orders.id, pileId: orders.pileId })
+              .from(orders)
+              .where(inArray(orders.id, orderIds))
+          ).map((order) => [order.id, order.pileId]),
+    )
     const keys = [
       ...new Map(
         inputs
@@ -95,8 +110,10 @@ export async function recordMeterValues(
         reference.set(key(input), reading)
         counted.set(key(input), { pileId: input.pileId, connector: input.connector, reading })
       }
-      stored.push({ ...input, flag })
-      results.push({ stored: true, flag })
+      const orderId =
+        input.orderId != null && orderPile.get(input.orderId) === input.pileId ? input.orderId : null
+      stored.push({ ...input, orderId, flag })
+      results.push({ stored: true, flag, orderId })
     }
     await tx.insert(meterValues).values(stored)
     if (counted.size > 0) {
