@@ -12,7 +12,7 @@ export {
   NotFoundError,
   StoredValueError,
 } from './errors.js'
-export { type LiveEvent, liveChannel, publishLive } from './live.js'
+export { type LiveEvent, liveChannel, publishLive, publishLiveMany } from './live.js'
 export { type MigrateReturnType, type Migration, migrate } from './migrate.js'
 export { checkChannel, maxNotifyPayloadBytes, notify } from './notify.js'
 export { type DatabaseConfig, databaseConfigFromEnv, type OpenDatabaseOptions, openDatabase } from './open.js'

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import type { Db } from './database.js'
 import { notify } from './notify.js'
 import type { connectorStatus, orderState } from './schema/enums.js'
@@ -41,4 +42,15 @@ export const liveChannel = 'chargechain_live'
 /** Sends `event` to every live listener once the caller's transaction (if any) commits. */
 export function publishLive(db: Db, event: LiveEvent): Promise<void> {
   return notify(db, liveChannel, event)
+}
+
+/**
+ * Sends `events` in order, in one statement: a writer that changes thousands of rows at once (the indexer catching
+ * up) pays one round trip, not one per row. Delivered on commit like `publishLive`.
+ */
+export async function publishLiveMany(db: Db, events: readonly LiveEvent[]): Promise<void> {
+  if (events.length === 0) return
+  await db.execute(
+    sql`select pg_notify(${liveChannel}, event::text) from json_array_elements(${JSON.stringify(events)}::json) with ordinality as e(event, n) order by n`,
+  )
 }

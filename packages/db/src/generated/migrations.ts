@@ -74,4 +74,11 @@ export const migrations: readonly Migration[] = [
       "CREATE TRIGGER orders_daily_totals\nAFTER INSERT OR DELETE OR UPDATE OF ended_at, pile_id, operator, currency, energy_wh, amount_received ON orders\nFOR EACH ROW EXECUTE FUNCTION chargechain_order_totals();",
     ],
   },
+  {
+    tag: "0002_chain_event_time",
+    hash: "4d69f6bf4ac9e0cd0cdfe60b03c175cf394f96b158e685a8eaacc473fa232d0f",
+    statements: [
+      "ALTER TABLE \"chain_events\" ADD COLUMN \"block_time\" timestamp (3) with time zone NOT NULL;",
+    ],
+  },
 ]

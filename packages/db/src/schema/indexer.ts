@@ -37,6 +37,8 @@ export const chainEvents = pgTable(
     blockNumber: count().notNull(),
     logIndex: integer().notNull(),
     blockHash: hex().notNull(),
+    /** The block's timestamp: when a settlement or refund ended its order, rebuilt from the events after a reorg. */
+    blockTime: instant().notNull(),
     transactionHash: hex().notNull(),
     /** `pileRegistry`, `sessionEscrow` or `paymentChannels`. */
     contract: text().notNull(),
