@@ -128,6 +128,7 @@ for (const engine of testEngines) {
       const event = {
         chainId: 31337,
         blockHash: hexOf(1, 32),
+        blockTime: new Date(),
         contract: 'sessionEscrow',
         subject: order.sessionId,
         args: {},
