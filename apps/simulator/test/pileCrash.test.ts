@@ -18,11 +18,4 @@
 //   car's voucher). The one left, a pile killed in `starting` before the gun went in, owes nothing: a refund is right.
 import { crashMatrix } from './crash/suite.js'
 
-crashMatrix('pile', {
-  // Cases that always hit a known defect (crash/knownDefects.ts); each fails until it is fixed: remove its line then.
-  "escrow: pile killed as the pile's PaymentResult 1 reached the car": 'A',
-  "channel: pile killed as the pile's PaymentResult 1 reached the car": 'A',
-  "channel: random moment 29: pile killed as the pile's link message 3 reached the car":
-    'A (message 3 is PaymentResult)',
-  "free: pile killed as the pile's ChargingStopped 1 reached the car": 'B',
-})
+crashMatrix('pile')

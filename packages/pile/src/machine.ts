@@ -20,7 +20,7 @@ export const pileMachine = defineMachine({
     },
     starting: {
       on: { STARTED: 'charging', NOT_PLUGGED: 'stopping' },
-      description: 'waiting for the gun, then relay on',
+      description: 'the car told it may charge; waiting for the gun, then relay on',
     },
     charging: {
       on: { METERED: 'charging', STOP: 'stopping' },
@@ -34,7 +34,10 @@ export const pileMachine = defineMachine({
       on: { SETTLED: 'receipt' },
       description: 'escrow settled on chain, channel voucher recorded, or free session logged',
     },
-    receipt: { on: { SENT: 'departing' }, description: 'Receipt sent to the car' },
+    receipt: {
+      on: { SENT: 'departing' },
+      description: 'Receipt delivered to the car (it rejoins if the link dropped)',
+    },
     departing: { on: { LEFT: 'idle' }, description: 'waiting for the car to leave; HC-05 off' },
   },
 })

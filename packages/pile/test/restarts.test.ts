@@ -1,31 +1,9 @@
-import { openJournal } from '@chargechain/agent-core'
 import { type ChargeChainClient, priceOf } from '@chargechain/chain'
 import { sessionEscrowAbi } from '@chargechain/contracts'
-import { chargers, createChargingSimulation } from '@chargechain/hardware'
-import {
-  createVehicleAgent,
-  type VehicleAgent,
-  type VehicleConfigInput,
-  type VehicleSessionFinished,
-  vehicleJournal,
-} from '@chargechain/vehicle'
 import { createTestClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPileAgent, type PileAgent, pileJournal } from '../src/index.js'
-import { createLinkBroker } from '../src/testing.js'
-import {
-  type Chain,
-  channelLedgerFor,
-  credited,
-  PRICE_PER_KWH,
-  pileConfig,
-  sessionsOf,
-  silent,
-  startChain,
-  tempJournal,
-  vehicleConfig,
-  waitFor,
-} from './fixture.js'
+import { type Chain, credited, PRICE_PER_KWH, sessionsOf, startChain, waitFor } from './fixture.js'
+import { DEPOSIT, restartableWorld } from './restartable.js'
 
 let chain: Chain
 beforeAll(async () => {
@@ -35,77 +13,12 @@ afterAll(async () => {
   await chain?.stop()
 })
 
-const DEPOSIT = 2_000_000_000_000_000n
-
-/** Both agents on journals that outlive them, so either can be aborted and rebuilt mid-session. */
-async function restartableWorld(
-  car: ChargeChainClient,
-  vehicle: Partial<VehicleConfigInput> = {
-    payment: { maxPricePerKWh: String(PRICE_PER_KWH), deposit: String(DEPOSIT), preference: 'escrow' },
-  },
-) {
-  const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
-  const broker = createLinkBroker()
-  const paths = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
-  const startPile = async () => {
-    const journal = await openJournal(paths.pile, pileJournal)
-    const agent = createPileAgent({
-      // Long enough (in real time, at 60×) for a restarted car to come back.
-      config: pileConfig(chain, {
-        link: { voucherWaitMs: 1_000, answerTimeoutMs: 60_000, reconnectTimeoutMs: 600_000 },
-      }),
-      hardware: { ...world.pile, linkStatus: world.pile.link },
-      link: broker.pile,
-      chain: chain.pileAgentClient,
-      journal,
-      logger: silent,
-      clock: world.clock,
-      channelLedger: channelLedgerFor(chain),
-    })
-    return running(agent, (signal) => agent.run(signal), journal)
-  }
-  const startCar = async () => {
-    const journal = await openJournal(paths.vehicle, vehicleJournal)
-    const agent = createVehicleAgent({
-      config: vehicleConfig(chain, vehicle),
-      hardware: world.car,
-      link: broker.car,
-      chain: car,
-      journal,
-      logger: silent,
-      clock: world.clock,
-    })
-    return running(agent, (signal) => agent.runOnce(signal), journal)
-  }
-  return { world, startPile, startCar }
-}
-
-function running<A extends PileAgent | VehicleAgent, J extends { close(): Promise<void> }>(
-  agent: A,
-  run: (signal: AbortSignal) => Promise<void>,
-  journal: J,
-) {
-  const controller = new AbortController()
-  const done = run(controller.signal)
-  return {
-    agent,
-    done,
-    journal,
-    /** Aborts the agent the way a crash would leave its journal, and releases the file. */
-    async kill() {
-      controller.abort()
-      await done
-      await journal.close()
-    },
-  }
-}
-
 describe('restarts in the middle of a session', () => {
   // Break that makes this fail (tried): resuming as before (`if (resumed) return STOP pileFault` in the pile's charging
   // step) ends the charge at the restart, so no voucher follows it.
   it('pile restarted while charging: the car reconnects, the same paid session charges on and settles once', async () => {
     const car = chain.client(7)
-    const { world, startPile, startCar } = await restartableWorld(car)
+    const { world, startPile, startCar } = await restartableWorld(chain, car)
     let pile = await startPile()
     const vehicle = await startCar()
     const signed: { energyWh: number; amount: bigint }[] = []
@@ -160,54 +73,9 @@ describe('restarts in the middle of a session', () => {
     expect(settles).toHaveLength(1)
   })
 
-  // Break that makes this fail (tried): `if (!owes) return NO_RECEIPT` alone at the top of the car's finishing step
-  // (the old rule) — the car rejoins a pile that is gone and waits out its whole reconnect timeout (an hour here).
-  it('pile gone while settling a channel session: the car moves on at once; the channel holds its last voucher', async () => {
-    const car = chain.cars.channel
-    const { world, startPile, startCar } = await restartableWorld(car, {
-      payment: {
-        maxPricePerKWh: String(PRICE_PER_KWH),
-        deposit: String(DEPOSIT),
-        channels: [{ channelId: chain.channelId, operator: chain.payout }],
-        preference: 'channel',
-      },
-      link: { silenceTimeoutMs: 600_000, answerTimeoutMs: 600_000, reconnectTimeoutMs: 3_600_000 },
-    })
-    const pile = await startPile()
-    const vehicle = await startCar()
-    const signed: bigint[] = []
-    vehicle.agent.on('voucher', ({ amount }) => signed.push(amount))
-    let killedAt = 0
-    pile.agent.on('state', ({ state }) => {
-      if (state !== 'settling' || killedAt) return
-      killedAt = world.clock.now()
-      void pile.kill()
-    })
-    const carSide = new Promise<VehicleSessionFinished>((resolve) =>
-      vehicle.agent.on('sessionFinished', resolve),
-    )
-    world.arrive()
-    world.plug()
-    await waitFor(() => signed.length >= 3)
-    world.unplug()
-    const finished = await carSide
-    const movedOnAfterMs = world.clock.now() - killedAt
-    world.leave()
-    await vehicle.done
-    await world.close()
-
-    expect(killedAt).toBeGreaterThan(0)
-    // Nowhere near the hour the car would wait for a pile that is gone.
-    expect(movedOnAfterMs).toBeLessThan(60_000)
-    const journaled = vehicle.journal.replay()?.value.data
-    await vehicle.kill()
-    expect(finished).toMatchObject({ kind: 'channel', outcome: 'pending' })
-    expect(journaled?.channels[chain.channelId.toLowerCase()]).toBe(signed.at(-1))
-  })
-
   it('car restarted while charging: it resends its journaled voucher, never less, and the pile settles once', async () => {
     const car = chain.client(8)
-    const { world, startPile, startCar } = await restartableWorld(car)
+    const { world, startPile, startCar } = await restartableWorld(chain, car)
     const pile = await startPile()
     let vehicle = await startCar()
     const signed: number[] = []
@@ -256,7 +124,7 @@ describe('restarts in the middle of a session', () => {
         throw new Error('process killed')
       },
     }
-    const { world, startPile, startCar } = await restartableWorld(crashingCar)
+    const { world, startPile, startCar } = await restartableWorld(chain, crashingCar)
     const pile = await startPile()
     const first = await startCar()
     let killed: Promise<void> | undefined

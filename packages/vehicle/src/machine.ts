@@ -19,11 +19,11 @@ export const vehicleMachine = defineMachine({
       description: "escrow session found or opened on chain (refused if the pile's terms changed first)",
     },
     presenting: {
-      on: { ACCEPTED: 'charging', REJECTED: 'settlement', STOPPED: 'stopped' },
+      on: { ACCEPTED: 'charging', REJECTED: 'settlement', STOPPED: 'stopped', RECEIPT: 'settlement' },
       description: 'PaymentOpened sent, waiting for the pile to accept',
     },
     charging: {
-      on: { VOUCHER: 'charging', STOPPED: 'stopped', LINK_LOST: 'reconnecting' },
+      on: { VOUCHER: 'charging', STOPPED: 'stopped', LINK_LOST: 'reconnecting', RECEIPT: 'settlement' },
       description: 'readings checked against the own meter; each voucher journaled before it is sent',
     },
     reconnecting: {

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CrashCase } from './crashCase.js'
 import { type CrashWorld, startCrashWorld } from './crashWorld.js'
 import { CrashWorldError } from './errors.js'
-import { knownDefectIn, knownDefectInOutcome } from './knownDefects.js'
 import type { AgentName, Flow } from './lane.js'
 import { crashSeed, messageCases, randomCases, stateCases, transactionCases, unreachable } from './matrix.js'
 
@@ -14,10 +13,7 @@ const LANES_PER_FLOW = 3
 /** A case's whole run, waiting for a lane and opening it included. */
 const CASE_TIMEOUT_MS = 180_000
 
-/** Cases that always hit a known defect (crash/knownDefects.ts), by name, with the defect: they fail until it is fixed. */
-export type FailingCases = Readonly<Record<string, string>>
-
-export function crashMatrix(agent: AgentName, failing: FailingCases = {}) {
+export function crashMatrix(agent: AgentName) {
   const cases = flows.map((flow) => [
     ...stateCases(agent, flow),
     ...transactionCases(agent, flow),
@@ -42,42 +38,17 @@ export function crashMatrix(agent: AgentName, failing: FailingCases = {}) {
 
   describe.concurrent(`${agent} agent killed with SIGKILL (seed ${crashSeed})`, () => {
     for (const kase of interleaved) {
-      const name = `${kase.flow}: ${kase.name}`
-      const run = async () => {
-        if (!world) throw new CrashWorldError('The crash world did not start.')
-        const outcome = await world.run(kase)
-        for (const state of outcome.visit.journaled[agent]) journaled.get(kase.flow)?.add(state)
-        ran.set(kase.flow, (ran.get(kase.flow) ?? 0) + 1)
-        const { kills, journaled: trail } = outcome.visit
-        const story = `kills ${JSON.stringify(kills)}; pile ${trail.pile.join(' → ')}; car ${trail.car.join(' → ')}`
-        expect(kills, story).toHaveLength(kase.kills.length)
-        return { outcome, story }
-      }
-      if (failing[name]) {
-        it.fails(
-          name,
-          async () => {
-            const { outcome, story } = await run()
-            expect(outcome.judged.actual, story).toEqual(outcome.judged.expected)
-          },
-          CASE_TIMEOUT_MS,
-        )
-        continue
-      }
       it(
-        name,
-        async (context) => {
-          try {
-            const { outcome, story } = await run()
-            const { actual, expected } = outcome.judged
-            const shortfall = knownDefectInOutcome(kase.flow, actual, expected)
-            if (shortfall) context.skip(`hit known defect ${shortfall.id}: ${shortfall.what}`)
-            expect(actual, story).toEqual(expected)
-          } catch (error) {
-            const defect = knownDefectIn(kase.flow, error instanceof Error ? error.message : String(error))
-            if (defect) context.skip(`hit known defect ${defect.id}: ${defect.what}`)
-            throw error
-          }
+        `${kase.flow}: ${kase.name}`,
+        async () => {
+          if (!world) throw new CrashWorldError('The crash world did not start.')
+          const outcome = await world.run(kase)
+          for (const state of outcome.visit.journaled[agent]) journaled.get(kase.flow)?.add(state)
+          ran.set(kase.flow, (ran.get(kase.flow) ?? 0) + 1)
+          const { kills, journaled: trail } = outcome.visit
+          const story = `kills ${JSON.stringify(kills)}; pile ${trail.pile.join(' → ')}; car ${trail.car.join(' → ')}`
+          expect(kills, story).toHaveLength(kase.kills.length)
+          expect(outcome.judged.actual, story).toEqual(outcome.judged.expected)
         },
         CASE_TIMEOUT_MS,
       )

@@ -1,30 +1,30 @@
-import { createVehicleAuthNonce, tariffCost } from '@chargechain/chain'
+import { tariffCost } from '@chargechain/chain'
 import { type ApplicationMessage, isLinkFailure, type LinkSession, type StopReason } from '@chargechain/link'
 import { creditWhOf } from '../credit.js'
 import { MeterUnavailableError } from '../errors.js'
 import { watchRefund } from '../refundWatch.js'
-import {
-  acceptLink,
-  answerFloorMs,
-  closeLink,
-  type PileRuntime,
-  readMeter,
-  receive,
-  waitForLevel,
-} from '../runtime.js'
+import { answerFloorMs, closeLink, type PileRuntime, readMeter, receive, waitForLevel } from '../runtime.js'
 import { type ChargeSession, elapsedSeconds, type PaidSession, sessionOf } from '../session.js'
-import { challenge } from './handshake.js'
+import { confirmToCar, reachCar } from './reach.js'
 import type { PileStep } from './types.js'
 import { sessionAmount, verifyVoucher } from './vouchers.js'
 
-/** Waits for the gun, notes the meter register, switches the relay on and tells the car. */
+/**
+ * Tells the car its session is accepted (now that it is journaled), waits for the gun, notes the meter register,
+ * switches the relay on and tells the car. After a restart the relay stays off until the same car has rejoined.
+ */
 export const starting: PileStep<'starting'> =
   (runtime) =>
   async ({ data, resumed, signal, logger }) => {
     const session = sessionOf(data, 'starting')
     const { hardware, config, clock } = runtime
-    const link = resumed ? await resumeWithCar(runtime, session, signal, logger) : runtime.session
-    if (!link) return { event: 'NOT_PLUGGED', data: stopWith(data, session, 'pileFault', clock.now()) }
+    if (resumed) await hardware.relay.set(false)
+    const link = await confirmToCar(runtime, session, resumed ? undefined : runtime.session, signal, logger)
+    if (!link)
+      return {
+        event: 'NOT_PLUGGED',
+        data: stopWith(data, session, resumed ? 'pileFault' : 'linkLost', clock.now()),
+      }
     const plugged = new AbortController()
     const timer = clock.setTimeout(() => plugged.abort(), config.link.plugTimeoutMs)
     const onAbort = () => plugged.abort()
@@ -56,25 +56,6 @@ export const starting: PileStep<'starting'> =
     }
   }
 
-/**
- * After a restart mid-session: while the car is still there, it reconnects and proves it is the same car
- * (its agent rejoins on a dropped link), and the same paid session goes on; otherwise `undefined`.
- */
-async function resumeWithCar(
-  runtime: PileRuntime,
-  session: ChargeSession,
-  signal: AbortSignal,
-  logger: { info(object: object, message: string): void },
-): Promise<LinkSession | undefined> {
-  const { hardware, config } = runtime
-  // The relay may have stayed on while the agent was down: off until the same car has proved itself again.
-  await hardware.relay.set(false)
-  if (!hardware.arrival.current()) return undefined
-  const link = await reachCar(runtime, session, signal, undefined, config.link.reconnectTimeoutMs)
-  if (link) logger.info({ session: session.id, vehicle: session.vehicle }, 'car reconnected after a restart')
-  return link
-}
-
 /** Pulling the gun under load arcs the contacts: cut the relay on the edge itself, not at the next reading. */
 function watchGun(runtime: PileRuntime) {
   runtime.stopGunWatch?.()
@@ -99,7 +80,9 @@ export const charging: PileStep<'charging'> =
     const session = sessionOf(data, 'charging')
     const { hardware, config, clock } = runtime
     if (resumed) {
-      if (!(await resumeWithCar(runtime, session, signal, logger)) || !hardware.gun.current())
+      // The relay may have stayed on while the agent was down: off until the same car has proved itself again.
+      await hardware.relay.set(false)
+      if (!(await confirmToCar(runtime, session, undefined, signal, logger)) || !hardware.gun.current())
         return { event: 'STOP', data: stopWith(data, session, 'pileFault', clock.now()) }
       watchGun(runtime)
       if (session.idleSince === undefined) await hardware.relay.set(true)
@@ -340,37 +323,6 @@ export const stopping: PileStep<'stopping'> =
     }
     return { event: 'STOPPED', data: { ...data, session } }
   }
-
-async function reachCar(
-  runtime: PileRuntime,
-  session: ChargeSession,
-  signal: AbortSignal,
-  interrupt: AbortSignal | undefined,
-  timeoutMs: number,
-): Promise<LinkSession | undefined> {
-  const current = runtime.session
-  if (current && !current.closed) return current
-  if (!runtime.hardware.arrival.current()) return undefined
-  await runtime.hardware.bluetoothPower?.set(true)
-  const deadline = runtime.clock.now() + timeoutMs
-  // Another car's connection, or a stale one, is dropped and the wait goes on for the session's car.
-  while (runtime.clock.now() < deadline && !interrupt?.aborted) {
-    const link = await acceptLink(runtime, deadline - runtime.clock.now(), signal, (abort) => {
-      interrupt?.addEventListener('abort', abort, { once: true })
-      return () => interrupt?.removeEventListener('abort', abort)
-    })
-    if (!link) return undefined
-    try {
-      const vehicle = await challenge(runtime, link, createVehicleAuthNonce())
-      if (vehicle && vehicle.toLowerCase() === session.vehicle.toLowerCase()) return link
-    } catch (error) {
-      signal.throwIfAborted()
-      if (!isLinkFailure(error)) throw error
-    }
-    await closeLink(runtime)
-  }
-  return undefined
-}
 
 /**
  * Takes vouchers until one covers the final reading, or the car falls quiet. A voucher below it is not yet the car's

@@ -49,8 +49,8 @@ export async function challenge(
 }
 
 /**
- * Hello → Auth → AuthResult. The recovered address decides: the owner's cars and the free list charge free, anyone
- * else gets the terms. A replayed or forged Auth recovers some other address, which is never the owner's.
+ * Hello → Auth → AuthResult. The recovered address decides: the owner's cars and the free list charge free (their
+ * AuthResult goes out in `starting`, once journaled), anyone else gets the terms. A replayed or forged Auth recovers some other address, which is never the owner's.
  */
 export const authenticating: PileStep<'authenticating'> =
   (runtime) =>
@@ -79,17 +79,12 @@ export const authenticating: PileStep<'authenticating'> =
       if (!isLinkFailure(error)) throw error
       return startOver(runtime, data, session, 'link lost before payment')
     }
-    if (free) {
-      try {
-        await link.send({ type: 'AuthResult', result: 'free', sessionId: hexToBytes(session.id) })
-      } catch (error) {
-        return dropped(error)
-      }
+    // Told to the car in `starting`, once journaled: a restarted pile then resumes the session it granted.
+    if (free)
       return {
         event: 'FREE',
         data: { ...data, session: { ...session, kind: 'free', vehicle, energyWh: 0 } },
       }
-    }
     const { payment } = runtime.config
     // The registry's terms exactly: the car checks them against the registry and binds them when it opens.
     const { terms } = pile
@@ -131,7 +126,7 @@ export const authenticating: PileStep<'authenticating'> =
     }
   }
 
-/** PaymentOpened → checked on chain → PaymentResult. Nothing flows until the money is there. */
+/** PaymentOpened → checked on chain → ACCEPTED (`starting` tells the car). Nothing flows until the money is there. */
 export const awaitingPayment: PileStep<'awaitingPayment'> =
   (runtime) =>
   async ({ data, resumed, logger }) => {
@@ -157,12 +152,8 @@ export const awaitingPayment: PileStep<'awaitingPayment'> =
       await link.send({ type: 'PaymentResult', result: 'rejected', reason: verdict.reason }).catch(() => {})
       return abandon(runtime, session, `payment refused: ${verdict.reason}`)
     }
-    try {
-      await link.send({ type: 'PaymentResult', result: 'accepted' })
-    } catch (error) {
-      if (!isLinkFailure(error)) throw error
-      return startOver(runtime, data, session, 'link lost before payment')
-    }
+    // PaymentResult goes out in `starting`, once the accepted payment is journaled: a pile restarted after the car
+    // heard it must never ask for the payment again.
     logger.info({ session: session.id, kind: verdict.session.kind }, 'payment accepted')
     return { event: 'ACCEPTED', data: { ...data, session: verdict.session } }
   }

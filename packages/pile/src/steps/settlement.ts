@@ -1,8 +1,10 @@
 import { ContractRevertedError } from '@chargechain/chain'
+import { isLinkFailure } from '@chargechain/link'
 import { type Hash, hexToBytes, zeroHash } from 'viem'
 import { ChannelLedgerError } from '../errors.js'
-import type { PileRuntime } from '../runtime.js'
+import { closeLink, type PileRuntime } from '../runtime.js'
 import { type ChannelSession, type EscrowSession, sessionOf } from '../session.js'
+import { reachCar } from './reach.js'
 import type { PileStep } from './types.js'
 import { sessionAmount } from './vouchers.js'
 
@@ -99,22 +101,37 @@ async function settleEscrow(
   }
 }
 
-/** Tells the car what was charged and where to check it; a car that already left is not an error. */
+/**
+ * Tells the car what was charged and where to check it. The receipt is the car's word that its final voucher is on the
+ * pile's journal (it was journaled before settling): until it has it, a car keeps rejoining to deliver that voucher
+ * again. So a car that lost the link is waited for, as long as it is at the pile (up to `reconnectTimeoutMs`), and
+ * learns at once that its visit is over; a car that already left is not an error.
+ */
 export const receipt: PileStep<'receipt'> =
   (runtime) =>
-  async ({ data, logger }) => {
+  async ({ data, signal, logger }) => {
     const session = sessionOf(data, 'receipt')
-    const link = runtime.session
-    if (link && !link.closed) {
+    const message = {
+      type: 'Receipt',
+      settleTxHash: hexToBytes(session.settleTx ?? zeroHash),
+      energyWh: session.energyWh,
+      amount: session.amount ?? 0n,
+    } as const
+    const deadline = runtime.clock.now() + runtime.config.link.reconnectTimeoutMs
+    for (;;) {
+      const link = await reachCar(runtime, session, signal, undefined, deadline - runtime.clock.now())
+      if (!link) {
+        logger.warn({ session: session.id }, 'receipt not delivered: the car is gone')
+        break
+      }
       try {
-        await link.send({
-          type: 'Receipt',
-          settleTxHash: hexToBytes(session.settleTx ?? zeroHash),
-          energyWh: session.energyWh,
-          amount: session.amount ?? 0n,
-        })
+        await link.send(message)
+        break
       } catch (error) {
-        logger.warn({ err: error, session: session.id }, 'receipt not delivered')
+        signal.throwIfAborted()
+        if (!isLinkFailure(error)) throw error
+        logger.warn({ err: error, session: session.id }, 'car gone before its receipt')
+        await closeLink(runtime)
       }
     }
     runtime.emit('sessionFinished', {

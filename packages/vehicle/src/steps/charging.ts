@@ -1,5 +1,4 @@
 import { isLinkDrop, type LinkSession } from '@chargechain/link'
-import { bytesToHex } from 'viem'
 import { nextMessage, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
 import {
   type ChargeSession,
@@ -14,6 +13,7 @@ import {
   type Billed,
   billedBy,
   billsMore,
+  receiptOf,
   signFor,
   voucherMessage,
   withinTimeTolerance,
@@ -99,6 +99,14 @@ export const charging: VehicleStep<'charging'> =
               finalSeconds: { chargingSeconds: message.chargingSeconds, idleSeconds: message.idleSeconds },
             }),
           }
+        case 'Receipt':
+          // The pile finished the visit while this car was away (it stopped, waited for the car and settled what it
+          // had): nothing is left to sign or deliver.
+          return { event: 'RECEIPT', data: withSession(data, { ...session, receipt: receiptOf(message) }) }
+        case 'AuthResult':
+        case 'PaymentResult':
+          // A pile that restarted confirms the session it had granted; this car knew.
+          continue
         case 'Error':
           logger.warn({ code: message.code, text: message.text }, 'pile reported an error')
           continue
@@ -196,38 +204,30 @@ export const stopped: VehicleStep<'stopped'> =
   }
 
 /**
- * Sends the final voucher (again, after a restart: same voucher, never less) and waits for the receipt. A car that
- * lost the link with a voucher to deliver rejoins the pile first, which waits for it before it settles. A channel
- * voucher the pile acknowledged needs nothing more: the receipt is a courtesy, and had the pile not kept the voucher,
- * the channel's next voucher carries its amount anyway. So a channel car whose pile goes away then moves on at once.
+ * Sends the final voucher (again, after a restart: same voucher, never less) and waits for the receipt, which the pile
+ * sends only once that voucher is on its journal: a link-level acknowledgement is not enough (a pile killed between
+ * acknowledging and journaling would settle one voucher short). So a car that lost the link before the receipt,
+ * free or paying, rejoins the pile and delivers its voucher again; the pile waits for it before it settles, and after
+ * settling waits for the car to hand it the receipt. Gives up only with the rejoin (the pile never came back, or the
+ * chain shows the escrow session ended) or when a connected pile stays silent.
  */
 export const finishing: VehicleStep<'finishing'> =
   (runtime) =>
   async ({ data, signal, logger }) => {
     const session = sessionOf(data, 'finishing')
     const owed = voucherOf(session)
-    let delivered = false
     let link = runtime.session
     for (;;) {
       if (!link || link.closed) {
-        if (!owed || (delivered && session.kind === 'channel')) return { event: 'NO_RECEIPT' }
         link = await rejoin(runtime, session, signal, logger)
         if (!link) return { event: 'NO_RECEIPT' }
       }
       try {
-        if (owed) {
-          await link.send(voucherMessage(owed))
-          delivered = true
-        }
+        if (owed) await link.send(voucherMessage(owed))
         for (;;) {
           const message = await link.next({ timeoutMs: runtime.config.link.answerTimeoutMs })
           if (message.type !== 'Receipt') continue
-          const receipt = {
-            settleTx: bytesToHex(message.settleTxHash),
-            energyWh: message.energyWh,
-            amount: message.amount,
-          }
-          return { event: 'RECEIPT', data: withSession(data, { ...session, receipt }) }
+          return { event: 'RECEIPT', data: withSession(data, { ...session, receipt: receiptOf(message) }) }
         }
       } catch (error) {
         signal.throwIfAborted()

@@ -1,3 +1,4 @@
+import type { Logger } from '@chargechain/agent-core'
 import {
   ContractRevertedError,
   signVehicleAuth,
@@ -19,6 +20,7 @@ import {
   sessionOf,
 } from '../session.js'
 import { rejoin } from './rejoin.js'
+import { receiptOf } from './vouchers.js'
 
 /** Waits for a pile to connect and greet; an unfinished session from before a restart is picked up elsewhere. */
 export const waiting: VehicleStep<'waiting'> =
@@ -87,14 +89,20 @@ export const authenticating: VehicleStep<'authenticating'> =
     // Nothing paid yet: a restarted car, or one whose link dropped, starts a fresh handshake with the next Hello.
     if (resumed || !link) return { event: 'REFUSED', data: { ...data, session: undefined } }
     await show(runtime, 'authenticating')
-    let result: MessageOf<'AuthResult'> | MessageOf<'ChargingStopped'>
+    let result: MessageOf<'AuthResult'> | MessageOf<'ChargingStopped'> | MessageOf<'Receipt'>
     try {
-      result = await link.expect(['AuthResult', 'ChargingStopped'], {
+      result = await link.expect(['AuthResult', 'ChargingStopped', 'Receipt'], {
         timeoutMs: runtime.config.link.answerTimeoutMs,
       })
     } catch (error) {
       if (!isLinkDrop(error)) throw error
       logger.warn({ err: error, pileId: session.pileId }, 'link lost during the handshake; starting over')
+      return { event: 'REFUSED', data: { ...data, session: undefined } }
+    }
+    // A pile delivers a receipt only once it holds the visit's end, and the car ends a visit only with it (or after
+    // giving up on the pile): this greeting is for a visit the car already closed, and starts none.
+    if (result.type === 'Receipt') {
+      logger.info({ pileId: session.pileId }, 'pile re-greeted for a visit already closed')
       return { event: 'REFUSED', data: { ...data, session: undefined } }
     }
     // The pile is finishing a session this car forgot in a restart before it journaled any payment: a free one.
@@ -262,7 +270,8 @@ function opened(
 /**
  * PaymentOpened → PaymentResult. A refused escrow session goes to settlement, which gets the deposit back. The money
  * is on chain by now, so a dropped link or a restart on either side does not end the visit: the car rejoins the pile,
- * passes its fresh challenge and presents the same session again (settlement refunds it if the pile never returns).
+ * passes its fresh challenge and presents the same session again — or hears that the pile had already accepted it,
+ * stopped or settled it (settlement refunds it if the pile never returns).
  */
 export const presenting: VehicleStep<'presenting'> =
   (runtime) =>
@@ -275,10 +284,20 @@ export const presenting: VehicleStep<'presenting'> =
         if (!link || link.closed) {
           link = await rejoin(runtime, session, signal, logger)
           if (!link) return { event: 'REJECTED' }
-          const answer = await link.expect(['AuthResult', 'ChargingStopped'], { timeoutMs: answerTimeoutMs })
+          const answer = await link.expect(['AuthResult', 'PaymentResult', 'ChargingStopped', 'Receipt'], {
+            timeoutMs: answerTimeoutMs,
+          })
+          // The pile had journaled the payment as accepted: it says so again to the car that rejoins.
+          if (answer.type === 'PaymentResult') return paymentResult(runtime, session, answer, logger)
           // The pile took the payment before the restart and has stopped since: finish that session.
           if (answer.type === 'ChargingStopped')
             return { event: 'STOPPED', data: { ...data, session: { ...session, finalWh: answer.energyWh } } }
+          // ...or even settled it without the car.
+          if (answer.type === 'Receipt')
+            return {
+              event: 'RECEIPT',
+              data: { ...data, session: { ...session, receipt: receiptOf(answer) } },
+            }
           if (answer.result !== 'pay') {
             logger.warn(
               { pileId: session.pileId, result: answer.result },
@@ -289,15 +308,7 @@ export const presenting: VehicleStep<'presenting'> =
         }
         await sendPaymentOpened(link, session)
         const result = await link.expect('PaymentResult', { timeoutMs: answerTimeoutMs })
-        if (result.result === 'rejected') {
-          logger.warn({ pileId: session.pileId, reason: result.reason }, 'payment rejected by the pile')
-          runtime.emit('sessionRefused', {
-            pileId: session.pileId,
-            reason: `payment rejected: ${result.reason}`,
-          })
-          return { event: 'REJECTED' }
-        }
-        return { event: 'ACCEPTED' }
+        return paymentResult(runtime, session, result, logger)
       } catch (error) {
         signal.throwIfAborted()
         if (!isLinkDrop(error)) throw error
@@ -309,6 +320,18 @@ export const presenting: VehicleStep<'presenting'> =
       }
     }
   }
+
+function paymentResult(
+  runtime: VehicleRuntime,
+  session: PaidSession,
+  result: MessageOf<'PaymentResult'>,
+  logger: Logger,
+) {
+  if (result.result === 'accepted') return { event: 'ACCEPTED' as const }
+  logger.warn({ pileId: session.pileId, reason: result.reason }, 'payment rejected by the pile')
+  runtime.emit('sessionRefused', { pileId: session.pileId, reason: `payment rejected: ${result.reason}` })
+  return { event: 'REJECTED' as const }
+}
 
 function sendPaymentOpened(link: LinkSession, session: PaidSession) {
   if (session.kind === 'channel')

@@ -1,4 +1,6 @@
 import { signChannelVoucher, signVoucher, tariffCost, toCompactSignature } from '@chargechain/chain'
+import type { ReceiptMessage } from '@chargechain/link'
+import { bytesToHex } from 'viem'
 import type { VehicleRuntime } from '../runtime.js'
 import type { ChargeSession, PaidSession, VehicleVoucher } from '../session.js'
 
@@ -67,6 +69,11 @@ export function voucherMessage(voucher: VehicleVoucher) {
     amount: voucher.amount,
     signature: hexBytes(toCompactSignature(voucher.signature)),
   }
+}
+
+/** The pile's receipt as the car journals it. */
+export function receiptOf(message: ReceiptMessage): NonNullable<ChargeSession['receipt']> {
+  return { settleTx: bytesToHex(message.settleTxHash), energyWh: message.energyWh, amount: message.amount }
 }
 
 function hexBytes(hex: `0x${string}`): Uint8Array {
