@@ -2,7 +2,7 @@
 // The pile agent's process: config file → drivers, key, chain client, journal, link → the pile agent, until SIGINT or
 // SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running, 2 a configuration problem.
 import { ConfigError } from '@chargechain/agent-core'
-import { runAgentMain, startSystemdWatchdog } from '@chargechain/agent-main'
+import { isToolCommand, runAgentMain, startSystemdWatchdog } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
 import { GpioToolMissingError, GpioToolVersionError, MeterProfileError } from '@chargechain/hardware-linux'
 import { createPileAgent, PileAgentOptionError, pileJournal } from '@chargechain/pile'
@@ -10,7 +10,7 @@ import { openChannelLedger } from './channels.js'
 import { loadPileAgentConfig } from './config.js'
 import { openPileHardware } from './hardware.js'
 import { openPileLink } from './link.js'
-import { isToolCommand, runPileTools } from './tools.js'
+import { runPileTools } from './tools.js'
 
 if (isToolCommand(process.argv)) await runPileTools(process.argv)
 

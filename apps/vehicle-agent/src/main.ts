@@ -2,7 +2,7 @@
 // The vehicle agent's process: config file → drivers, key, chain client, journal, link → the vehicle agent, until
 // SIGINT or SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running, 2 a configuration problem.
 import { ConfigError } from '@chargechain/agent-core'
-import { runAgentMain, startSystemdWatchdog } from '@chargechain/agent-main'
+import { isToolCommand, runAgentMain, startSystemdWatchdog } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
 import {
   GpioToolMissingError,
@@ -13,7 +13,7 @@ import { createVehicleAgent, VehicleAgentOptionError, vehicleJournal } from '@ch
 import { loadVehicleAgentConfig } from './config.js'
 import { openCarHardware } from './hardware.js'
 import { openVehicleLink } from './link.js'
-import { isToolCommand, runVehicleTools } from './tools.js'
+import { runVehicleTools } from './tools.js'
 
 if (isToolCommand(process.argv)) await runVehicleTools(process.argv)
 
