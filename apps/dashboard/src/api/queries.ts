@@ -91,9 +91,10 @@ export const usePiles = (query: PilesQuery) =>
   })
 
 /** Every pile, page by page (the map and the pile pickers); the server caps a page. */
-export const useAllPiles = () =>
+export const useAllPiles = (enabled = true) =>
   useQuery({
     queryKey: keys.allPiles,
+    enabled,
     queryFn: async () => {
       const piles: Pile[] = []
       for (let page = 1; ; page++) {
@@ -142,9 +143,10 @@ export const useAccounts = () =>
   useQuery({ queryKey: keys.accounts, queryFn: () => api<Account[]>('/api/accounts') })
 export const useTokens = () =>
   useQuery({ queryKey: keys.tokens, queryFn: () => api<ApiToken[]>('/api/tokens') })
-export const useAudit = (subject?: string) =>
+export const useAudit = (subject?: string, enabled = true) =>
   useQuery({
     queryKey: keys.audit(subject),
+    enabled,
     queryFn: () => api<AuditEntry[]>(`/api/audit${queryString({ subject, limit: 200 })}`),
   })
 

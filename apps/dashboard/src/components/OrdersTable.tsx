@@ -51,6 +51,7 @@ export function OrdersTable({
           {
             key: 'endedAt',
             title: t('order.endedAt'),
+            responsive: ['md' as const],
             render: (_: unknown, order: Order) => <span className="nowrap">{f.dateTime(order.endedAt)}</span>,
           },
         ]),
@@ -62,11 +63,13 @@ export function OrdersTable({
     {
       key: 'vehicle',
       title: t('order.vehicle'),
+      responsive: ['md'],
       render: (_, order) => (order.vehicle ? <HexText value={order.vehicle} /> : (order.idTag ?? '')),
     },
     {
       key: 'kind',
       title: t('order.kind'),
+      responsive: ['md'],
       render: (_, order) => t(`orderKind.${order.kind}`),
     },
     {
@@ -95,15 +98,30 @@ export function OrdersTable({
           {
             key: 'duration',
             title: t('order.duration'),
+            responsive: ['md' as const],
             align: 'right' as const,
             render: (_: unknown, order: Order) => formatDuration(order.chargingSeconds),
           },
         ]),
     { key: 'due', title: t('order.due'), align: 'right', render: money('amountDue') },
-    { key: 'received', title: t('order.received'), align: 'right', render: money('amountReceived') },
+    {
+      key: 'received',
+      title: t('order.received'),
+      align: 'right',
+      responsive: ['sm'],
+      render: money('amountReceived'),
+    },
     ...(compact
       ? []
-      : [{ key: 'refund', title: t('order.refund'), align: 'right' as const, render: money('refund') }]),
+      : [
+          {
+            key: 'refund',
+            title: t('order.refund'),
+            align: 'right' as const,
+            responsive: ['md' as const],
+            render: money('refund'),
+          },
+        ]),
   ]
   return (
     <Table<Order>

@@ -1,3 +1,4 @@
+/// <reference types="leaflet.markercluster" />
 import 'leaflet/dist/leaflet.css'
 import 'react-leaflet-cluster/dist/assets/MarkerCluster.css'
 import 'react-leaflet-cluster/dist/assets/MarkerCluster.Default.css'
@@ -31,6 +32,24 @@ function iconOf(state: PileState): L.DivIcon {
   return icon
 }
 
+// A cluster takes the colour of its most urgent pile: one faulted pile in a hundred still shows.
+const urgency: PileState[] = ['faulted', 'charging', 'online', 'offline']
+
+function clusterIcon(cluster: L.MarkerCluster): L.DivIcon {
+  const states = new Set(
+    cluster
+      .getAllChildMarkers()
+      .map((marker) => (marker.options as L.MarkerOptions & { state?: PileState }).state),
+  )
+  const state = urgency.find((candidate) => states.has(candidate)) ?? 'offline'
+  const count = cluster.getChildCount()
+  return L.divIcon({
+    className: `pile-cluster pile-cluster--${state}`,
+    html: `<span>${count}</span>`,
+    iconSize: [36, 36],
+  })
+}
+
 /**
  * Piles on a map, coloured by state and clustered. Tiles come from the server's config; without a tile URL (or
  * with no tile server reachable) the markers stand on a plain background, and tile errors never block them.
@@ -56,13 +75,15 @@ export function PileMap({
     <MapContainer
       center={center}
       zoom={zoom}
+      // Clustering needs a top zoom, which a missing tile layer would otherwise have given.
+      maxZoom={19}
       style={{ height, width: '100%' }}
       className="pile-map"
       attributionControl={Boolean(config?.tileUrl)}
     >
       {config?.tileUrl ? <TileLayer url={config.tileUrl} attribution={config.tileAttribution ?? ''} /> : null}
       <FitBounds piles={placed} />
-      <MarkerClusterGroup chunkedLoading>
+      <MarkerClusterGroup chunkedLoading iconCreateFunction={clusterIcon}>
         {placed.map((pile) => {
           const state = pileState(pile)
           const title = `${pile.name || pile.dmid || `#${pile.id}`} · ${t(`pileState.${state}`)}`
@@ -71,6 +92,7 @@ export function PileMap({
               key={pile.id}
               position={[pile.latitude, pile.longitude]}
               icon={iconOf(state)}
+              {...{ state }}
               title={title}
               alt={title}
               eventHandlers={onOpen ? { click: () => onOpen(pile) } : {}}

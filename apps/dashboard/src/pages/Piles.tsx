@@ -59,17 +59,33 @@ export default function Piles() {
         </Link>
       ),
     },
-    { key: 'site', dataIndex: 'site', title: t('pile.site'), sorter: true, sortOrder: sortOrder('site') },
+    {
+      key: 'site',
+      dataIndex: 'site',
+      title: t('pile.site'),
+      sorter: true,
+      sortOrder: sortOrder('site'),
+      responsive: ['sm'],
+    },
     {
       key: 'installedOn',
+      responsive: ['md'],
       title: t('pile.installedOn'),
       sorter: true,
       sortOrder: sortOrder('installedOn'),
       render: (_, pile) => <span className="nowrap">{f.day(pile.installedOn)}</span>,
     },
-    { key: 'brand', dataIndex: 'brand', title: t('pile.brand'), sorter: true, sortOrder: sortOrder('brand') },
+    {
+      key: 'brand',
+      dataIndex: 'brand',
+      title: t('pile.brand'),
+      sorter: true,
+      sortOrder: sortOrder('brand'),
+      responsive: ['md'],
+    },
     {
       key: 'currentType',
+      responsive: ['md'],
       title: t('pile.currentType'),
       sorter: true,
       sortOrder: sortOrder('currentType'),
@@ -77,6 +93,7 @@ export default function Piles() {
     },
     {
       key: 'guns',
+      responsive: ['md'],
       dataIndex: 'guns',
       title: t('pile.guns'),
       sorter: true,
@@ -85,6 +102,7 @@ export default function Piles() {
     },
     {
       key: 'ratedPowerW',
+      responsive: ['md'],
       title: t('pile.ratedPower'),
       sorter: true,
       sortOrder: sortOrder('ratedPowerW'),
@@ -94,6 +112,7 @@ export default function Piles() {
     },
     {
       key: 'firmwareVersion',
+      responsive: ['md'],
       dataIndex: 'firmwareVersion',
       title: t('pile.firmware'),
       sorter: true,
