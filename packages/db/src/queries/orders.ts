@@ -131,25 +131,33 @@ export interface OrderDetail {
 export async function getOrder(db: Db, id: number): Promise<OrderDetail | undefined> {
   const [row] = await db.select().from(orders).where(eq(orders.id, id))
   if (!row) return undefined
-  const finalized = await finalizedBlock(db)
   const subject = row.kind === 'channel' ? row.channelId : row.kind === 'escrow' ? row.sessionId : null
-  const events =
-    subject === null
-      ? []
-      : await db
-          .select({
-            eventName: chainEvents.eventName,
-            transactionHash: chainEvents.transactionHash,
-            blockNumber: chainEvents.blockNumber,
-            logIndex: chainEvents.logIndex,
-          })
-          .from(chainEvents)
-          .where(eq(chainEvents.subject, subject))
-          .orderBy(asc(chainEvents.blockNumber), asc(chainEvents.logIndex))
-  return {
-    order: { ...row, pending: isPending(row.chainBlock, finalized) },
-    transactions: events.map((event) => ({ ...event, pending: isPending(event.blockNumber, finalized) })),
-  }
+  const [finalized, transactions] = await Promise.all([
+    finalizedBlock(db),
+    subject === null ? [] : subjectTransactions(db, subject),
+  ])
+  return { order: { ...row, pending: isPending(row.chainBlock, finalized) }, transactions }
+}
+
+/**
+ * The chain transactions about one pile, session or channel id (a registry pile id shows where its on-chain
+ * settings came from), in chain order, each pending until finalised.
+ */
+export async function subjectTransactions(db: Db, subject: Hex): Promise<OrderTransaction[]> {
+  const [finalized, events] = await Promise.all([
+    finalizedBlock(db),
+    db
+      .select({
+        eventName: chainEvents.eventName,
+        transactionHash: chainEvents.transactionHash,
+        blockNumber: chainEvents.blockNumber,
+        logIndex: chainEvents.logIndex,
+      })
+      .from(chainEvents)
+      .where(eq(chainEvents.subject, subject))
+      .orderBy(asc(chainEvents.blockNumber), asc(chainEvents.logIndex)),
+  ])
+  return events.map((event) => ({ ...event, pending: isPending(event.blockNumber, finalized) }))
 }
 
 function filterConditions(filter: OrderFilter): SQL[] {

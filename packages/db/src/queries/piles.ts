@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../database.js'
 import { InvalidParameterError, NotFoundError } from '../errors.js'
 import type { Hex } from '../schema/columns.js'
@@ -113,6 +113,109 @@ export async function listPiles(db: Db, parameters: ListPilesParameters = {}): P
     .orderBy(asc(piles.id))
     .limit(limit)
   return withLiveState(db, rows)
+}
+
+/** Columns a pile search can sort by: the operator's fields and when the pile was last heard of. */
+export const pileSortColumns = {
+  id: piles.id,
+  dmid: piles.dmid,
+  name: piles.name,
+  site: piles.site,
+  installedOn: piles.installedOn,
+  brand: piles.brand,
+  model: piles.model,
+  currentType: piles.currentType,
+  guns: piles.guns,
+  ratedPowerW: piles.ratedPowerW,
+  firmwareVersion: piles.firmwareVersion,
+  owner: piles.owner,
+  lastHeartbeatAt: piles.lastHeartbeatAt,
+  createdAt: piles.createdAt,
+} as const
+
+export type PileSort = keyof typeof pileSortColumns
+
+export interface SearchPilesParameters {
+  /** Words found in the DMID, name, site, brand, model or address (case-insensitive, taken literally). */
+  search?: string
+  sort?: PileSort
+  /** `asc` by default. */
+  direction?: 'asc' | 'desc'
+  /** Rows to skip; 0 by default. */
+  offset?: number
+  /** 1–1000; 50 by default. */
+  limit?: number
+}
+
+export interface SearchPilesReturnType {
+  piles: PileView[]
+  /** How many piles the search matches in all. */
+  total: number
+}
+
+/**
+ * A page of piles for a table: searched, sorted by any column the operator sees, paged by offset (a fleet is
+ * thousands of piles, not millions), with the total for the pager.
+ */
+export async function searchPiles(
+  db: Db,
+  parameters: SearchPilesParameters = {},
+): Promise<SearchPilesReturnType> {
+  const { search, sort = 'id', direction = 'asc', offset = 0, limit = 50 } = parameters
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new InvalidParameterError('limit', 'a whole number from 1 to 1000', limit)
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new InvalidParameterError('offset', 'a whole number from 0', offset)
+  const column = pileSortColumns[sort]
+  if (column === undefined)
+    throw new InvalidParameterError('sort', Object.keys(pileSortColumns).join(', '), sort)
+  const words = search?.trim() ? `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined
+  const where =
+    words === undefined
+      ? undefined
+      : or(
+          ...[piles.dmid, piles.name, piles.site, piles.brand, piles.model, piles.address].map((field) =>
+            ilike(field, words),
+          ),
+        )
+  const order =
+    direction === 'desc' ? [sql`${column} desc nulls last`, desc(piles.id)] : [asc(column), asc(piles.id)]
+  const [rows, [total]] = await Promise.all([
+    db
+      .select()
+      .from(piles)
+      .where(where)
+      .orderBy(...order)
+      .offset(offset)
+      .limit(limit),
+    db.select({ n: count() }).from(piles).where(where),
+  ])
+  return { piles: await withLiveState(db, rows), total: total?.n ?? 0 }
+}
+
+/** What the fleet overview counts a pile as, from its connectors: the worst news first. */
+export type PileState = 'faulted' | 'charging' | 'online' | 'offline'
+
+/**
+ * How many piles are in each state: faulted if a connector is, else charging if one charges, else online if one
+ * reports anything but offline, else offline (a pile that never connected included).
+ */
+export async function countPilesByState(db: Db): Promise<Record<PileState, number>> {
+  const state = sql<PileState>`case
+      when bool_or(${connectors.status} = 'faulted') then 'faulted'
+      when bool_or(${connectors.status} = 'charging') then 'charging'
+      when bool_or(${connectors.status} is not null and ${connectors.status} <> 'offline') then 'online'
+      else 'offline' end`
+  const perPile = db
+    .select({ state: state.as('state') })
+    .from(piles)
+    .leftJoin(connectors, eq(connectors.pileId, piles.id))
+    .groupBy(piles.id)
+    .as('per_pile')
+  const rows = await db.select({ state: perPile.state, n: count() }).from(perPile).groupBy(perPile.state)
+  const counts: Record<PileState, number> = { faulted: 0, charging: 0, online: 0, offline: 0 }
+  for (const row of rows) counts[row.state] = row.n
+  return counts
 }
 
 async function withLiveState(db: Db, rows: Pile[]): Promise<PileView[]> {
