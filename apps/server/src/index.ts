@@ -1,0 +1,6 @@
+export { type AppOptions, createApp } from './app.js'
+export { defaultLoginLimits, type LoginLimits } from './auth/loginLimiter.js'
+export { HttpProblem, ListenError, ServerError, TlsConfigError, UsageError } from './errors.js'
+export type { ServerLogger } from './logger.js'
+export type { ChargerCommands, OcppEndpoint } from './ocpp.js'
+export { type CreateServerOptions, createServer, type IndexerLike, type RunningServer } from './server.js'

@@ -1,0 +1,113 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { Database } from '@chargechain/db'
+import { getRequestListener } from '@hono/node-server'
+import { type AppOptions, createApp } from './app.js'
+import { ListenError } from './errors.js'
+import { createLiveHub } from './live/hub.js'
+import { type ServerLogger, silentLogger } from './logger.js'
+import type { OcppEndpoint } from './ocpp.js'
+import { serveDashboard } from './static.js'
+
+/** The chain indexer as the server runs it (packages/indexer's `createIndexer`). */
+export interface IndexerLike {
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+export interface CreateServerOptions
+  extends Pick<AppOptions, 'loginLimits' | 'trustProxy' | 'maxBodyBytes' | 'sessionTtlMs' | 'now'> {
+  database: Database
+  /** 0 picks a free port. */
+  port: number
+  host?: string
+  /** PEM certificate and key: the API and OCPP are then served over TLS (https, wss: OCPP security profile 2). */
+  tls?: { cert: string | Buffer; key: string | Buffer }
+  /** The OCPP endpoint: chargers connect to /ocpp/ID on this server; the API's commands go through it. */
+  ocpp?: OcppEndpoint
+  /** Started once the server listens, stopped when it closes. */
+  indexer?: IndexerLike
+  /** The dashboard's built files, served for every path outside /api (unknown ones get index.html). */
+  staticDir?: string
+  logger?: ServerLogger
+  /** Heartbeat of the live stream (15 s by default). */
+  liveHeartbeatMs?: number
+}
+
+export interface RunningServer {
+  /** `http://host:port` (https with TLS). */
+  readonly url: string
+  readonly port: number
+  /** Stops taking requests, ends live streams and OCPP connections, stops the indexer. The database stays open. */
+  close(): Promise<void>
+}
+
+/**
+ * One node HTTP(S) server for everything: the REST API and its live stream, the dashboard's files, and the
+ * OCPP endpoint's WebSocket upgrades on /ocpp/ID.
+ */
+export async function createServer(options: CreateServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? silentLogger
+  const live = await createLiveHub(options.database, logger)
+  const app = createApp({
+    ...options,
+    logger,
+    live,
+    liveHeartbeatMs: options.liveHeartbeatMs ?? 15_000,
+    secureCookies: options.tls !== undefined,
+    ...(options.ocpp ? { commands: options.ocpp.commands } : {}),
+  })
+  if (options.staticDir !== undefined) serveDashboard(app, options.staticDir)
+
+  const listener = getRequestListener(app.fetch)
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : createHttpServer(listener)
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0] ?? ''
+    if (options.ocpp && /^\/ocpp\/[^/]+$/.test(path)) options.ocpp.handleUpgrade(request, socket, head)
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+  })
+
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) => reject(new ListenError(`${host}:${options.port}`, error))
+    server.once('error', failed)
+    server.listen(options.port, host, () => {
+      server.off('error', failed)
+      resolve()
+    })
+  }).catch(async (error: unknown) => {
+    await live.close()
+    throw error
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`
+  logger.info({ url }, 'server listening')
+
+  let closing: Promise<void> | undefined
+  const running: RunningServer = {
+    url,
+    port,
+    close() {
+      closing ??= (async () => {
+        await options.indexer?.stop()
+        await live.close()
+        await options.ocpp?.close()
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        await closed
+      })()
+      return closing
+    },
+  }
+  try {
+    await options.indexer?.start()
+  } catch (error) {
+    await running.close()
+    throw error
+  }
+  return running
+}
