@@ -1,0 +1,59 @@
+import { type Deployment, decodeChargeChainLogs } from '@chargechain/chain'
+import type { Hex } from '@chargechain/db'
+import { type Client, formatLog, type Log, numberToHex, type RpcLog } from 'viem'
+import { getBlock } from 'viem/actions'
+import { followedAddresses, followedTopics, type StoredEvent, toStoredEvent } from '../events.js'
+
+/**
+ * The followed events of blocks `fromBlock`…`toBlock`, decoded, with their blocks' times, in chain order. One
+ * `eth_getLogs` (the caller sizes the range); a provider that leaves out `blockTimestamp` costs one header per
+ * block with events.
+ */
+export async function fetchEvents(
+  client: Client,
+  deployment: Deployment,
+  fromBlock: number,
+  toBlock: number,
+): Promise<StoredEvent[]> {
+  const raw = (await client.request({
+    method: 'eth_getLogs',
+    params: [
+      {
+        address: followedAddresses(deployment),
+        topics: [followedTopics],
+        fromBlock: numberToHex(fromBlock),
+        toBlock: numberToHex(toBlock),
+      },
+    ],
+  })) as RpcLog[]
+  const logs: Log[] = raw.map((log) => formatLog(log))
+  const times = await blockTimes(client, logs)
+  const events: StoredEvent[] = []
+  for (const event of decodeChargeChainLogs(deployment, logs)) {
+    const time = times.get(event.blockHash)
+    if (time === undefined) continue
+    const stored = toStoredEvent(event, time)
+    if (stored) events.push(stored)
+  }
+  return events
+}
+
+async function blockTimes(client: Client, logs: readonly Log[]): Promise<Map<Hex, Date>> {
+  const times = new Map<Hex, Date>()
+  const missing = new Set<Hex>()
+  for (const log of logs) {
+    if (log.blockHash === null) continue
+    if (typeof log.blockTimestamp === 'bigint')
+      times.set(log.blockHash, new Date(Number(log.blockTimestamp) * 1000))
+    else missing.add(log.blockHash)
+  }
+  const queue = [...missing]
+  const worker = async () => {
+    for (let hash = queue.pop(); hash !== undefined; hash = queue.pop()) {
+      const block = await getBlock(client, { blockHash: hash })
+      times.set(hash, new Date(Number(block.timestamp) * 1000))
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker))
+  return times
+}
