@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import {
+  type Database,
+  type LiveEvent,
+  type MeterValueInput,
+  markChargerOffline,
+  publishLive,
+  type RecordedReading,
+  recordChargerConnected,
+  recordHeartbeats,
+  recordMeterValues,
+} from '@chargechain/db'
+import { OcppOptionsError } from '../errors.js'
+import { type OcppLogger, silentLogger } from '../logger.js'
+import { createRpcServer } from '../ocppRpc.js'
+import type { RpcConnection } from '../rpc.js'
+import { type ChargerSession, createAuthenticator } from './auth.js'
+import { createBatcher } from './batcher.js'
+import { createBus } from './bus.js'
+import { type ChargerCommands, callCharger, createCommands, outcomeOf } from './commands.js'
+import { chargerHandlers } from './handlers.js'
+
+export interface CreateOcppServerOptions {
+  database: Database
+  /** Names this instance to the others on the same database; random by default. */
+  instanceId?: string
+  /** Frames above this size are refused: the websocket closes with 1009. */
+  maxPayloadBytes: number
+  /** The Heartbeat interval BootNotification hands out. */
+  heartbeatIntervalSeconds: number
+  /**
+   * Security profile 2: the HTTP server is https, and an upgrade that did not arrive over TLS is refused (403).
+   * Off: profile 1 (basic auth over ws:, for a private network or a TLS-terminating proxy).
+   */
+  tls?: boolean
+  logger?: OcppLogger
+}
+
+export interface OcppServer {
+  /** For the HTTP(S) server's 'upgrade' event on `/ocpp/:chargerId`; anything else gets 404. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Commands to chargers on this instance or any other on the same database. */
+  readonly commands: ChargerCommands
+  /** The chargers connected to this instance. */
+  connectedChargers(): string[]
+  /** Closes every connection (marking its connectors offline), stops listening, and writes what is pending. */
+  close(): Promise<void>
+}
+
+interface Held {
+  connection: RpcConnection
+  session: ChargerSession
+  connectedAt: Date
+  /** The connection recorded in the database; its close is recorded after it. */
+  recorded: Promise<void>
+}
+
+/** Readings batches: large enough to amortise a transaction, small enough to keep one under ~100 ms on PGlite. */
+const maxBatchReadings = 500
+
+/**
+ * The OCPP 1.6J endpoint: authenticates chargers (security profile 1, and 2 with `tls`), stores what they report,
+ * publishes live events, and carries commands to them across instances.
+ */
+export async function createOcppServer(options: CreateOcppServerOptions): Promise<OcppServer> {
+  const { database, maxPayloadBytes, heartbeatIntervalSeconds } = options
+  if (!Number.isInteger(maxPayloadBytes) || maxPayloadBytes < 1024)
+    throw new OcppOptionsError(
+      `maxPayloadBytes must be a whole number of at least 1024; got ${maxPayloadBytes}.`,
+    )
+  if (!Number.isInteger(heartbeatIntervalSeconds) || heartbeatIntervalSeconds < 1)
+    throw new OcppOptionsError(
+      `heartbeatIntervalSeconds must be a whole number of at least 1; got ${heartbeatIntervalSeconds}.`,
+    )
+  const { db } = database
+  const logger = options.logger ?? silentLogger
+  const instanceId = options.instanceId ?? randomUUID()
+  const held = new Map<string, Held>()
+  const closing = new Set<Promise<unknown>>()
+  const track = (work: Promise<unknown>) => {
+    const tracked = work
+      .catch((error: unknown) => logger.error({ error }, 'an OCPP write failed'))
+      .finally(() => closing.delete(tracked))
+    closing.add(tracked)
+  }
+
+  const readings = createBatcher<MeterValueInput, RecordedReading>(
+    (inputs) =>
+      db.transaction(async (tx) => {
+        const results = await recordMeterValues(tx, inputs)
+        const events: LiveEvent[] = []
+        results.forEach((result, i) => {
+          const input = inputs[i]
+          if (!input || !result.stored || result.flag !== null) return
+          events.push({
+            type: 'meter',
+            pileId: input.pileId,
+            connector: input.connector,
+            orderId: result.orderId,
+            energyWh: input.energyWh,
+            powerW: input.powerW ?? null,
+            at: input.measuredAt.toISOString(),
+          })
+        })
+        for (const event of events) await publishLive(tx, event)
+        return results
+      }),
+    maxBatchReadings,
+  )
+  const heartbeats = createBatcher<{ pileId: number; at: Date }, void>(async (beats) => {
+    await recordHeartbeats(db, beats)
+    return beats.map(() => undefined)
+  }, 5000)
+
+  const bus = await createBus(
+    database,
+    instanceId,
+    {
+      holds: (chargerId) => held.has(chargerId),
+      async execute(chargerId, action, payload, timeoutMs) {
+        const here = held.get(chargerId)
+        if (!here) return { ok: false, error: 'offline', message: `${chargerId} left this instance.` }
+        return outcomeOf(callCharger(here.connection, action, payload, timeoutMs))
+      },
+      connectedElsewhere(chargerId, at) {
+        const here = held.get(chargerId)
+        if (here && here.connectedAt.getTime() < at)
+          void here.connection.close(1000, 'Replaced by a newer connection')
+      },
+    },
+    logger,
+  )
+
+  async function connected(chargerId: string, pileId: number, connectedAt: Date): Promise<void> {
+    await db.transaction(async (tx) => {
+      await recordChargerConnected(tx, chargerId, connectedAt)
+      await publishLive(tx, { type: 'charger', chargerId, pileId, connected: true })
+      await bus.announceConnection(tx, chargerId, connectedAt.getTime())
+    })
+  }
+
+  async function disconnected(chargerId: string, connectedAt: Date): Promise<void> {
+    const at = new Date()
+    await db.transaction(async (tx) => {
+      const offline = await markChargerOffline(tx, chargerId, connectedAt, at)
+      if (!offline) return
+      await publishLive(tx, { type: 'charger', chargerId, pileId: offline.pileId, connected: false })
+      for (const row of offline.connectors)
+        await publishLive(tx, {
+          type: 'connector',
+          pileId: offline.pileId,
+          connector: row.connector,
+          status: 'offline',
+          orderId: row.orderId,
+          at: at.toISOString(),
+        })
+    })
+  }
+
+  const authenticate = createAuthenticator({ db })
+  const rpc = createRpcServer<ChargerSession>({
+    maxPayloadBytes,
+    pingIntervalMs: 30_000,
+    async authenticate(upgrade) {
+      const socket = upgrade.request.socket
+      if (options.tls && !('encrypted' in socket && socket.encrypted === true))
+        return { accept: false, status: 403, message: 'Connect with wss: (security profile 2).' }
+      return authenticate(upgrade)
+    },
+    onConnection(connection, session) {
+      const { chargerId, pileId } = session
+      const previous = held.get(chargerId)
+      // Strictly after the previous connection, so "is this the newest?" has one answer.
+      const now = Date.now()
+      const connectedAt = new Date(Math.max(now, (previous?.connectedAt.getTime() ?? 0) + 1))
+      const recorded = connected(chargerId, pileId, connectedAt)
+      const entry: Held = { connection, session, connectedAt, recorded }
+      held.set(chargerId, entry)
+      if (previous) void previous.connection.close(1000, 'Replaced by a newer connection')
+      logger.info({ chargerId, pileId }, 'charger connected')
+      track(recorded)
+      return {
+        handlers: chargerHandlers({ db, session, heartbeatIntervalSeconds, readings, heartbeats, logger }),
+        onClose() {
+          if (held.get(chargerId) === entry) held.delete(chargerId)
+          logger.info({ chargerId }, 'charger disconnected')
+          track(recorded.catch(() => {}).then(() => disconnected(chargerId, connectedAt)))
+        },
+      }
+    },
+    onBadMessage(identity, error) {
+      logger.warn({ chargerId: identity, error: error.message }, 'bad OCPP frame')
+    },
+  })
+
+  const commands = createCommands({ db, bus, local: (chargerId) => held.get(chargerId)?.connection })
+
+  return {
+    handleUpgrade(request, socket, head) {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname
+      if (!/^\/ocpp\/[^/]+$/.test(path)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        return
+      }
+      rpc.handleUpgrade(request, socket, head)
+    },
+    commands,
+    connectedChargers: () => [...held.keys()],
+    async close() {
+      await rpc.close()
+      await Promise.all([readings.drain(), heartbeats.drain()])
+      while (closing.size > 0) await Promise.all(closing)
+      await bus.close()
+    },
+  }
+}
