@@ -1,12 +1,25 @@
 import { Spin } from 'antd'
 import type { ComponentType } from 'react'
-import { createBrowserRouter } from 'react-router'
+import { createBrowserRouter, type LoaderFunctionArgs } from 'react-router'
+import { ordersQuery, overviewQuery, pilesQuery, queryClient } from './api/queries'
 import { AppLayout } from './layout/AppLayout'
+import { parseOrdersFilter, parsePilesQuery } from './urlState'
 
 // Each page is its own chunk, loaded when first opened.
 const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({
   Component: (await load()).default,
 })
+
+/**
+ * Starts a page's main request when navigation starts, beside its code, instead of after it renders; never waits
+ * for it (the page shows its own loading and errors).
+ */
+const prefetch =
+  (start: (search: URLSearchParams) => unknown) =>
+  ({ request }: LoaderFunctionArgs) => {
+    start(new URL(request.url).searchParams)
+    return null
+  }
 
 // Shown while the first page's chunk loads.
 const loading = (
@@ -22,11 +35,23 @@ export const router = createBrowserRouter([
     Component: AppLayout,
     hydrateFallbackElement: loading,
     children: [
-      { index: true, lazy: page(() => import('./pages/Overview')) },
-      { path: 'piles', lazy: page(() => import('./pages/Piles')) },
+      {
+        index: true,
+        loader: prefetch(() => queryClient.prefetchQuery(overviewQuery)),
+        lazy: page(() => import('./pages/Overview')),
+      },
+      {
+        path: 'piles',
+        loader: prefetch((search) => queryClient.prefetchQuery(pilesQuery(parsePilesQuery(search)))),
+        lazy: page(() => import('./pages/Piles')),
+      },
       { path: 'piles/:id', lazy: page(() => import('./pages/PileDetail')) },
       { path: 'map', lazy: page(() => import('./pages/MapPage')) },
-      { path: 'orders', lazy: page(() => import('./pages/Orders')) },
+      {
+        path: 'orders',
+        loader: prefetch((search) => queryClient.prefetchQuery(ordersQuery(parseOrdersFilter(search)))),
+        lazy: page(() => import('./pages/Orders')),
+      },
       { path: 'orders/:id', lazy: page(() => import('./pages/OrderDetail')) },
       { path: 'disputes', lazy: page(() => import('./pages/Disputes')) },
       { path: 'disputes/:orderId', lazy: page(() => import('./pages/DisputeDetail')) },

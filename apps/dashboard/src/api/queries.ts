@@ -1,4 +1,11 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import {
+  keepPreviousData,
+  QueryClient,
+  queryOptions,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query'
 import { type OrdersFilter, ordersSearch, type PilesQuery, pilesSearch } from '../urlState'
 import { ApiError, api, queryString } from './client'
 import type {
@@ -42,21 +49,27 @@ export const keys = {
   audit: (subject?: string) => ['audit', subject ?? ''] as const,
 }
 
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { staleTime: 10_000, retry: 1, refetchOnWindowFocus: false },
+  },
+})
+
 /** The signed-in account; null when nobody is (the server answered 401). */
-export function useMe() {
-  return useQuery({
-    queryKey: keys.me,
-    queryFn: async (): Promise<Me | null> => {
-      try {
-        return await api<Me>('/api/auth/me')
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null
-        throw error
-      }
-    },
-    staleTime: Number.POSITIVE_INFINITY,
-  })
-}
+export const meQuery = queryOptions({
+  queryKey: keys.me,
+  queryFn: async (): Promise<Me | null> => {
+    try {
+      return await api<Me>('/api/auth/me')
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null
+      throw error
+    }
+  },
+  staleTime: Number.POSITIVE_INFINITY,
+})
+
+export const useMe = () => useQuery(meQuery)
 
 /** The server's settings for the dashboard; a server without /api/config gives an empty one (no tiles). */
 export function useServerConfig() {
@@ -74,8 +87,11 @@ export function useServerConfig() {
   })
 }
 
-export const useOverview = () =>
-  useQuery({ queryKey: keys.overview, queryFn: () => api<Overview>('/api/overview') })
+export const overviewQuery = queryOptions({
+  queryKey: keys.overview,
+  queryFn: () => api<Overview>('/api/overview'),
+})
+export const useOverview = () => useQuery(overviewQuery)
 
 export const useDailyTotals = (from: string, to: string, pileId?: number) =>
   useQuery({
@@ -83,12 +99,13 @@ export const useDailyTotals = (from: string, to: string, pileId?: number) =>
     queryFn: () => api<DailyTotal[]>(`/api/totals/daily${queryString({ pileId, from, to })}`),
   })
 
-export const usePiles = (query: PilesQuery) =>
-  useQuery({
+export const pilesQuery = (query: PilesQuery) =>
+  queryOptions({
     queryKey: keys.piles(query),
     queryFn: () => api<Page<Pile>>(`/api/piles?${pilesSearch(query).toString()}`),
     placeholderData: keepPreviousData,
   })
+export const usePiles = (query: PilesQuery) => useQuery(pilesQuery(query))
 
 /** Every pile, page by page (the map and the pile pickers); the server caps a page. */
 export const useAllPiles = (enabled = true) =>
@@ -110,12 +127,13 @@ export const useAllPiles = (enabled = true) =>
 export const usePile = (id: number) =>
   useQuery({ queryKey: keys.pile(id), queryFn: () => api<Pile>(`/api/piles/${id}`) })
 
-export const useOrders = (filter: OrdersFilter) =>
-  useQuery({
+export const ordersQuery = (filter: OrdersFilter) =>
+  queryOptions({
     queryKey: keys.orders(filter),
     queryFn: () => api<CursorPage<Order>>(`/api/orders?${ordersSearch(filter).toString()}`),
     placeholderData: keepPreviousData,
   })
+export const useOrders = (filter: OrdersFilter) => useQuery(ordersQuery(filter))
 
 export const useOrder = (id: number, enabled = true) =>
   useQuery({ queryKey: keys.order(id), queryFn: () => api<OrderDetail>(`/api/orders/${id}`), enabled })

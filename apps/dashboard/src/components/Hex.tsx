@@ -3,7 +3,17 @@ import { useServerConfig } from '../api/queries'
 import { shortHex } from '../format'
 import { useLocale } from '../i18n'
 
-/** An address or hash: short in the table, whole in the tooltip and when copied. */
+/** An address or hash in a table row: short, whole in its title. Light on purpose: a page shows hundreds. */
+export function ShortHex({ value }: { value: string | null | undefined }) {
+  if (!value) return null
+  return (
+    <span title={value} style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
+      {shortHex(value)}
+    </span>
+  )
+}
+
+/** An address or hash on a detail page: short, whole in the tooltip and when copied. */
 export function HexText({ value }: { value: string | null | undefined }) {
   if (!value) return null
   return (

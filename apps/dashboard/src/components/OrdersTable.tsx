@@ -4,7 +4,7 @@ import { useOrder } from '../api/queries'
 import type { Order } from '../api/types'
 import { formatDuration } from '../format'
 import { ApiErrorAlert } from './ApiErrorAlert'
-import { HexText, TxLink } from './Hex'
+import { ShortHex, TxLink } from './Hex'
 import { OrderStateTag } from './StateTags'
 import { useFormat } from './useFormat'
 
@@ -64,7 +64,7 @@ export function OrdersTable({
       key: 'vehicle',
       title: t('order.vehicle'),
       responsive: ['md'],
-      render: (_, order) => (order.vehicle ? <HexText value={order.vehicle} /> : (order.idTag ?? '')),
+      render: (_, order) => (order.vehicle ? <ShortHex value={order.vehicle} /> : (order.idTag ?? '')),
     },
     {
       key: 'kind',
@@ -131,7 +131,6 @@ export function OrdersTable({
       dataSource={orders}
       loading={loading}
       pagination={false}
-      scroll={{ x: 'max-content' }}
       onRow={(order) => ({ 'data-order-id': order.id, 'data-state': order.state }) as object}
       expandable={
         compact

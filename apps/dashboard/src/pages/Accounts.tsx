@@ -69,7 +69,6 @@ function AccountList() {
         size="small"
         dataSource={accounts.data}
         loading={accounts.isPending}
-        scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         columns={[
           { key: 'username', title: t('account.username'), dataIndex: 'username' },
@@ -252,7 +251,6 @@ function TokenList() {
         size="small"
         dataSource={tokens.data}
         loading={tokens.isPending}
-        scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         columns={[
           { key: 'name', title: t('account.tokenName'), dataIndex: 'name' },

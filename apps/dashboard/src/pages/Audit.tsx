@@ -36,7 +36,6 @@ export default function Audit() {
           size="small"
           dataSource={audit.data}
           loading={audit.isPending}
-          scroll={{ x: 'max-content' }}
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
           columns={[
             {

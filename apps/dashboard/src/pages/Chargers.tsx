@@ -82,7 +82,6 @@ function ChargerList() {
         size="small"
         dataSource={chargers.data}
         loading={chargers.isPending}
-        scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         columns={[
           {
@@ -290,7 +289,6 @@ function IdTagList() {
         size="small"
         dataSource={tags.data}
         loading={tags.isPending}
-        scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         columns={[
           {

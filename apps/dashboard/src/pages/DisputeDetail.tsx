@@ -106,7 +106,6 @@ export default function DisputeDetail() {
           size="small"
           style={{ marginTop: 12 }}
           dataSource={claim.readings ?? []}
-          scroll={{ x: 'max-content' }}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           columns={[
             { key: 'at', title: t('audit.at'), render: (_, reading) => f.dateTime(reading.measuredAt) },

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router'
 import { useDisputes } from '../api/queries'
 import type { Dispute, DisputeState } from '../api/types'
 import { ApiErrorAlert } from '../components/ApiErrorAlert'
-import { HexText } from '../components/Hex'
+import { ShortHex } from '../components/Hex'
 import { useFormat } from '../components/useFormat'
 import { Decision } from './DisputeDetail'
 
@@ -30,7 +30,7 @@ export default function Disputes() {
     {
       key: 'vehicle',
       title: t('order.vehicle'),
-      render: (_, dispute) => <HexText value={dispute.order.vehicle} />,
+      render: (_, dispute) => <ShortHex value={dispute.order.vehicle} />,
     },
     {
       key: 'opened',
@@ -82,7 +82,6 @@ export default function Disputes() {
           columns={columns}
           dataSource={disputes.data}
           loading={disputes.isPending}
-          scroll={{ x: 'max-content' }}
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
         />
       </Card>

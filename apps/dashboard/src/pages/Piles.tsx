@@ -215,7 +215,6 @@ export default function Piles() {
           columns={columns}
           dataSource={piles.data?.items}
           loading={piles.isFetching && !piles.data}
-          scroll={{ x: 'max-content' }}
           expandable={{
             expandedRowRender: (pile) => <OnChainSettings pile={pile} columns={3} />,
             columnTitle: <span className="sr-only">{t('pile.onChain')}</span>,
