@@ -78,10 +78,11 @@ describe('indexer', () => {
     describe(engine.name, () => {
       let database: Database
       let fine: Database
+      // Scratch PostgreSQL databases take a while on a loaded machine.
       beforeAll(async () => {
         database = await engine.open()
         fine = await engine.open()
-      })
+      }, 180_000)
       afterAll(async () => {
         await database?.close()
         await fine?.close()
