@@ -16,6 +16,14 @@
 // - packages/pile/src/steps/settlement.ts, settling switched off (`session.kind === 'escrow' && false`, and the same
 //   for the channel's ledger record): 19 of those 20 fail (the car takes its deposit back; the ledger stays behind the
 //   car's voucher). The one left, a pile killed in `starting` before the gun went in, owes nothing: a refund is right.
+// - Defect A undone: packages/pile/src/steps/handshake.ts awaitingPayment sends `PaymentResult accepted` before it
+//   returns ACCEPTED (before `starting` is journaled): "escrow/channel: pile killed as the pile's PaymentResult 1
+//   reached the car" both fail (the restarted pile asks for the payment, the charging car never answers; no visit end).
+// - Defect B undone: packages/vehicle/src/steps/charging.ts finishing gives up at once on a dropped link with nothing
+//   owed (`if (!owed) return { event: 'NO_RECEIPT' }`): "free: pile killed as the pile's ChargingStopped 1 reached
+//   the car" fails, the car counting 2 visits.
+// Defects D and the finding 4 variant hit only random moments here; packages/pile/test/killWindows.test.ts shows
+// all four at their exact windows, in process, with their breaks.
 import { crashMatrix } from './crash/suite.js'
 
 crashMatrix('pile')

@@ -13,7 +13,13 @@
 // - B, car side: `'Receipt'` left out of what the car's authenticating expects: the re-greeted car fails its step.
 // - D: packages/vehicle/src/steps/charging.ts finishing moves on when the link drops after the final channel voucher
 //   went out (`if (owed && session.kind === 'channel') return { event: 'NO_RECEIPT' }` in its drop branch, the old
-//   rule): the ledger ends one voucher short of the car's last (9.0e12 against 11.4e12 wei).
+//   rule): the ledger ends one voucher short of the car's last (7.02e13 against 7.41e13 wei).
+// - finding 4, a closed link: packages/vehicle/src/steps/charging.ts finishing reads only an open link
+//   (`if (link && !link.closed)`): the car rejoins a pile that has left, waits out its reconnect timeout and closes the
+//   visit with NO_RECEIPT, the receipt unread in the old session.
+// - D, second window: packages/pile/src/steps/charging.ts collectFinalVoucher ends at the first voucher for the final
+//   energy, whatever its seconds (`voucher.energyWh >= session.energyWh` alone, as it did): the car's charging voucher,
+//   sent again on its rejoin, is settled, and the final one (for the seconds since) comes too late.
 // - finding 4: packages/pile/src/steps/settlement.ts receipt delivers on the live link only
 //   (`const link = runtime.session?.closed ? undefined : runtime.session`): the pile leaves, the restarted car waits
 //   out its reconnect timeout and closes the visit with GAVE_UP, no receipt.
@@ -24,6 +30,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PileSnapshot } from '../src/index.js'
 import { type Chain, PRICE_PER_KWH, sessionsOf, startChain, waitFor } from './fixture.js'
 import { DEPOSIT, restartableWorld } from './restartable.js'
+
+const PRICE_PER_MINUTE = 20_000_000_000_000n
 
 let chain: Chain
 beforeAll(async () => {
@@ -126,8 +134,17 @@ describe('an agent killed between telling the other side and journaling it', () 
         },
         link: { silenceTimeoutMs: 600_000, answerTimeoutMs: 600_000, reconnectTimeoutMs: 3_600_000 },
       },
-      // A register that counts every Wh, so the energy after the last reading shows in the final one.
+      // A register that counts every Wh, and a reading a minute: the energy after the last reading shows in the final
+      // one, with no reading in between to voucher it first.
       pileMeterResolutionWh: 1,
+      pile: {
+        payment: {
+          minDeposit: '1000000000000000',
+          creditWh: 1_000,
+          meterIntervalMs: 60_000,
+          confirmations: 1,
+        },
+      },
     })
     let pile = await startPile({ dieBefore: pileEnters('settling', 'channel') })
     const vehicle = await startCar()
@@ -139,16 +156,8 @@ describe('an agent killed between telling the other side and journaling it', () 
     vehicle.agent.on('voucher', ({ amount }) => signed.push({ amount, state: carState }))
     world.arrive()
     world.plug()
-    let readings = 0
-    pile.agent.on('meter', () => readings++)
-    await waitFor(() => signed.length >= 3)
-    // Unplugged between two readings once energy flowed past the last one: the final reading is above every voucher
-    // signed while charging, so the final voucher is a new one.
-    for (;;) {
-      const [seen, from] = [readings, world.state().gridEnergyWh]
-      await waitFor(() => readings !== seen || world.state().gridEnergyWh >= from + 3)
-      if (readings === seen) break
-    }
+    await waitFor(() => signed.length >= 2)
+    await world.clock.sleep(5_000)
     world.unplug()
     await pile.stopped
     pile = await startPile()
@@ -197,6 +206,91 @@ describe('an agent killed between telling the other side and journaling it', () 
       receipt: { settleTx: zeroHash, energyWh: (await pileSide).energyWh, amount: 0n },
     })
     expect(vehicle.journal.replay()?.value).toMatchObject({ state: 'waiting', data: { completed: 1 } })
+  })
+
+  it('finding 4: a car slow to journal finds the link closed with the receipt on it: it reads it, no rejoin', async () => {
+    const { world, startPile, startCar } = await restartableWorld(chain, chain.cars.listed)
+    const pile = await startPile()
+    const pileLeft = new Promise<void>((resolve) =>
+      pile.agent.on('state', ({ state }) => state === 'departing' && resolve()),
+    )
+    // The car journals `finishing` only once the pile handed over the receipt and closed the link.
+    const vehicle = await startCar({
+      holdBefore: { write: (snapshot) => snapshot.state === 'finishing', until: pileLeft },
+    })
+    world.arrive()
+    world.plug()
+    await waitFor(() => pile.agent.status().state === 'charging')
+    await world.clock.sleep(3_000)
+    world.unplug()
+    await pileLeft
+    world.leave()
+    await vehicle.done
+    await waitFor(() => pile.agent.status().state === 'idle')
+    await pile.kill()
+    await world.close()
+
+    const closed = (await carRecords(vehicle.journal.path)).findLast(
+      (record) => record.state === 'settlement',
+    )
+    expect(closed?.event).toBe('RECEIPT')
+  })
+
+  // Last: it prices minutes at the test pile for the rest of the file.
+  it('D: car killed as the charge stopped re-sends its charging voucher first: the pile waits for the final one', async () => {
+    await chain.owner.setTariff({
+      pileId: chain.pileId,
+      tariff: { ...chain.terms.tariff, pricePerMinute: PRICE_PER_MINUTE },
+    })
+    const car = chain.client(8)
+    const { world, startPile, startCar } = await restartableWorld(chain, car, {
+      vehicle: {
+        payment: {
+          maxPricePerKWh: String(PRICE_PER_KWH),
+          maxPricePerMinute: String(PRICE_PER_MINUTE),
+          deposit: String(DEPOSIT),
+          preference: 'escrow',
+        },
+      },
+      // A 1 kWh register reads 0 all visit long: the vouchers differ in their seconds only; and a reading a minute, so
+      // none comes between the last voucher and the unplugging.
+      pileMeterResolutionWh: 1_000,
+      pile: {
+        payment: {
+          minDeposit: '1000000000000000',
+          creditWh: 1_000,
+          meterIntervalMs: 60_000,
+          confirmations: 1,
+        },
+      },
+    })
+    const pile = await startPile()
+    const signed: bigint[] = []
+    // Killed once it heard ChargingStopped, before journaling it: restarted, it rejoins from `charging`, which sends
+    // its journaled voucher again — for the energy of the final reading, not its seconds.
+    let vehicle = await startCar({ dieBefore: (snapshot) => snapshot.state === 'stopped' })
+    vehicle.agent.on('voucher', ({ amount }) => signed.push(amount))
+    world.arrive()
+    world.plug()
+    await waitFor(() => signed.length >= 2)
+    await world.clock.sleep(5_000)
+    world.unplug()
+    await vehicle.stopped
+    vehicle = await startCar()
+    vehicle.agent.on('voucher', ({ amount }) => signed.push(amount))
+    await waitFor(() => pile.agent.status().state === 'departing')
+    world.leave()
+    await vehicle.done
+    await waitFor(() => pile.agent.status().state === 'idle')
+    await pile.kill()
+    await world.close()
+
+    const last = signed.at(-1)
+    expect(last).toBeGreaterThan(signed.at(-2) ?? 0n)
+    const sessions = await sessionsOf(chain, car)
+    expect(sessions).toHaveLength(1)
+    const { state } = await car.getSession({ sessionId: sessions[0]?.sessionId ?? '0x' })
+    expect(state).toMatchObject({ status: 'settled', energyWh: 0n, amount: last })
   })
 })
 

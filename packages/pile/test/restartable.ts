@@ -33,6 +33,8 @@ export const DEPOSIT = 2_000_000_000_000_000n
 export interface StartOptions<Snapshot> {
   /** The agent dies right before the first journal write this picks: the record never reaches the file. */
   dieBefore?: (snapshot: Snapshot) => boolean
+  /** The first journal write `write` picks waits for `until` first, as on a slow disk. */
+  holdBefore?: { write: (snapshot: Snapshot) => boolean; until: Promise<unknown> }
 }
 
 export interface WorldOptions {
@@ -62,7 +64,7 @@ export async function restartableWorld(
   const paths = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
   // The operator's ledger outlives the pile agent's process.
   const channelLedger = channelLedgerFor(chain)
-  const startPile = async ({ dieBefore }: StartOptions<PileSnapshot> = {}) => {
+  const startPile = async (hooks: StartOptions<PileSnapshot> = {}) => {
     const controller = new AbortController()
     const journal = await openJournal(paths.pile, pileJournal)
     const agent = createPileAgent({
@@ -74,7 +76,7 @@ export async function restartableWorld(
       hardware: { ...world.pile, linkStatus: world.pile.link },
       link: broker.pile,
       chain: chain.pileAgentClient,
-      journal: dying(journal, controller, dieBefore),
+      journal: hooked(journal, controller, hooks),
       logger: silent,
       clock: world.clock,
       channelLedger,
@@ -83,8 +85,8 @@ export async function restartableWorld(
   }
   /** `once`: the car's agent ends after its visit (`runOnce`); else it stays on, waiting for the next pile. */
   const startCar = async ({
-    dieBefore,
     once = true,
+    ...hooks
   }: StartOptions<VehicleSnapshot> & { once?: boolean } = {}) => {
     const controller = new AbortController()
     const journal = await openJournal(paths.vehicle, vehicleJournal)
@@ -93,7 +95,7 @@ export async function restartableWorld(
       hardware: world.car,
       link: broker.car,
       chain: car,
-      journal: dying(journal, controller, dieBefore),
+      journal: hooked(journal, controller, hooks),
       logger: silent,
       clock: world.clock,
     })
@@ -102,23 +104,28 @@ export async function restartableWorld(
   return { world, startPile, startCar, channelLedger }
 }
 
-/** The journal, except that the write `dieBefore` picks stops the agent instead: its record is never written. */
-function dying<Value>(
+/** The journal, except that the write `dieBefore` picks stops the agent instead, and the one `holdBefore` picks waits. */
+function hooked<Value>(
   journal: Journal<Value>,
   controller: AbortController,
-  dieBefore: ((value: Value) => boolean) | undefined,
+  { dieBefore, holdBefore }: StartOptions<Value>,
 ): Journal<Value> {
-  if (!dieBefore) return journal
+  if (!dieBefore && !holdBefore) return journal
+  let held = false
   return {
     path: journal.path,
     droppedBytes: journal.droppedBytes,
     replay: () => journal.replay(),
     compact: () => journal.compact(),
     close: () => journal.close(),
-    append(value) {
-      if (controller.signal.aborted || dieBefore(value)) {
+    async append(value) {
+      if (controller.signal.aborted || dieBefore?.(value)) {
         controller.abort(new Error('agent killed before its journal write'))
-        return Promise.reject(controller.signal.reason)
+        throw controller.signal.reason
+      }
+      if (holdBefore && !held && holdBefore.write(value)) {
+        held = true
+        await holdBefore.until
       }
       return journal.append(value)
     },

@@ -34,7 +34,8 @@ const pileLinkTimeouts = {
   reconnectTimeoutMs: 4 * HOUR,
 }
 // A car that lost its pile gives up after an hour (18 real seconds): long enough for a restart, short enough that a car
-// left waiting for a pile that already finished (issue 10, agent finding 4) could still end its visit in time.
+// killed after its pile handed it the receipt but before it journaled it (the pile has gone idle, the car rejoins it
+// in vain) still ends its visit in time.
 const vehicleLinkTimeouts = {
   helloTimeoutMs: HOUR,
   answerTimeoutMs: HOUR,

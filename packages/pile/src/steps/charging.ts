@@ -325,6 +325,23 @@ export const stopping: PileStep<'stopping'> =
   }
 
 /**
+ * Whether the latest voucher pays for the final reading: its energy and its seconds. A voucher for the energy alone
+ * may be the car's last one from charging, still on the line (or sent again after a rejoin), with the final voucher
+ * right behind it for the seconds since.
+ */
+function coversFinal(session: PaidSession, now: number): boolean {
+  const { voucher } = session
+  if (!voucher) return false
+  // The seconds ChargingStopped told the car: they end at `endedAt`.
+  const final = elapsedSeconds(session, now)
+  return (
+    voucher.energyWh >= session.energyWh &&
+    voucher.chargingSeconds >= final.chargingSeconds &&
+    voucher.idleSeconds >= final.idleSeconds
+  )
+}
+
+/**
  * Takes vouchers until one covers the final reading, or the car falls quiet. A voucher below it is not yet the car's
  * last word (later ones may still be on the line, or it disputes the rest): the next must follow within the line's
  * answer time. A link that drops meanwhile is returned as `dropped`, with the vouchers taken before it.
@@ -356,7 +373,7 @@ async function collectFinalVoucher(
     if (!message) return { session: current }
     if (message.type !== 'Voucher') continue
     current = (await takeMessage(runtime, current, message, logger)).session
-    if (current.voucher && current.voucher.energyWh >= current.energyWh) return { session: current }
+    if (coversFinal(current, runtime.clock.now())) return { session: current }
     clockMs = 0
   }
 }

@@ -1,4 +1,4 @@
-import { isLinkDrop, type LinkSession } from '@chargechain/link'
+import { type ApplicationMessage, isLinkDrop, type LinkSession } from '@chargechain/link'
 import { nextMessage, show, type VehicleRuntime, type VehicleStep } from '../runtime.js'
 import {
   type ChargeSession,
@@ -30,13 +30,23 @@ export const charging: VehicleStep<'charging'> =
   async ({ data, logger }) => {
     let session = sessionOf(data, 'charging')
     const link = runtime.session
-    if (!link || link.closed) return { event: 'LINK_LOST' }
+    if (!link) return { event: 'LINK_LOST' }
+    if (link.closed) {
+      // What the pile sent before the link closed may end the charge (ChargingStopped, its receipt): read it first.
+      for (let message = await nextMessage(link, 0); message; message = await nextMessage(link, 0)) {
+        const end = chargeEnd(data, session, message)
+        if (end) return end
+      }
+      return { event: 'LINK_LOST' }
+    }
     await show(runtime, 'charging')
     const journaled = voucherOf(session)
     if (journaled && !session.stopRequested) await link.send(voucherMessage(journaled)).catch(() => {})
     for (;;) {
       const message = await nextMessage(link, runtime.config.link.silenceTimeoutMs)
       if (!message) return { event: 'LINK_LOST' }
+      const end = chargeEnd(data, session, message)
+      if (end) return end
       switch (message.type) {
         case 'ChargingStarted': {
           // A pile that restarted mid-charge goes on with the same session: the car's count keeps its start.
@@ -90,19 +100,6 @@ export const charging: VehicleStep<'charging'> =
           })
           return { event: 'VOUCHER', data: withVoucher(data, { ...paid, voucher }) }
         }
-        case 'ChargingStopped':
-          return {
-            event: 'STOPPED',
-            data: withSession(data, {
-              ...session,
-              finalWh: message.energyWh,
-              finalSeconds: { chargingSeconds: message.chargingSeconds, idleSeconds: message.idleSeconds },
-            }),
-          }
-        case 'Receipt':
-          // The pile finished the visit while this car was away (it stopped, waited for the car and settled what it
-          // had): nothing is left to sign or deliver.
-          return { event: 'RECEIPT', data: withSession(data, { ...session, receipt: receiptOf(message) }) }
         case 'AuthResult':
         case 'PaymentResult':
           // A pile that restarted confirms the session it had granted; this car knew.
@@ -115,6 +112,28 @@ export const charging: VehicleStep<'charging'> =
       }
     }
   }
+
+/**
+ * The pile's word that the charge is over: ChargingStopped with the final reading, or its receipt — it finished the
+ * visit while this car was away (stopped, waited for it and settled what it had): nothing is left to sign or deliver.
+ */
+function chargeEnd(data: VehicleData, session: ChargeSession, message: ApplicationMessage) {
+  if (message.type === 'ChargingStopped')
+    return {
+      event: 'STOPPED' as const,
+      data: withSession(data, {
+        ...session,
+        finalWh: message.energyWh,
+        finalSeconds: { chargingSeconds: message.chargingSeconds, idleSeconds: message.idleSeconds },
+      }),
+    }
+  if (message.type === 'Receipt')
+    return {
+      event: 'RECEIPT' as const,
+      data: withSession(data, { ...session, receipt: receiptOf(message) }),
+    }
+  return undefined
+}
 
 /**
  * Each voucher costs an fsync of the journal, so the pile does not get to set their pace: readings that come faster
@@ -218,22 +237,25 @@ export const finishing: VehicleStep<'finishing'> =
     const owed = voucherOf(session)
     let link = runtime.session
     for (;;) {
-      if (!link || link.closed) {
-        link = await rejoin(runtime, session, signal, logger)
-        if (!link) return { event: 'NO_RECEIPT' }
-      }
       try {
-        if (owed) await link.send(voucherMessage(owed))
-        for (;;) {
-          const message = await link.next({ timeoutMs: runtime.config.link.answerTimeoutMs })
-          if (message.type !== 'Receipt') continue
-          return { event: 'RECEIPT', data: withSession(data, { ...session, receipt: receiptOf(message) }) }
+        if (link) {
+          // On a link that closed, what the pile sent before it went (its receipt, maybe) is still to be read.
+          if (owed)
+            await link.send(voucherMessage(owed)).catch((error: unknown) => {
+              if (!isLinkDrop(error)) throw error
+            })
+          for (;;) {
+            const message = await link.next({ timeoutMs: runtime.config.link.answerTimeoutMs })
+            if (message.type !== 'Receipt') continue
+            return { event: 'RECEIPT', data: withSession(data, { ...session, receipt: receiptOf(message) }) }
+          }
         }
       } catch (error) {
         signal.throwIfAborted()
         if (!isLinkDrop(error)) return { event: 'NO_RECEIPT' }
         logger.warn({ err: error, pileId: session.pileId }, 'link lost before the receipt; rejoining')
-        link = undefined
       }
+      link = await rejoin(runtime, session, signal, logger)
+      if (!link) return { event: 'NO_RECEIPT' }
     }
   }
