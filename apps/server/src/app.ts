@@ -12,10 +12,15 @@ import type { LiveHub } from './live/hub.js'
 import { type ServerLogger, silentLogger } from './logger.js'
 import type { ChargerCommands } from './ocpp.js'
 import { registerAccountRoutes } from './routes/accounts.js'
+import { type DashboardConfig, registerAuditRoutes } from './routes/audit.js'
 import { registerAuthRoutes } from './routes/auth.js'
+import { registerChargerRoutes } from './routes/chargers.js'
+import { registerCommandRoutes } from './routes/commands.js'
 import { registerMetaRoutes } from './routes/docs.js'
 import { registerLiveRoute } from './routes/live.js'
+import { registerOrderRoutes } from './routes/orders.js'
 import { registerPileRoutes } from './routes/piles.js'
+import { registerTotalsRoutes } from './routes/totals.js'
 
 export interface AppOptions {
   database: Database
@@ -36,6 +41,8 @@ export interface AppOptions {
   /** How long a sign-in lasts (7 days by default). */
   sessionTtlMs?: number
   now?: () => Date
+  /** What GET /api/config tells the dashboard (map tiles, explorer, currency symbols). */
+  dashboard?: DashboardConfig
 }
 
 /** The API as a Hono app: every route validated and in the OpenAPI document, every error `{ error }`. */
@@ -80,6 +87,11 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   })
   registerAccountRoutes(app, database)
   registerPileRoutes(app, database)
+  registerCommandRoutes(app, database, options.commands)
+  registerOrderRoutes(app, database, logger)
+  registerTotalsRoutes(app, database, now)
+  registerChargerRoutes(app, database)
+  registerAuditRoutes(app, database, options.dashboard ?? {})
   registerLiveRoute(app, {
     hub: options.live,
     heartbeatMs: options.liveHeartbeatMs ?? 15_000,

@@ -18,7 +18,10 @@ export interface IndexerLike {
 }
 
 export interface CreateServerOptions
-  extends Pick<AppOptions, 'loginLimits' | 'trustProxy' | 'maxBodyBytes' | 'sessionTtlMs' | 'now'> {
+  extends Pick<
+    AppOptions,
+    'loginLimits' | 'trustProxy' | 'maxBodyBytes' | 'sessionTtlMs' | 'now' | 'dashboard'
+  > {
   database: Database
   /** 0 picks a free port. */
   port: number

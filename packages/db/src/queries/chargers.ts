@@ -36,6 +36,22 @@ export async function findCharger(db: Db, id: string): Promise<Charger | undefin
   return row
 }
 
+/** A charger as listed: never its password hash. */
+export type ChargerView = Omit<Charger, 'passwordHash'>
+
+/** Every registered charger, by identity. */
+export async function listChargers(db: Db): Promise<ChargerView[]> {
+  return db
+    .select({
+      id: chargers.id,
+      pileId: chargers.pileId,
+      createdAt: chargers.createdAt,
+      lastConnectedAt: chargers.lastConnectedAt,
+    })
+    .from(chargers)
+    .orderBy(asc(chargers.id))
+}
+
 export async function setChargerPassword(
   db: Db,
   id: string,

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../database.js'
 import { InvalidParameterError, NotFoundError } from '../errors.js'
+import { publishLive } from '../live.js'
 import type { Hex } from '../schema/columns.js'
 import { chargers, connectors, pileFreeVehicles, piles } from '../schema/index.js'
 import { type Actor, writeAudit } from './audit.js'
@@ -44,6 +45,7 @@ export async function createPile(db: Db, metadata: PileMetadata, actor: Actor): 
       .catch(conflict(`pile ${metadata.dmid ?? ''}`))
     if (!row) throw new NotFoundError('pile returned by the insert')
     await writeAudit(tx, actor, 'pile.create', `pile:${row.id}`, undefined, row)
+    await publishLive(tx, { type: 'pile', pileId: row.id })
     return row
   })
 }
@@ -66,6 +68,7 @@ export async function updatePile(
       .catch(conflict(`pile ${id}`))
     if (!after) throw new NotFoundError(`pile ${id}`)
     await writeAudit(tx, actor, 'pile.update', `pile:${id}`, before, after)
+    await publishLive(tx, { type: 'pile', pileId: id })
     return after
   })
 }
@@ -80,6 +83,7 @@ export async function deletePile(db: Db, id: number, actor: Actor): Promise<void
       .catch(conflict(`pile ${id}`, 'it has orders; they keep its history'))
     if (!before) throw new NotFoundError(`pile ${id}`)
     await writeAudit(tx, actor, 'pile.delete', `pile:${id}`, before, undefined)
+    await publishLive(tx, { type: 'pile', pileId: id })
   })
 }
 
