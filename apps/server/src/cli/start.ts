@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises'
+import { readDeployment } from '@chargechain/chain'
+import { createIndexer, type Indexer } from '@chargechain/indexer'
+import type { Command } from 'commander'
+import { type Level, pino } from 'pino'
+import { createClient, http } from 'viem'
+import { TlsConfigError, UsageError } from '../errors.js'
+import { ensureFirstAdmin, hasAccounts } from '../firstAdmin.js'
+import { countText } from '../http/schemas.js'
+import { createServer } from '../server.js'
+import { openCliDatabase } from './database.js'
+import { parse } from './parse.js'
+
+export interface StartOptions {
+  port: string
+  host: string
+  data: string
+  rpc?: string
+  deployment?: string
+  confirmations: string
+  static?: string
+  tlsCert?: string
+  tlsKey?: string
+  trustProxy?: boolean
+  logLevel: string
+}
+
+export interface StartContext {
+  env: NodeJS.ProcessEnv
+  print(line: string): void
+  /** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
+  stopSignal: Promise<unknown>
+}
+
+export function registerStartCommand(program: Command, context: StartContext): void {
+  program
+    .command('start')
+    .description(
+      'Runs the server: API, live stream, OCPP at ws://HOST:PORT/ocpp/ID, and the chain indexer with --rpc',
+    )
+    .option('--port <n>', 'port to listen on', '8080')
+    .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
+    .option('--data <dir>', 'data folder of the embedded database (DATABASE_URL wins)', './data')
+    .option('--rpc <url>', "the chain's JSON-RPC endpoint: runs the indexer (needs --deployment)")
+    .option('--deployment <file>', 'the deployment manifest the indexer follows')
+    .option('--confirmations <n>', 'rows from the newest N blocks show as pending', '12')
+    .option('--static <dir>', "the dashboard's built files, served outside /api")
+    .option('--tls-cert <file>', 'PEM certificate: serve https and wss (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key')
+    .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind a proxy only)')
+    .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .action((options: StartOptions) => start(options, context))
+}
+
+async function start(options: StartOptions, context: StartContext): Promise<void> {
+  const port = parse(countText('--port', 0, 65_535), options.port, '--port')
+  const confirmations = parse(
+    countText('--confirmations', 0, 10_000),
+    options.confirmations,
+    '--confirmations',
+  )
+  if (options.rpc !== undefined && options.deployment === undefined)
+    throw new UsageError('--rpc needs --deployment: the manifest of the contracts to follow.')
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
+    throw new UsageError('Give both --tls-cert and --tls-key, or neither.')
+  if (!['debug', 'info', 'warn', 'error'].includes(options.logLevel))
+    throw new UsageError('--log-level must be debug, info, warn or error.')
+  const logger = pino({ level: options.logLevel as Level, base: { name: 'chargechain-server' } })
+  const tls = options.tlsCert && options.tlsKey ? await readTls(options.tlsCert, options.tlsKey) : undefined
+
+  const database = await openCliDatabase(options.data, context.env)
+  try {
+    const admin = await ensureFirstAdmin(database, { env: context.env, generate: false })
+    let indexer: Indexer | undefined
+    if (options.rpc !== undefined && options.deployment !== undefined) {
+      const deployment = await readDeployment(options.deployment)
+      indexer = createIndexer({
+        database,
+        client: createClient({ transport: http(options.rpc) }),
+        deployment,
+        confirmations,
+        logger: logger.child({ part: 'indexer' }),
+      })
+      indexer.done.catch((error: unknown) => logger.error({ err: error }, 'the chain indexer stopped'))
+    }
+    const server = await createServer({
+      database,
+      port,
+      host: options.host,
+      logger,
+      ...(tls ? { tls } : {}),
+      ...(indexer ? { indexer } : {}),
+      ...(options.static === undefined ? {} : { staticDir: options.static }),
+      ...(options.trustProxy ? { trustProxy: true } : {}),
+    })
+    context.print(
+      `ChargeChain server at ${server.url} (API docs ${server.url}/api/docs; database ${database.location})`,
+    )
+    if (admin) context.print(`Created the first admin, ${admin.username}, from CHARGECHAIN_ADMIN_PASSWORD.`)
+    else if (!(await hasAccounts(database)))
+      context.print(
+        'No account yet: run `chargechain-server admin create` (or set CHARGECHAIN_ADMIN_PASSWORD) to sign in.',
+      )
+    await context.stopSignal
+    context.print('Stopping…')
+    await server.close()
+  } finally {
+    await database.close()
+  }
+}
+
+async function readTls(certFile: string, keyFile: string) {
+  try {
+    return { cert: await readFile(certFile), key: await readFile(keyFile) }
+  } catch (error) {
+    throw new TlsConfigError(
+      `Cannot read the TLS certificate or key (${certFile}, ${keyFile}); check the paths.`,
+      {
+        cause: error,
+      },
+    )
+  }
+}
