@@ -51,7 +51,12 @@ export const keys = {
 
 export const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { staleTime: 10_000, retry: 1, refetchOnWindowFocus: false },
+    queries: {
+      staleTime: 10_000,
+      // Only what may pass by itself (no answer, a 5xx) is tried again; a 4xx says what to change instead.
+      retry: (failures, error) => failures < 2 && error instanceof ApiError && error.retryable,
+      refetchOnWindowFocus: false,
+    },
   },
 })
 

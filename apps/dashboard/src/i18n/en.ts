@@ -145,6 +145,7 @@ export const en = {
     heartbeat: 'Last heard',
     connectors: 'Connectors',
     connector: 'Connector {{number}}',
+    noConnectors: 'No connector has reported yet.',
     charger: 'OCPP charger',
     liveCurve: 'Live power and energy',
     power: 'Power (kW)',

@@ -147,6 +147,7 @@ export const zh: Labels = {
     heartbeat: '最近心跳',
     connectors: '充电枪',
     connector: '{{number}} 号枪',
+    noConnectors: '尚无充电枪上报状态。',
     charger: 'OCPP 充电机',
     liveCurve: '实时功率与电量',
     power: '功率（千瓦）',

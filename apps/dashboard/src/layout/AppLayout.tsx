@@ -145,11 +145,9 @@ function SignedIn({ me }: { me: Me }) {
             <AccountMenu me={me} compact={!wide} />
           </Header>
           <Content style={{ padding: wide ? 24 : 12, minWidth: 0 }}>
-            <main>
-              <Suspense fallback={<Spin />}>
-                <Outlet />
-              </Suspense>
-            </main>
+            <Suspense fallback={<Spin />}>
+              <Outlet />
+            </Suspense>
           </Content>
         </Layout>
       </Layout>

@@ -88,6 +88,9 @@ function PileView({ pile }: { pile: Pile }) {
         <Col xs={24} xl={12}>
           <Card size="small" title={t('pile.connectors')}>
             <Space orientation="vertical" style={{ width: '100%' }}>
+              {pile.connectors.length === 0 ? (
+                <Typography.Text type="secondary">{t('pile.noConnectors')}</Typography.Text>
+              ) : null}
               {pile.connectors.map((connector) => (
                 <Space key={connector.connector} wrap data-testid={`connector-${connector.connector}`}>
                   <Typography.Text strong>
