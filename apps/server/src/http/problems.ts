@@ -125,6 +125,12 @@ function mapError(error: unknown): Mapped | undefined {
         code: 'invalid_request',
         message: 'The body is not valid JSON; send a JSON object with Content-Type: application/json.',
       }
+    if (error.status === 415)
+      return {
+        status: 415,
+        code: 'unsupported_media_type',
+        message: 'Send the body as JSON with Content-Type: application/json.',
+      }
     return { status: error.status, code: codeOf(error.status), message: error.message || 'Refused.' }
   }
   return undefined
