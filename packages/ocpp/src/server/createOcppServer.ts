@@ -45,7 +45,7 @@ export interface OcppServer {
   readonly commands: ChargerCommands
   /** The chargers connected to this instance. */
   connectedChargers(): string[]
-  /** Closes every connection (marking its connectors offline), stops listening, and writes what is pending. */
+  /** Closes every connection (marking its connectors offline), stops listening, and writes what is pending; once. */
   close(): Promise<void>
 }
 
@@ -196,6 +196,7 @@ export async function createOcppServer(options: CreateOcppServerOptions): Promis
   })
 
   const commands = createCommands({ db, bus, local: (chargerId) => held.get(chargerId)?.connection })
+  let shutdown: Promise<void> | undefined
 
   return {
     handleUpgrade(request, socket, head) {
@@ -208,11 +209,14 @@ export async function createOcppServer(options: CreateOcppServerOptions): Promis
     },
     commands,
     connectedChargers: () => [...held.keys()],
-    async close() {
-      await rpc.close()
-      await Promise.all([readings.drain(), heartbeats.drain()])
-      while (closing.size > 0) await Promise.all(closing)
-      await bus.close()
+    close() {
+      shutdown ??= (async () => {
+        await rpc.close()
+        await Promise.all([readings.drain(), heartbeats.drain()])
+        while (closing.size > 0) await Promise.all(closing)
+        await bus.close()
+      })()
+      return shutdown
     },
   }
 }
