@@ -30,9 +30,9 @@ const actor = { accountId: null, name: 'test' }
  */
 export async function serveOcpp(
   database: Database,
-  options: Partial<CreateOcppServerOptions> & { cert?: string; key?: string } = {},
+  options: Partial<CreateOcppServerOptions> & { cert?: string; key?: string; port?: number } = {},
 ): Promise<ServedOcpp> {
-  const { cert, key, ...rest } = options
+  const { cert, key, port: wanted = 0, ...rest } = options
   const ocpp = await createOcppServer({
     database,
     maxPayloadBytes: 64 * 1024,
@@ -41,7 +41,7 @@ export async function serveOcpp(
   })
   const http = cert && key ? createHttpsServer({ cert, key }) : createHttpServer()
   http.on('upgrade', (request, socket, head) => ocpp.handleUpgrade(request, socket, head))
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => http.listen(wanted, '127.0.0.1', resolve))
   const { port } = http.address() as AddressInfo
   const endpoint = `${cert ? 'wss' : 'ws'}://127.0.0.1:${port}/ocpp`
   return {
@@ -109,4 +109,13 @@ export function selfSignedCertificate(): { cert: string; key: string } {
   } finally {
     rmSync(directory, { recursive: true, force: true })
   }
+}
+
+/** A port nothing listens on now (for a server that comes up later). */
+export async function freePort(): Promise<number> {
+  const probe = createHttpServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
 }
