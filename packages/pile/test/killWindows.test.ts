@@ -17,6 +17,9 @@
 // - finding 4, a closed link: packages/vehicle/src/steps/charging.ts finishing reads only an open link
 //   (`if (link && !link.closed)`): the car rejoins a pile that has left, waits out its reconnect timeout and closes the
 //   visit with NO_RECEIPT, the receipt unread in the old session.
+// - finding 4, a receipt the car never journaled: packages/pile/src/steps/settlement.ts receipt does not wait for the
+//   car's VisitClosed (`if (!(await visitClosed(…)))` replaced by `if (false)`): the pile leaves once the link took the
+//   receipt, and the car, killed before journaling it, rejoins in vain and closes the visit with NO_RECEIPT.
 // - D, second window: packages/pile/src/steps/charging.ts collectFinalVoucher ends at the first voucher for the final
 //   energy, whatever its seconds (`voucher.energyWh >= session.energyWh` alone, as it did): the car's charging voucher,
 //   sent again on its rejoin, is settled, and the final one (for the seconds since) comes too late.
@@ -234,6 +237,31 @@ describe('an agent killed between telling the other side and journaling it', () 
       (record) => record.state === 'settlement',
     )
     expect(closed?.event).toBe('RECEIPT')
+  })
+
+  it('finding 4: car killed once its receipt arrived, before journaling it: the pile hands it over again', async () => {
+    const { world, startPile, startCar } = await restartableWorld(chain, chain.cars.listed)
+    const pile = await startPile()
+    let vehicle = await startCar({ dieBefore: (snapshot) => snapshot.state === 'settlement' })
+    world.arrive()
+    world.plug()
+    await waitFor(() => pile.agent.status().state === 'charging')
+    await world.clock.sleep(3_000)
+    world.unplug()
+    await vehicle.stopped
+    vehicle = await startCar()
+    await waitFor(() => pile.agent.status().state === 'departing')
+    world.leave()
+    await vehicle.done
+    await waitFor(() => pile.agent.status().state === 'idle')
+    await pile.kill()
+    await world.close()
+
+    const closed = (await carRecords(vehicle.journal.path)).findLast(
+      (record) => record.state === 'settlement',
+    )
+    expect(closed?.event).toBe('RECEIPT')
+    expect(vehicle.journal.replay()?.value).toMatchObject({ state: 'waiting', data: { completed: 1 } })
   })
 
   // Last: it prices minutes at the test pile for the rest of the file.

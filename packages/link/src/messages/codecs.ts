@@ -293,6 +293,7 @@ const codecs: { [T in MessageType]: Codec<T> } = {
       amount: reader.bigUint('amount', MAX_UINT256),
     }),
   },
+  VisitClosed: { encode() {}, decode: () => ({ type: 'VisitClosed' }) },
 }
 
 const typeById = new Map<number, MessageType>(

@@ -74,4 +74,5 @@ export const sampleMessages: ApplicationMessage[] = [
   },
   { type: 'Receipt', settleTxHash: filled(32, 0x77), energyWh: 21_500, amount: 7_525_000_000_000_000n },
   { type: 'Receipt', settleTxHash: filled(32, 0), energyWh: 9_000, amount: 0n },
+  { type: 'VisitClosed' },
 ]

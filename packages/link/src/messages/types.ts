@@ -27,6 +27,7 @@ export const MessageTypeId = {
   StopRequest: 0x33,
   ChargingStopped: 0x34,
   Receipt: 0x40,
+  VisitClosed: 0x41,
 } as const
 
 export type MessageType = keyof typeof MessageTypeId
@@ -193,6 +194,12 @@ export type ReceiptMessage = {
   amount: bigint
 }
 
+/**
+ * V→P: the car journaled the receipt; its visit is closed. The pile's last word is acknowledged after the car's
+ * journal, not by the link alone: a car that died between the two still gets its receipt when it rejoins.
+ */
+export type VisitClosedMessage = { type: 'VisitClosed' }
+
 export type Message =
   | AckMessage
   | ErrorMessage
@@ -207,6 +214,7 @@ export type Message =
   | StopRequestMessage
   | ChargingStoppedMessage
   | ReceiptMessage
+  | VisitClosedMessage
 
 /** What the application sends and receives; acknowledgements belong to the session. */
 export type ApplicationMessage = Exclude<Message, AckMessage>

@@ -1,8 +1,8 @@
 import { ContractRevertedError } from '@chargechain/chain'
-import { isLinkFailure } from '@chargechain/link'
+import { isLinkFailure, type LinkSession } from '@chargechain/link'
 import { type Hash, hexToBytes, zeroHash } from 'viem'
 import { ChannelLedgerError } from '../errors.js'
-import { closeLink, type PileRuntime } from '../runtime.js'
+import { answerFloorMs, closeLink, type PileRuntime, receive } from '../runtime.js'
 import { type ChannelSession, type EscrowSession, sessionOf } from '../session.js'
 import { reachCar } from './reach.js'
 import type { PileStep } from './types.js'
@@ -104,8 +104,10 @@ async function settleEscrow(
 /**
  * Tells the car what was charged and where to check it. The receipt is the car's word that its final voucher is on the
  * pile's journal (it was journaled before settling): until it has it, a car keeps rejoining to deliver that voucher
- * again. So a car that lost the link is waited for, as long as it is at the pile (up to `reconnectTimeoutMs`), and
- * learns at once that its visit is over; a car that already left is not an error.
+ * again. And the car's `VisitClosed` is the pile's word that the car journaled the receipt (a link acknowledgement
+ * only says it arrived). So a car that lost the link, or died before journaling the receipt, is waited for as long as
+ * it is at the pile (up to `reconnectTimeoutMs`) and handed the receipt again: it learns at once that its visit is
+ * over. A car that already left, or stays silent for `answerTimeoutMs`, is not an error.
  */
 export const receipt: PileStep<'receipt'> =
   (runtime) =>
@@ -126,11 +128,13 @@ export const receipt: PileStep<'receipt'> =
       }
       try {
         await link.send(message)
+        if (!(await visitClosed(runtime, link, signal)))
+          logger.warn({ session: session.id }, 'the car did not confirm its receipt')
         break
       } catch (error) {
         signal.throwIfAborted()
         if (!isLinkFailure(error)) throw error
-        logger.warn({ err: error, session: session.id }, 'car gone before its receipt')
+        logger.warn({ err: error, session: session.id }, 'car gone before it kept its receipt')
         await closeLink(runtime)
       }
     }
@@ -145,3 +149,17 @@ export const receipt: PileStep<'receipt'> =
     })
     return { event: 'SENT' }
   }
+
+/** Waits for the car's `VisitClosed` (other messages, such as a final voucher sent again, are done with); `false` when it stays silent. */
+async function visitClosed(runtime: PileRuntime, link: LinkSession, signal: AbortSignal): Promise<boolean> {
+  for (;;) {
+    const answer = await receive(link, {
+      clockMs: runtime.config.link.answerTimeoutMs,
+      minRealMs: answerFloorMs(runtime),
+      signal,
+    })
+    signal.throwIfAborted()
+    if (!answer) return false
+    if (answer.type === 'VisitClosed') return true
+  }
+}

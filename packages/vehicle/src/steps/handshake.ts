@@ -100,9 +100,11 @@ export const authenticating: VehicleStep<'authenticating'> =
       return { event: 'REFUSED', data: { ...data, session: undefined } }
     }
     // A pile delivers a receipt only once it holds the visit's end, and the car ends a visit only with it (or after
-    // giving up on the pile): this greeting is for a visit the car already closed, and starts none.
+    // giving up on the pile): this greeting is for a visit the car already closed, and starts none. The pile was not
+    // told yet that the car kept the receipt.
     if (result.type === 'Receipt') {
       logger.info({ pileId: session.pileId }, 'pile re-greeted for a visit already closed')
+      await link.send({ type: 'VisitClosed' }).catch(() => {})
       return { event: 'REFUSED', data: { ...data, session: undefined } }
     }
     // The pile is finishing a session this car forgot in a restart before it journaled any payment: a free one.

@@ -13,6 +13,9 @@ export const settlement: VehicleStep<'settlement'> =
   (runtime) =>
   async ({ data, signal, logger }) => {
     const session = sessionOf(data, 'settlement')
+    // The receipt is journaled now: the pile may stop handing it over (after a restart here the link is gone, and the
+    // pile hands it over again when the car next greets it).
+    if (session.receipt) await runtime.session?.send({ type: 'VisitClosed' }).catch(() => {})
     await closeLink(runtime)
     const finished =
       session.kind === 'escrow'
