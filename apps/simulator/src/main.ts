@@ -4,6 +4,7 @@ import { BaseError } from '@chargechain/errors'
 import { startDevNet } from './devnet.js'
 import { planFleet } from './fleet.js'
 import { runFleet } from './fleetRunner.js'
+import { type Management, startManagement } from './management.js'
 import { parseSimulatorOptions } from './options.js'
 import { createProgress, formatProgress, reportProgress } from './progress.js'
 import { provisionFleet } from './provision.js'
@@ -31,6 +32,7 @@ if (options.duration !== undefined) {
 }
 
 let exitCode = 0
+let management: Management | undefined
 say('Starting the dev chain and deploying ChargeChain…')
 const devnet = await startDevNet().catch((error: unknown) => {
   process.stderr.write(`simulator: ${(error as Error).message}\n`)
@@ -42,6 +44,12 @@ try {
     `Dev chain at ${devnet.chain.rpcUrl} (chain ${devnet.chain.chainId}); registering ${plan.piles.length} piles and ${plan.cars.length} cars…`,
   )
   const fleet = await provisionFleet(devnet, plan)
+  management = await startManagement({ devnet, plan, port: options.port, seed: options.seed })
+  say(`Management server: ${management.url} — dashboard, API docs at ${management.url}/api/docs`)
+  if (management.admin?.password)
+    say(
+      `  sign in as ${management.admin.username} with password ${management.admin.password} (printed only now)`,
+    )
   const kinds = (kind: string) => plan.cars.filter((car) => car.kind === kind).length
   say(
     `Fleet ready: ${plan.operators.map((operator) => operator.name).join(', ')}; cars: ${kinds('escrow')} escrow, ${kinds('channel')} channel, ${kinds('owner')} owners'. ` +
@@ -66,6 +74,7 @@ try {
     exitCode = 1
   }
 } finally {
+  await management?.close()
   await devnet.stop()
 }
 process.exit(exitCode)

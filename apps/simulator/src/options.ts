@@ -10,6 +10,8 @@ export interface SimulatorOptions {
   duration: number | undefined
   link: LinkKind
   seed: number
+  /** The management server's port; 0 picks a free one. */
+  port: number
   quiet: boolean
 }
 
@@ -63,6 +65,7 @@ export function simulatorCommand(): Command {
       'memory' as LinkKind,
     )
     .option('--seed <n>', 'seed of the fleet and its scenario', wholeNumber(0, 2 ** 31), 1)
+    .option('--port <n>', "the management server's port (0: any free one)", wholeNumber(0, 65_535), 8080)
     .option('--quiet', 'print only the final summary', false)
     .exitOverride((error) => {
       if (error.exitCode === 0) process.exit(0)

@@ -1,15 +1,7 @@
 // The one file that knows the ocpp-rpc library: its server and client behind the interface in rpc.ts, in strict
 // mode (every CALL and CALLRESULT checked against the OCPP 1.6 JSON schemas), protocol `ocpp1.6`.
 import { createRequire } from 'node:module'
-import {
-  createRPCError,
-  createValidator,
-  RPCClient,
-  RPCError,
-  RPCServer,
-  TimeoutError,
-  UnexpectedHttpResponse,
-} from 'ocpp-rpc'
+import ocppRpc from 'ocpp-rpc'
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js'
 import type * as ServerClientModule from 'ocpp-rpc/lib/server-client.js'
 import {
@@ -27,6 +19,21 @@ import {
 } from './rpc.js'
 
 type RpcServerClient = ServerClientModule.default
+
+// ocpp-rpc is CommonJS: Node's ESM loader gives its exports only as the default (named imports work under vitest
+// alone, and crash `npm start`).
+const {
+  createRPCError,
+  createValidator,
+  RPCClient,
+  RPCError,
+  RPCServer,
+  TimeoutError,
+  UnexpectedHttpResponse,
+} = ocppRpc
+type RPCClient = InstanceType<typeof RPCClient>
+type RPCServer = InstanceType<typeof RPCServer>
+type UnexpectedHttpResponse = InstanceType<typeof UnexpectedHttpResponse>
 
 export const protocol = 'ocpp1.6'
 

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createPile, type Database, openDatabase } from '@chargechain/db'
+import { createIndexer } from '@chargechain/indexer'
+import { createOcppServer } from '@chargechain/ocpp'
+import { createServer, ensureFirstAdmin, type RunningServer } from '@chargechain/server'
+import { createClient, http } from 'viem'
+import type { DevNet } from './devnet.js'
+import type { FleetPlan, PilePlan } from './fleet.js'
+import { createRandom } from './random.js'
+
+export interface Management {
+  readonly url: string
+  readonly database: Database
+  readonly dataDir: string
+  /** Set when this start created the first admin: printed once. */
+  readonly admin: { username: string; password: string | undefined } | undefined
+  close(): Promise<void>
+}
+
+export interface StartManagementOptions {
+  devnet: DevNet
+  plan: FleetPlan
+  /** 0 picks a free port. */
+  port: number
+  seed: number
+}
+
+/** Where each site of the demo fleet stands (the cities the piles are named after). */
+const sites: Record<string, { latitude: number; longitude: number; address: string }> = {
+  '上海 徐汇': { latitude: 31.1884, longitude: 121.4365, address: '上海市徐汇区漕溪北路' },
+  '上海 浦东': { latitude: 31.2215, longitude: 121.5444, address: '上海市浦东新区世纪大道' },
+  '杭州 西湖': { latitude: 30.259, longitude: 120.13, address: '杭州市西湖区文三路' },
+  '苏州 园区': { latitude: 31.316, longitude: 120.713, address: '苏州市工业园区星湖街' },
+  '南京 鼓楼': { latitude: 32.066, longitude: 118.77, address: '南京市鼓楼区中山北路' },
+}
+
+const brands = { ac: '特来电', dc: '星星充电' } as const
+
+/** The dashboard's built files, when `npm run build` made them. */
+const dashboardDist = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
+
+/**
+ * The management server beside the simulated fleet: a fresh PGlite folder (the dev chain is new each run), the
+ * fleet's piles with the metadata an operator would enter, the chain indexer on the dev chain, the OCPP endpoint,
+ * and the dashboard.
+ */
+export async function startManagement(options: StartManagementOptions): Promise<Management> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'chargechain-server-'))
+  const database = await openDatabase({ engine: 'pglite', dataDir: join(dataDir, 'db') })
+  let server: RunningServer | undefined
+  try {
+    const random = createRandom(options.seed)
+    for (const pile of options.plan.piles) await createPile(database.db, metadataOf(pile, random), simulator)
+    const admin = await ensureFirstAdmin(database, { env: process.env, generate: true })
+    const ocpp = await createOcppServer({ database, maxPayloadBytes: 65_536, heartbeatIntervalSeconds: 60 })
+    const indexer = createIndexer({
+      database,
+      client: createClient({ transport: http(options.devnet.chain.rpcUrl) }),
+      deployment: options.devnet.deployment,
+      confirmations: 1,
+      pollIntervalMs: 500,
+    })
+    server = await createServer({
+      database,
+      port: options.port,
+      ocpp,
+      indexer,
+      ...(existsSync(join(dashboardDist, 'index.html')) ? { staticDir: dashboardDist } : {}),
+    })
+    const running = server
+    return {
+      url: running.url,
+      database,
+      dataDir,
+      admin: admin ? { username: admin.username, password: admin.generatedPassword } : undefined,
+      async close() {
+        await running.close()
+        await database.close()
+      },
+    }
+  } catch (error) {
+    await server?.close()
+    await database.close()
+    throw error
+  }
+}
+
+const simulator = { accountId: null, name: 'simulator' }
+
+function metadataOf(pile: PilePlan, random: ReturnType<typeof createRandom>) {
+  const city = Object.keys(sites).find((name) => pile.name.startsWith(name)) ?? '上海 徐汇'
+  const site = sites[city] ?? { latitude: 31.2, longitude: 121.4, address: '' }
+  // Piles of one site stand within a few hundred metres of each other.
+  const jitter = () => (random.integer(0, 2_000) - 1_000) / 200_000
+  return {
+    dmid: pile.dmid,
+    name: pile.name,
+    site: city,
+    installedOn: `2026-0${1 + (pile.index % 9)}-1${pile.index % 10}`,
+    brand: brands[pile.charger.kind],
+    model: pile.charger.kind === 'ac' ? 'AC 7 kW' : 'DC 60 kW',
+    currentType: pile.charger.kind,
+    guns: 1,
+    ratedPowerW: pile.charger.ratedPowerW,
+    firmwareVersion: '1.0.0',
+    latitude: site.latitude + jitter(),
+    longitude: site.longitude + jitter(),
+    address: site.address,
+  }
+}
