@@ -40,9 +40,13 @@ describe('formats per language', () => {
     expect(formatKWh('zh-CN', 5)).toBe('0.005')
   })
 
-  it('writes durations as h:mm:ss', () => {
-    expect(formatDuration(3909)).toBe('1:05:09')
-    expect(formatDuration(0)).toBe('0:00:00')
+  it('writes durations in each language’s units', () => {
+    expect(formatDuration('en-US', 5709)).toBe('1 hr 35 min')
+    expect(formatDuration('zh-CN', 5709)).toBe('1小时35分钟')
+    expect(formatDuration('en-US', 7200)).toBe('2 hr')
+    expect(formatDuration('zh-CN', 125)).toBe('2分钟')
+    expect(formatDuration('en-US', 9)).toBe('9 sec')
+    expect(formatDuration('zh-CN', 0)).toBe('0秒')
   })
 })
 

@@ -85,14 +85,22 @@ export function formatShortDay(locale: Locale, day: string): string {
   return dateFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date)
 }
 
-/** A duration in seconds as hours, minutes and seconds: `1:05:09`. */
-export function formatDuration(seconds: number): string {
+/**
+ * A duration in each language's units, to the minute (to the second under a minute): `1 hr 35 min` in English,
+ * `1小时35分钟` in Chinese.
+ */
+export function formatDuration(locale: Locale, seconds: number): string {
   const whole = Math.max(0, Math.round(seconds))
+  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
+    numberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value)
+  if (whole < 60) return unit(whole, 'second')
   const hours = Math.floor(whole / 3600)
   const minutes = Math.floor((whole % 3600) / 60)
-  const rest = whole % 60
-  const pad = (value: number) => String(value).padStart(2, '0')
-  return `${hours}:${pad(minutes)}:${pad(rest)}`
+  const parts = [
+    ...(hours > 0 ? [unit(hours, 'hour')] : []),
+    ...(minutes > 0 || hours === 0 ? [unit(minutes, 'minute')] : []),
+  ]
+  return new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' }).format(parts)
 }
 
 /** The currency's symbol and decimals: from the server's list, ETH for the native currency, else raw units. */

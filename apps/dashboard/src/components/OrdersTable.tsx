@@ -2,7 +2,6 @@ import { Space, Table, type TableProps, Tooltip, Typography } from 'antd'
 import { Link } from 'react-router'
 import { useOrder } from '../api/queries'
 import type { Order } from '../api/types'
-import { formatDuration } from '../format'
 import { ApiErrorAlert } from './ApiErrorAlert'
 import { ShortHex, TxLink } from './Hex'
 import { OrderStateTag } from './StateTags'
@@ -100,7 +99,11 @@ export function OrdersTable({
             title: t('order.duration'),
             responsive: ['md' as const],
             align: 'right' as const,
-            render: (_: unknown, order: Order) => formatDuration(order.chargingSeconds),
+            render: (_: unknown, order: Order) => (
+              <span className="nowrap" data-testid="order-duration">
+                {f.duration(order.chargingSeconds)}
+              </span>
+            ),
           },
         ]),
     { key: 'due', title: t('order.due'), align: 'right', render: money('amountDue') },

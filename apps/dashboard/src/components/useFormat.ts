@@ -5,6 +5,7 @@ import {
   formatCompact,
   formatDateTime,
   formatDay,
+  formatDuration,
   formatKW,
   formatKWh,
   formatNumber,
@@ -27,6 +28,7 @@ export function useFormat() {
       kw: (watts: number) => formatKW(locale, watts),
       dateTime: (iso: string | null | undefined) => formatDateTime(locale, iso),
       day: (day: string | null | undefined) => formatDay(locale, day),
+      duration: (seconds: number) => formatDuration(locale, seconds),
       shortDay: (day: string) => formatShortDay(locale, day),
       amount: (units: string | null | undefined, currency: string | null | undefined) =>
         formatAmount(locale, units, currency, currencies),

@@ -7,7 +7,6 @@ import { LiveCurve } from '../components/LiveCurve'
 import { OrderTransactions } from '../components/OrdersTable'
 import { OrderStateTag } from '../components/StateTags'
 import { useFormat } from '../components/useFormat'
-import { formatDuration } from '../format'
 
 /** One order: what it delivered and cost, its chain transactions and its meter curve (live while it charges). */
 export default function OrderDetail() {
@@ -50,7 +49,7 @@ export default function OrderDetail() {
             { key: 'opened', label: t('order.openedAt'), children: f.dateTime(order.openedAt) },
             { key: 'ended', label: t('order.endedAt'), children: f.dateTime(order.endedAt) },
             { key: 'energy', label: t('order.energy'), children: f.kwh(order.energyWh) },
-            { key: 'duration', label: t('order.duration'), children: formatDuration(order.chargingSeconds) },
+            { key: 'duration', label: t('order.duration'), children: f.duration(order.chargingSeconds) },
             {
               key: 'meter',
               label: t('order.meter'),
