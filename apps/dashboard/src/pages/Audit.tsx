@@ -71,7 +71,8 @@ function Change({ entry }: { entry: AuditEntry }) {
   const before = asRecord(entry.before)
   const after = asRecord(entry.after)
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
-    (field) => field !== 'updatedAt' && JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+    (field) =>
+      field !== 'updatedAt' && !blank(before[field], after[field]) && changed(before[field], after[field]),
   )
   return (
     <div
@@ -96,5 +97,10 @@ const asRecord = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {}
+
+/** Nothing on either side (a create's empty field): not worth a line. */
+const blank = (before: unknown, after: unknown) => (before ?? null) === null && (after ?? null) === null
+
+const changed = (before: unknown, after: unknown) => JSON.stringify(before) !== JSON.stringify(after)
 
 const show = (value: unknown): string => (value === undefined ? '∅' : JSON.stringify(value))

@@ -1,0 +1,146 @@
+// The real management server as its own process, serving the built dashboard, for the browser tests.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { BaseError } from '@chargechain/errors'
+
+export const distDir = fileURLToPath(new URL('../dist/', import.meta.url))
+const serverBin = fileURLToPath(new URL('../../server/bin/chargechain-server.mjs', import.meta.url))
+
+export class StackError extends BaseError {
+  override readonly name = 'StackError'
+}
+
+export interface Account {
+  username: string
+  password: string
+}
+
+export interface Stack {
+  url: string
+  admin: Account
+  stop(): Promise<void>
+}
+
+/** Answers with the server's URL once `child` prints `pattern`'s line; fails if it exits or stays silent. */
+export function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number) {
+  return new Promise<RegExpExecArray>((resolve, reject) => {
+    const seen: string[] = []
+    const timer = setTimeout(
+      () =>
+        reject(
+          new StackError(`${what} did not start in ${timeoutMs / 1000} s.`, { details: seen.join('\n') }),
+        ),
+      timeoutMs,
+    )
+    const onLine = (line: string) => {
+      seen.push(line)
+      const match = pattern.exec(line)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match)
+      }
+    }
+    if (child.stdout) createInterface({ input: child.stdout }).on('line', onLine)
+    if (child.stderr) createInterface({ input: child.stderr }).on('line', (line) => seen.push(line))
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(
+        new StackError(`${what} exited with code ${code} before it was ready.`, { details: seen.join('\n') }),
+      )
+    })
+  })
+}
+
+/** Stops a child process: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+  await exited
+  clearTimeout(timer)
+}
+
+/**
+ * `chargechain-server start` on a fresh PGlite folder, on a free port, serving the dashboard's build, with the
+ * first admin from CHARGECHAIN_ADMIN_PASSWORD.
+ */
+export async function startServer(): Promise<Stack> {
+  if (!existsSync(join(distDir, 'index.html')))
+    throw new StackError('The dashboard is not built: run `npm run build -w @chargechain/dashboard` first.')
+  const dataDir = await mkdtemp(join(tmpdir(), 'chargechain-dashboard-'))
+  const admin = { username: 'admin', password: 'dashboard-admin-password' }
+  const { DATABASE_URL: _external, ...env } = process.env
+  const child = spawn(
+    process.execPath,
+    [serverBin, 'start', '--port', '0', '--data', dataDir, '--static', distDir, '--log-level', 'warn'],
+    {
+      env: { ...env, CHARGECHAIN_ADMIN_USER: admin.username, CHARGECHAIN_ADMIN_PASSWORD: admin.password },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  try {
+    const [, url] = await waitForLine(child, /ChargeChain server at (http\S+)/, 'chargechain-server', 90_000)
+    return {
+      url: url ?? '',
+      admin,
+      async stop() {
+        await stopChild(child)
+        await rm(dataDir, { recursive: true, force: true })
+      },
+    }
+  } catch (error) {
+    await stopChild(child)
+    await rm(dataDir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+/** The API as a signed-in account sees it: JSON in and out, the session cookie kept. */
+export class ApiSession {
+  private constructor(
+    readonly baseUrl: string,
+    private readonly cookie: string,
+  ) {}
+
+  static async signIn(baseUrl: string, account: Account): Promise<ApiSession> {
+    const response = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(account),
+    })
+    const cookie = response.headers.get('set-cookie')?.split(';')[0]
+    if (response.status !== 200 || !cookie)
+      throw new StackError(`Signing in as ${account.username} answered ${response.status}.`)
+    return new ApiSession(baseUrl, cookie)
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { cookie: this.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await response.text()
+    return { status: response.status, json: text === '' ? undefined : JSON.parse(text) }
+  }
+
+  /** A 2xx answer's JSON; anything else throws with the server's words. */
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const { status, json } = await this.request(method, path, body)
+    if (status < 200 || status > 299)
+      throw new StackError(`${method} ${path} answered ${status}.`, { details: JSON.stringify(json) })
+    return json as T
+  }
+
+  async text(path: string): Promise<string> {
+    const response = await fetch(`${this.baseUrl}${path}`, { headers: { cookie: this.cookie } })
+    if (!response.ok) throw new StackError(`GET ${path} answered ${response.status}.`)
+    return response.text()
+  }
+}
