@@ -8,6 +8,7 @@ const benches: Record<string, string> = {
   link: 'apps/simulator/bench/link.bench.ts',
   fleet: 'apps/simulator/bench/fleet.bench.ts',
   db: 'packages/db/bench/queries.bench.ts',
+  api: 'apps/server/bench/api.bench.ts',
 }
 
 const name = process.argv[2]
