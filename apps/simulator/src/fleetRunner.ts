@@ -20,6 +20,7 @@ import { createPileLink, type LinkKind } from './links.js'
 import type { Progress } from './progress.js'
 import type { ProvisionedFleet } from './provision.js'
 import { createRandom } from './random.js'
+import type { PileReporter } from './reporting.js'
 import { defaultScenario, openStation, type Scenario, type SimulatedCar, type Station } from './station.js'
 
 export interface RunFleetOptions {
@@ -38,6 +39,8 @@ export interface RunFleetOptions {
   visitsPerPile?: number
   scenario?: Scenario
   timing?: AgentTiming
+  /** Connects a pile's OCPP reporter to the management server, when one runs. */
+  reporterFor?: (pile: PilePlan, logger: Logger) => Promise<PileReporter>
   /** Called for each session a pile finished, with the car that charged. */
   onSession?: (session: SessionFinished, car: CarPlan, pile: PilePlan) => void
 }
@@ -94,6 +97,7 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
         logger,
         random,
         scenario: options.scenario ?? defaultScenario,
+        ...(options.reporterFor ? { reporter: await options.reporterFor(pile, logger) } : {}),
       }),
     ),
   )

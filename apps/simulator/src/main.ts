@@ -2,12 +2,14 @@
 // --duration). Exit codes: 0 after a clean stop, 1 when setting up failed, 2 for bad options.
 import { BaseError } from '@chargechain/errors'
 import { startDevNet } from './devnet.js'
+import { FleetSetupError } from './errors.js'
 import { planFleet } from './fleet.js'
 import { runFleet } from './fleetRunner.js'
 import { type Management, startManagement } from './management.js'
 import { parseSimulatorOptions } from './options.js'
 import { createProgress, formatProgress, reportProgress } from './progress.js'
 import { provisionFleet } from './provision.js'
+import { connectPileReporter } from './reporting.js'
 
 const options = parseSimulatorOptions(process.argv.slice(2))
 const say = (line: string) => {
@@ -65,6 +67,12 @@ try {
     seed: options.seed,
     progress,
     signal: stop.signal,
+    reporterFor: async (pile, logger) => {
+      const credentials = management?.chargers.get(pile.dmid)
+      if (!credentials)
+        throw new FleetSetupError(`The management server has no OCPP credentials for ${pile.dmid}.`)
+      return connectPileReporter(pile, credentials, logger)
+    },
   })
   reporter?.stop()
   process.stdout.write(`Done: ${formatProgress(progress.snapshot())}\nAgent logs: ${run.logFile}\n`)

@@ -1,16 +1,18 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createPile, type Database, openDatabase } from '@chargechain/db'
+import { addCharger, createPile, type Database, openDatabase } from '@chargechain/db'
 import { createIndexer } from '@chargechain/indexer'
-import { createOcppServer } from '@chargechain/ocpp'
+import { createOcppServer, hashChargerPassword } from '@chargechain/ocpp'
 import { createServer, ensureFirstAdmin, type RunningServer } from '@chargechain/server'
 import { createClient, http } from 'viem'
 import type { DevNet } from './devnet.js'
 import type { FleetPlan, PilePlan } from './fleet.js'
 import { createRandom } from './random.js'
+import type { ChargerCredentials } from './reporting.js'
 
 export interface Management {
   readonly url: string
@@ -18,6 +20,8 @@ export interface Management {
   readonly dataDir: string
   /** Set when this start created the first admin: printed once. */
   readonly admin: { username: string; password: string | undefined } | undefined
+  /** Each pile's OCPP identity (its DMID) and password, registered on the server. */
+  readonly chargers: ReadonlyMap<string, ChargerCredentials>
   close(): Promise<void>
 }
 
@@ -54,7 +58,18 @@ export async function startManagement(options: StartManagementOptions): Promise<
   let server: RunningServer | undefined
   try {
     const random = createRandom(options.seed)
-    for (const pile of options.plan.piles) await createPile(database.db, metadataOf(pile, random), simulator)
+    const credentials: Array<{ dmid: string; password: string; pileId: number }> = []
+    for (const pile of options.plan.piles) {
+      const row = await createPile(database.db, metadataOf(pile, random), simulator)
+      credentials.push({ dmid: pile.dmid, password: randomBytes(12).toString('base64url'), pileId: row.id })
+    }
+    for (const { dmid, password, pileId } of credentials) {
+      await addCharger(
+        database.db,
+        { id: dmid, pileId, passwordHash: await hashChargerPassword(password) },
+        simulator,
+      )
+    }
     const admin = await ensureFirstAdmin(database, { env: process.env, generate: true })
     const ocpp = await createOcppServer({ database, maxPayloadBytes: 65_536, heartbeatIntervalSeconds: 60 })
     const indexer = createIndexer({
@@ -72,11 +87,15 @@ export async function startManagement(options: StartManagementOptions): Promise<
       ...(existsSync(join(dashboardDist, 'index.html')) ? { staticDir: dashboardDist } : {}),
     })
     const running = server
+    const ocppUrl = `${running.url.replace(/^http/, 'ws')}/ocpp`
     return {
       url: running.url,
       database,
       dataDir,
       admin: admin ? { username: admin.username, password: admin.generatedPassword } : undefined,
+      chargers: new Map(
+        credentials.map(({ dmid, password }) => [dmid, { url: ocppUrl, identity: dmid, password }]),
+      ),
       async close() {
         await running.close()
         await database.close()

@@ -14,6 +14,7 @@ import { createVehicleAgent, type VehicleConfig, type VehicleSnapshot } from '@c
 import type { CarPlan, PilePlan } from './fleet.js'
 import type { PileLink } from './links.js'
 import type { Random } from './random.js'
+import type { PileReporter } from './reporting.js'
 
 /** A car of the fleet with what it keeps between visits: its key's client and its journal. */
 export interface SimulatedCar {
@@ -34,6 +35,8 @@ export interface StationOptions {
   logger: Logger
   random: Random
   scenario: Scenario
+  /** Reports the pile to the management server over OCPP, when one runs. */
+  reporter?: PileReporter
 }
 
 /** What the drivers do; in simulated time. */
@@ -104,6 +107,7 @@ export async function openStation(options: StationOptions) {
       clock,
     })
 
+    const unwatch = options.reporter?.watch(pileAgent, meterRegisterWh)
     let result: VisitResult | undefined
     const states: PileState[] = []
     const stateWaiters = new Set<() => void>()
@@ -189,6 +193,7 @@ export async function openStation(options: StationOptions) {
       signal.removeEventListener('abort', stopAgents)
       agentsStop.abort(new Error('visit over'))
       await Promise.allSettled([pileRun, vehicleRun])
+      unwatch?.()
       await world.close()
     }
   }
@@ -197,6 +202,7 @@ export async function openStation(options: StationOptions) {
     pile,
     visit,
     async close() {
+      await options.reporter?.close()
       await options.link.close()
       await journal.close()
     },
