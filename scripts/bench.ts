@@ -9,6 +9,7 @@ const benches: Record<string, string> = {
   fleet: 'apps/simulator/bench/fleet.bench.ts',
   db: 'packages/db/bench/queries.bench.ts',
   api: 'apps/server/bench/api.bench.ts',
+  ocpp: 'packages/ocpp/bench/ocpp.bench.ts',
 }
 
 const name = process.argv[2]

@@ -21,7 +21,7 @@ import {
 import { hexOf, testEngines } from '@chargechain/db/testing'
 import { asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addTestCharger, freePort, type ServedOcpp, serveOcpp } from '../testing/serve.js'
+import { addTestCharger, freePort, serveOcpp } from '../testing/serve.js'
 import type { CommandTransaction } from './commands.js'
 import { type CreateOcppClientOptions, createOcppClient } from './createOcppClient.js'
 import { openFileQueue } from './fileQueue.js'
