@@ -250,7 +250,7 @@ describe('chargechain CLI (end to end, as a child process)', () => {
     expect(settled.paid).toBe(parseEther('0.2').toString())
     await json(['channel', 'close', channelId, '--private-key', key(3)])
     expect(await json(['channel', 'show', channelId])).toMatchObject({ status: 'closed' })
-  })
+  }, 180_000)
 
   it('exits 2 on usage errors and 1 on failed operations, with a clear message', async () => {
     // Independent runs: in parallel, to keep the suite quick.
@@ -286,5 +286,5 @@ describe('chargechain CLI (end to end, as a child process)', () => {
 
     expect(noOwner.code).toBe(2)
     expect(noOwner.stderr).toMatch(/give --owner <address> too/)
-  })
+  }, 180_000)
 })
