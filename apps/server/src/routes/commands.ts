@@ -1,4 +1,5 @@
 import { type Database, getPile, NotFoundError, type PileView, writeAudit } from '@chargechain/db'
+import type { ChargerAction } from '@chargechain/ocpp'
 import { type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HttpProblem } from '../errors.js'
@@ -159,7 +160,7 @@ export function registerCommandRoutes(
   }
 
   /** Sends one OCPP call and logs it in the audit log with the charger's answer. */
-  async function run(c: Context<AppEnv>, pileId: number, action: string, payload: object) {
+  async function run(c: Context<AppEnv>, pileId: number, action: ChargerAction, payload: object) {
     const pile = await pileOf(pileId)
     const target = await chargerOf(pile)
     const result = await target.commands.send(target.chargerId, action, payload, { timeoutMs })
