@@ -80,10 +80,24 @@ const ANSWER_EXCHANGE_BYTES = 256
  * `voucherWaitMs` for the car to sign and journal. Added as a floor to clock timeouts, it keeps a fast simulated clock
  * or a loaded CPU from turning a slow line into a silent car.
  */
-export function answerFloorMs(runtime: PileRuntime): number {
+function answerFloorMs(runtime: PileRuntime): number {
   const rate = runtime.lineBytesPerSecond
   const wire = rate ? (ANSWER_EXCHANGE_BYTES * 1000) / rate : 0
   return Math.ceil(wire) + runtime.config.link.voucherWaitMs
+}
+
+/**
+ * The time the car has for one answer, from now: `answerTimeoutMs` on the agent's clock and at least `answerFloorMs` in
+ * real time. Each wait within it takes what is left, so messages that come first (a stale voucher still on the line, a
+ * refused one) neither cut the car's time short nor let a chatty car stretch it.
+ */
+export function answerWindow(runtime: PileRuntime): () => { clockMs: number; minRealMs: number } {
+  const clockEnd = runtime.clock.now() + runtime.config.link.answerTimeoutMs
+  const realEnd = performance.now() + answerFloorMs(runtime)
+  return () => ({
+    clockMs: Math.max(0, clockEnd - runtime.clock.now()),
+    minRealMs: Math.max(0, realEnd - performance.now()),
+  })
 }
 
 /** Accepts the car's connection, giving up after `timeoutMs` of the agent's clock or when `stop` fires. */

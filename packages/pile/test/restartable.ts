@@ -17,7 +17,7 @@ import {
   type PileSnapshot,
   pileJournal,
 } from '../src/index.js'
-import { createLinkBroker } from '../src/testing.js'
+import { createLinkBroker, type LinkBrokerOptions } from '../src/testing.js'
 import {
   type Chain,
   channelLedgerFor,
@@ -42,6 +42,8 @@ export interface WorldOptions {
   pile?: Partial<PileConfigInput>
   /** The pile meter's register step (10 Wh, a DDSD1352's, by default). */
   pileMeterResolutionWh?: number
+  /** Wraps each end of each link connection (see createLinkBroker). */
+  wrapLink?: LinkBrokerOptions['wrap']
 }
 
 export async function restartableWorld(
@@ -53,6 +55,7 @@ export async function restartableWorld(
     },
     pile = {},
     pileMeterResolutionWh,
+    wrapLink,
   }: WorldOptions = {},
 ) {
   const world = createChargingSimulation({
@@ -60,7 +63,7 @@ export async function restartableWorld(
     charger: chargers.ac7kW,
     ...(pileMeterResolutionWh === undefined ? {} : { pileMeterResolutionWh }),
   })
-  const broker = createLinkBroker()
+  const broker = createLinkBroker(wrapLink ? { wrap: wrapLink } : {})
   const paths = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
   // The operator's ledger outlives the pile agent's process.
   const channelLedger = channelLedgerFor(chain)

@@ -3,7 +3,7 @@ import { type ApplicationMessage, isLinkFailure, type LinkSession, type StopReas
 import { creditWhOf } from '../credit.js'
 import { MeterUnavailableError } from '../errors.js'
 import { watchRefund } from '../refundWatch.js'
-import { answerFloorMs, closeLink, type PileRuntime, readMeter, receive, waitForLevel } from '../runtime.js'
+import { answerWindow, closeLink, type PileRuntime, readMeter, receive, waitForLevel } from '../runtime.js'
 import { type ChargeSession, elapsedSeconds, type PaidSession, sessionOf } from '../session.js'
 import { confirmToCar, reachCar } from './reach.js'
 import type { PileStep } from './types.js'
@@ -342,9 +342,11 @@ function coversFinal(session: PaidSession, now: number): boolean {
 }
 
 /**
- * Takes vouchers until one covers the final reading, or the car falls quiet. A voucher below it is not yet the car's
- * last word (later ones may still be on the line, or it disputes the rest): the next must follow within the line's
- * answer time. A link that drops meanwhile is returned as `dropped`, with the vouchers taken before it.
+ * Takes vouchers until one covers the final reading, or the car's answer time since ChargingStopped is up. A voucher
+ * below it, or one refused, is not the car's last word: it may be a stale one still on the line, with the final one
+ * behind it (a car under load signs and journals slowly), so it leaves the rest of that time to the car. A car that
+ * disputes the rest costs the pile that wait. A link that drops meanwhile is returned as `dropped`, with the vouchers
+ * taken before it.
  */
 async function collectFinalVoucher(
   runtime: PileRuntime,
@@ -355,15 +357,11 @@ async function collectFinalVoucher(
   logger: { warn(object: object, message: string): void },
 ): Promise<{ session: PaidSession; dropped?: unknown }> {
   let current = session
-  let clockMs = runtime.config.link.answerTimeoutMs
+  const left = answerWindow(runtime)
   for (;;) {
     let message: ApplicationMessage | undefined
     try {
-      message = await receive(link, {
-        clockMs,
-        minRealMs: answerFloorMs(runtime),
-        signal: until,
-      })
+      message = await receive(link, { ...left(), signal: until })
     } catch (error) {
       signal.throwIfAborted()
       if (!isLinkFailure(error)) throw error
@@ -374,6 +372,5 @@ async function collectFinalVoucher(
     if (message.type !== 'Voucher') continue
     current = (await takeMessage(runtime, current, message, logger)).session
     if (coversFinal(current, runtime.clock.now())) return { session: current }
-    clockMs = 0
   }
 }

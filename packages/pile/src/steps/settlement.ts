@@ -2,7 +2,7 @@ import { ContractRevertedError } from '@chargechain/chain'
 import { isLinkFailure, type LinkSession } from '@chargechain/link'
 import { type Hash, hexToBytes, zeroHash } from 'viem'
 import { ChannelLedgerError } from '../errors.js'
-import { answerFloorMs, closeLink, type PileRuntime, receive } from '../runtime.js'
+import { answerWindow, closeLink, type PileRuntime, receive } from '../runtime.js'
 import { type ChannelSession, type EscrowSession, sessionOf } from '../session.js'
 import { reachCar } from './reach.js'
 import type { PileStep } from './types.js'
@@ -152,12 +152,9 @@ export const receipt: PileStep<'receipt'> =
 
 /** Waits for the car's `VisitClosed` (other messages, such as a final voucher sent again, are done with); `false` when it stays silent. */
 async function visitClosed(runtime: PileRuntime, link: LinkSession, signal: AbortSignal): Promise<boolean> {
+  const left = answerWindow(runtime)
   for (;;) {
-    const answer = await receive(link, {
-      clockMs: runtime.config.link.answerTimeoutMs,
-      minRealMs: answerFloorMs(runtime),
-      signal,
-    })
+    const answer = await receive(link, { ...left(), signal })
     signal.throwIfAborted()
     if (!answer) return false
     if (answer.type === 'VisitClosed') return true
