@@ -1,4 +1,5 @@
 import { walk } from '@chargechain/errors'
+import { ResponseBodyTooLargeError } from 'viem'
 
 /*
  * Providers cap eth_getLogs by block range or by result count, each with its own words. What they say when they do
@@ -23,6 +24,8 @@ export function isRangeCapped(error: unknown): boolean {
   return (
     walk(error, (inner) => {
       if (!(inner instanceof Error)) return false
+      // viem's own cap on a response's size: a smaller range answers in less.
+      if (inner instanceof ResponseBodyTooLargeError) return true
       const text = [inner.message, 'details' in inner ? String(inner.details) : ''].join(' ')
       return capped.some((pattern) => pattern.test(text))
     }) !== undefined
