@@ -20,7 +20,7 @@ for (const engine of testEngines) {
     let charger: RawCharger
 
     beforeAll(async () => {
-      t = await startTestServer(engine, { withOcpp: true })
+      t = await startTestServer(engine)
       const actor = { accountId: null, name: 'test' }
       onlinePile = (await insertPile(t.database.db, { dmid: 'DM-ONLINE' })).id
       offlinePile = (await insertPile(t.database.db, { dmid: 'DM-OFFLINE' })).id

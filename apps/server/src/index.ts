@@ -4,5 +4,11 @@ export { type EmbeddedServer, type StartEmbeddedServerOptions, startEmbeddedServ
 export { HttpProblem, ListenError, ServerError, TlsConfigError, UsageError } from './errors.js'
 export { adminPasswordVariable, adminUserVariable, ensureFirstAdmin, type FirstAdmin } from './firstAdmin.js'
 export type { ServerLogger } from './logger.js'
-export type { ChargerCommands, OcppEndpoint } from './ocpp.js'
-export { type CreateServerOptions, createServer, type IndexerLike, type RunningServer } from './server.js'
+export type { ChargerCommands } from './ocpp.js'
+export {
+  type CreateServerOptions,
+  createServer,
+  type IndexerLike,
+  type OcppSettings,
+  type RunningServer,
+} from './server.js'

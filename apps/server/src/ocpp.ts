@@ -4,18 +4,11 @@ import {
   CommandTargetError,
   CommandTimeoutError,
   type OcppError,
-  type OcppServer,
   PayloadInvalidError,
 } from '@chargechain/ocpp'
 import { HttpProblem } from './errors.js'
 
 export type { ChargerCommands } from '@chargechain/ocpp'
-
-/**
- * What the server needs of the OCPP endpoint (packages/ocpp's `createOcppServer`): its upgrade handler for
- * `/ocpp/:id`, and commands that reach a charger on whichever instance holds its connection.
- */
-export type OcppEndpoint = Pick<OcppServer, 'handleUpgrade' | 'commands' | 'close'>
 
 interface CommandProblem {
   status: 400 | 409 | 503 | 504

@@ -3,12 +3,12 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Database } from '@chargechain/db'
+import { createOcppServer, type OcppServer } from '@chargechain/ocpp'
 import { getRequestListener } from '@hono/node-server'
 import { type AppOptions, createApp } from './app.js'
 import { ListenError } from './errors.js'
 import { createLiveHub } from './live/hub.js'
 import { type ServerLogger, silentLogger } from './logger.js'
-import type { OcppEndpoint } from './ocpp.js'
 import { serveDashboard } from './static.js'
 
 /** The chain indexer as the server runs it (packages/indexer's `createIndexer`). */
@@ -28,8 +28,8 @@ export interface CreateServerOptions
   host?: string
   /** PEM certificate and key: the API and OCPP are then served over TLS (https, wss: OCPP security profile 2). */
   tls?: { cert: string | Buffer; key: string | Buffer }
-  /** The OCPP endpoint: chargers connect to /ocpp/ID on this server; the API's commands go through it. */
-  ocpp?: OcppEndpoint
+  /** The OCPP endpoint's settings; it always runs, at /ocpp/ID on this server (profile 2 with `tls`). */
+  ocpp?: OcppSettings
   /** Started once the server listens, stopped when it closes. */
   indexer?: IndexerLike
   /** The dashboard's built files, served for every path outside /api (unknown ones get index.html). */
@@ -39,10 +39,21 @@ export interface CreateServerOptions
   liveHeartbeatMs?: number
 }
 
+export interface OcppSettings {
+  /** Names this instance to the others on the same PostgreSQL (commands across instances); random by default. */
+  instanceId?: string
+  /** The Heartbeat interval BootNotification hands out; 60 s by default. */
+  heartbeatIntervalSeconds?: number
+  /** Larger frames close the connection (1009); 64 KiB by default. */
+  maxPayloadBytes?: number
+}
+
 export interface RunningServer {
   /** `http://host:port` (https with TLS). */
   readonly url: string
   readonly port: number
+  /** The OCPP endpoint: chargers connect to `ws://host:port/ocpp/ID` (wss with TLS). */
+  readonly ocpp: Pick<OcppServer, 'commands' | 'connectedChargers'>
   /** Stops taking requests, ends live streams and OCPP connections, stops the indexer. The database stays open. */
   close(): Promise<void>
 }
@@ -53,14 +64,25 @@ export interface RunningServer {
  */
 export async function createServer(options: CreateServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger
-  const live = await createLiveHub(options.database, logger)
+  const ocpp = await createOcppServer({
+    database: options.database,
+    heartbeatIntervalSeconds: options.ocpp?.heartbeatIntervalSeconds ?? 60,
+    maxPayloadBytes: options.ocpp?.maxPayloadBytes ?? 64 * 1024,
+    tls: options.tls !== undefined,
+    logger,
+    ...(options.ocpp?.instanceId === undefined ? {} : { instanceId: options.ocpp.instanceId }),
+  })
+  const live = await createLiveHub(options.database, logger).catch(async (error: unknown) => {
+    await ocpp.close()
+    throw error
+  })
   const app = createApp({
     ...options,
     logger,
     live,
     liveHeartbeatMs: options.liveHeartbeatMs ?? 15_000,
     secureCookies: options.tls !== undefined,
-    ...(options.ocpp ? { commands: options.ocpp.commands } : {}),
+    commands: ocpp.commands,
   })
   if (options.staticDir !== undefined) serveDashboard(app, options.staticDir)
 
@@ -70,7 +92,7 @@ export async function createServer(options: CreateServerOptions): Promise<Runnin
     : createHttpServer(listener)
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0] ?? ''
-    if (options.ocpp && /^\/ocpp\/[^/]+$/.test(path)) options.ocpp.handleUpgrade(request, socket, head)
+    if (/^\/ocpp\/[^/]+$/.test(path)) ocpp.handleUpgrade(request, socket, head)
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
   })
 
@@ -84,6 +106,7 @@ export async function createServer(options: CreateServerOptions): Promise<Runnin
     })
   }).catch(async (error: unknown) => {
     await live.close()
+    await ocpp.close()
     throw error
   })
   const { port } = server.address() as AddressInfo
@@ -94,11 +117,12 @@ export async function createServer(options: CreateServerOptions): Promise<Runnin
   const running: RunningServer = {
     url,
     port,
+    ocpp,
     close() {
       closing ??= (async () => {
         await options.indexer?.stop()
         await live.close()
-        await options.ocpp?.close()
+        await ocpp.close()
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeIdleConnections()
         await closed

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { addCharger, createPile, type Database, openDatabase } from '@chargechain/db'
 import { createIndexer } from '@chargechain/indexer'
-import { createOcppServer, hashChargerPassword } from '@chargechain/ocpp'
+import { hashChargerPassword } from '@chargechain/ocpp'
 import { createServer, ensureFirstAdmin, type RunningServer } from '@chargechain/server'
 import { createClient, http } from 'viem'
 import type { DevNet } from './devnet.js'
@@ -49,8 +49,8 @@ const dashboardDist = fileURLToPath(new URL('../../dashboard/dist', import.meta.
 
 /**
  * The management server beside the simulated fleet: a fresh PGlite folder (the dev chain is new each run), the
- * fleet's piles with the metadata an operator would enter, the chain indexer on the dev chain, the OCPP endpoint,
- * and the dashboard.
+ * fleet's piles with the metadata an operator would enter, the chain indexer on the dev chain, and the dashboard;
+ * the server runs its own OCPP endpoint, to which the simulated piles report.
  */
 export async function startManagement(options: StartManagementOptions): Promise<Management> {
   const dataDir = await mkdtemp(join(tmpdir(), 'chargechain-server-'))
@@ -71,7 +71,6 @@ export async function startManagement(options: StartManagementOptions): Promise<
       )
     }
     const admin = await ensureFirstAdmin(database, { env: process.env, generate: true })
-    const ocpp = await createOcppServer({ database, maxPayloadBytes: 65_536, heartbeatIntervalSeconds: 60 })
     const indexer = createIndexer({
       database,
       client: createClient({ transport: http(options.devnet.chain.rpcUrl) }),
@@ -82,7 +81,6 @@ export async function startManagement(options: StartManagementOptions): Promise<
     server = await createServer({
       database,
       port: options.port,
-      ocpp,
       indexer,
       ...(existsSync(join(dashboardDist, 'index.html')) ? { staticDir: dashboardDist } : {}),
     })

@@ -1,4 +1,5 @@
 import { addCharger, createAccount, putIdTag } from '@chargechain/db'
+import { hashChargerPassword } from '@chargechain/ocpp'
 import { z } from '@hono/zod-openapi'
 import type { Command } from 'commander'
 import { generatePassword, hashPassword } from '../auth/secrets.js'
@@ -59,7 +60,7 @@ export function registerSetupCommands(program: Command, context: SetupContext): 
       await withDatabase(options.data, context.env, async (database) => {
         await addCharger(
           database.db,
-          { id: chargerId, pileId, passwordHash: await hashPassword(password) },
+          { id: chargerId, pileId, passwordHash: await hashChargerPassword(password) },
           cli,
         )
         context.print(`Charger ${chargerId} added for pile ${pileId}.`)

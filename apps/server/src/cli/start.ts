@@ -36,33 +36,41 @@ export function registerStartCommand(program: Command, context: StartContext): v
   program
     .command('start')
     .description(
-      'Runs the server: API, live stream, OCPP at ws://HOST:PORT/ocpp/ID, and the chain indexer with --rpc',
+      'Runs the server: API, live stream, OCPP at ws://HOST:PORT/ocpp/ID (wss with TLS), and the chain indexer with --rpc',
     )
     .option('--port <n>', 'port to listen on', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--data <dir>', 'data folder of the embedded database (DATABASE_URL wins)', './data')
-    .option('--rpc <url>', "the chain's JSON-RPC endpoint: runs the indexer (needs --deployment)")
-    .option('--deployment <file>', 'the deployment manifest the indexer follows')
+    .option('--rpc <url>', "the chain's JSON-RPC endpoint: runs the indexer (env CHARGECHAIN_RPC)")
+    .option('--deployment <file>', 'the deployment manifest the indexer follows (env CHARGECHAIN_DEPLOYMENT)')
     .option('--confirmations <n>', 'rows from the newest N blocks show as pending', '12')
     .option('--static <dir>', "the dashboard's built files, served outside /api")
-    .option('--tls-cert <file>', 'PEM certificate: serve https and wss (with --tls-key)')
-    .option('--tls-key <file>', 'PEM private key')
+    .option(
+      '--tls-cert <file>',
+      'PEM certificate: https, and OCPP profile 2 over wss (env CHARGECHAIN_TLS_CERT)',
+    )
+    .option('--tls-key <file>', 'its PEM private key (env CHARGECHAIN_TLS_KEY)')
     .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind a proxy only)')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .action((options: StartOptions) => start(options, context))
 }
 
-async function start(options: StartOptions, context: StartContext): Promise<void> {
+async function start(given: StartOptions, context: StartContext): Promise<void> {
+  const options = withEnv(given, context.env)
   const port = parse(countText('--port', 0, 65_535), options.port, '--port')
   const confirmations = parse(
     countText('--confirmations', 0, 10_000),
     options.confirmations,
     '--confirmations',
   )
-  if (options.rpc !== undefined && options.deployment === undefined)
-    throw new UsageError('--rpc needs --deployment: the manifest of the contracts to follow.')
+  if ((options.rpc === undefined) !== (options.deployment === undefined))
+    throw new UsageError(
+      'The indexer needs both --rpc and --deployment (or CHARGECHAIN_RPC and CHARGECHAIN_DEPLOYMENT), or neither.',
+    )
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
-    throw new UsageError('Give both --tls-cert and --tls-key, or neither.')
+    throw new UsageError(
+      'Give both --tls-cert and --tls-key (or CHARGECHAIN_TLS_CERT and CHARGECHAIN_TLS_KEY), or neither.',
+    )
   if (!['debug', 'info', 'warn', 'error'].includes(options.logLevel))
     throw new UsageError('--log-level must be debug, info, warn or error.')
   const logger = pino({ level: options.logLevel as Level, base: { name: 'chargechain-server' } })
@@ -96,6 +104,9 @@ async function start(options: StartOptions, context: StartContext): Promise<void
     context.print(
       `ChargeChain server at ${server.url} (API docs ${server.url}/api/docs; database ${database.location})`,
     )
+    context.print(
+      `OCPP 1.6J at ${server.url.replace(/^http/, 'ws')}/ocpp/ID (${tls ? 'profile 2, TLS' : 'profile 1'})`,
+    )
     if (admin) context.print(`Created the first admin, ${admin.username}, from CHARGECHAIN_ADMIN_PASSWORD.`)
     else if (!(await hasAccounts(database)))
       context.print(
@@ -106,6 +117,18 @@ async function start(options: StartOptions, context: StartContext): Promise<void
     await server.close()
   } finally {
     await database.close()
+  }
+}
+
+/** Flags win over their environment variables (an empty variable counts as unset). */
+function withEnv(options: StartOptions, env: NodeJS.ProcessEnv): StartOptions {
+  const variable = (name: string) => env[name] || undefined
+  return {
+    ...options,
+    rpc: options.rpc ?? variable('CHARGECHAIN_RPC'),
+    deployment: options.deployment ?? variable('CHARGECHAIN_DEPLOYMENT'),
+    tlsCert: options.tlsCert ?? variable('CHARGECHAIN_TLS_CERT'),
+    tlsKey: options.tlsKey ?? variable('CHARGECHAIN_TLS_KEY'),
   }
 }
 

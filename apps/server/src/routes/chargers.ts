@@ -8,20 +8,20 @@ import {
   removeIdTag,
   setChargerPassword,
 } from '@chargechain/db'
+import { hashChargerPassword } from '@chargechain/ocpp'
 import { type OpenAPIHono, z } from '@hono/zod-openapi'
-import { hashPassword } from '../auth/secrets.js'
 import type { AppEnv } from '../http/env.js'
 import { toJson } from '../http/json.js'
 import { errorResponses } from '../http/problems.js'
 import { apiRoute } from '../http/route.js'
 import { ChargerSchema, IdTagSchema, timeText } from '../http/schemas.js'
 
-/** A charge point identity as it appears in ws://host/ocpp/ID: no slash, no dot first. */
+/** A charge point identity as it appears in ws://host/ocpp/ID: no slash, no dot first, 48 at most (OCPP's). */
 export const chargerIdSchema = z
   .string()
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/,
-    'must be 1–64 letters, digits or _ . : -, starting with a letter or digit',
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,47}$/,
+    'must be 1–48 letters, digits or _ . : -, starting with a letter or digit',
   )
 
 /** An RFID card's id (OCPP IdToken, 20 characters at most). */
@@ -155,7 +155,7 @@ export function registerChargerRoutes(app: OpenAPIHono<AppEnv>, database: Databa
     const { id, pileId, password } = c.req.valid('json')
     const { passwordHash: _hash, ...charger } = await addCharger(
       db,
-      { id, pileId, passwordHash: await hashPassword(password) },
+      { id, pileId, passwordHash: await hashChargerPassword(password) },
       c.get('actor'),
     )
     return c.json(toJson(charger), 201)
@@ -168,7 +168,7 @@ export function registerChargerRoutes(app: OpenAPIHono<AppEnv>, database: Databa
 
   app.openapi(passwordRoute, async (c) => {
     const { password } = c.req.valid('json')
-    await setChargerPassword(db, c.req.valid('param').id, await hashPassword(password), c.get('actor'))
+    await setChargerPassword(db, c.req.valid('param').id, await hashChargerPassword(password), c.get('actor'))
     return c.body(null, 204)
   })
 

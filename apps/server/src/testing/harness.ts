@@ -1,6 +1,5 @@
 import { type AccountRole, createAccount, type Database } from '@chargechain/db'
 import type { TestEngine } from '@chargechain/db/testing'
-import { createOcppServer } from '@chargechain/ocpp'
 import { hashPassword } from '../auth/secrets.js'
 import { type CreateServerOptions, createServer, type RunningServer } from '../server.js'
 
@@ -66,20 +65,13 @@ export interface TestServer {
 export const adminPassword = 'admin-password-1'
 export const viewerPassword = 'viewer-password-1'
 
-/**
- * A fresh database on `engine`, a server on a free port (with packages/ocpp's endpoint when `withOcpp`), and clients
- * signed in as an admin and a viewer.
- */
+/** A fresh database on `engine`, a server on a free port, and clients signed in as an admin and a viewer. */
 export async function startTestServer(
   engine: TestEngine,
-  options: Partial<Omit<CreateServerOptions, 'database' | 'port' | 'ocpp'>> & { withOcpp?: boolean } = {},
+  options: Partial<Omit<CreateServerOptions, 'database' | 'port'>> = {},
 ): Promise<TestServer> {
-  const { withOcpp = false, ...rest } = options
   const database = await engine.open()
-  const ocpp = withOcpp
-    ? await createOcppServer({ database, maxPayloadBytes: 64 * 1024, heartbeatIntervalSeconds: 300 })
-    : undefined
-  const server = await createServer({ database, port: 0, ...rest, ...(ocpp ? { ocpp } : {}) })
+  const server = await createServer({ database, port: 0, ...options })
   await addAccount(database, 'admin', adminPassword, 'admin')
   await addAccount(database, 'viewer', viewerPassword, 'viewer')
   const admin = client(server.url, { cookie: await signIn(server.url, 'admin', adminPassword) })
