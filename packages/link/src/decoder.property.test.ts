@@ -47,7 +47,10 @@ function expectOnlyTypedOutcomes(events: DecoderEvent[]): void {
 
 function isSubsequence(needles: Frame[], haystack: Frame[]): boolean {
   let index = 0
-  for (const frame of haystack) if (index < needles.length && sameFrame(frame, needles[index]!)) index++
+  for (const frame of haystack) {
+    const needle = needles[index]
+    if (needle !== undefined && sameFrame(frame, needle)) index++
+  }
   return index === needles.length
 }
 const sameFrame = (a: Frame, b: Frame) =>
@@ -110,8 +113,8 @@ describe('FrameDecoder properties', () => {
         fc.option(fc.nat()),
         cuts,
         (frames, mutations, truncateAt, cutPoints) => {
-          const encoded = frames.map(encodeFrame)
-          const original = concat(encoded)
+          const encoded = frames.map((frame) => ({ frame, bytes: encodeFrame(frame) }))
+          const original = concat(encoded.map(({ bytes }) => bytes))
           const flips = new Map<number, number>()
           const drops = new Set<number>()
           const inserts = new Map<number, number[]>()
@@ -123,21 +126,21 @@ describe('FrameDecoder properties', () => {
           }
           const end = truncateAt === null ? original.length : truncateAt % (original.length + 1)
           const out: number[] = []
-          for (let index = 0; index < end; index++) {
+          for (const [index, byte] of original.subarray(0, end).entries()) {
             out.push(...(inserts.get(index) ?? []))
-            if (!drops.has(index)) out.push(original[index]! ^ (flips.get(index) ?? 0))
+            if (!drops.has(index)) out.push(byte ^ (flips.get(index) ?? 0))
           }
           // A frame is untouched if no change falls inside it (an insertion right before its first byte is outside).
           let start = 0
           const untouched: Frame[] = []
-          frames.forEach((frame, index) => {
-            const stop = start + encoded[index]!.length
+          for (const { frame, bytes } of encoded) {
+            const stop = start + bytes.length
             let touched = stop > end
             for (let at = start; at < stop && !touched; at++)
               touched = drops.has(at) || (flips.get(at) ?? 0) !== 0 || (at > start && inserts.has(at))
             if (!touched) untouched.push(frame)
             start = stop
-          })
+          }
 
           const events = decodeChunks(chunked(Uint8Array.from(out), cutPoints))
           expectOnlyTypedOutcomes(events)

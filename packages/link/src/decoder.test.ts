@@ -1,3 +1,4 @@
+import { defined } from '@chargechain/errors'
 import { describe, expect, it } from 'vitest'
 import { type DecoderEvent, FrameDecoder } from './decoder.js'
 import {
@@ -46,7 +47,10 @@ describe('frame codec', () => {
 })
 
 describe('FrameDecoder', () => {
-  const frames = [frame(1), frame(2, new Array(200).fill(0xcc)), frame(3, [])]
+  const first = frame(1)
+  const second = frame(2, new Array(200).fill(0xcc))
+  const third = frame(3, [])
+  const frames = [first, second, third]
   const stream = concat(frames.map(encodeFrame))
 
   it('decodes frames, including 2-byte lengths and payloads full of sync bytes', () => {
@@ -70,13 +74,13 @@ describe('FrameDecoder', () => {
   it('skips garbage before, between and after frames and reports how much', () => {
     const noisy = concat([
       Uint8Array.of(0x00, 0xff, 0xcc, 0x13),
-      encodeFrame(frames[0]!),
+      encodeFrame(first),
       Uint8Array.of(0xcc),
-      encodeFrame(frames[2]!),
+      encodeFrame(third),
       Uint8Array.of(0x7e, 0x7e),
     ])
     const events = decodeAll(chunked(noisy, [3, 9, 15]))
-    expect(framesOf(events)).toEqual([frames[0], frames[2]])
+    expect(framesOf(events)).toEqual([first, third])
     const skipped = errorsOf(events).map((error) => {
       expect(error).toBeInstanceOf(FrameGarbageError)
       return (error as FrameGarbageError).skipped
@@ -86,7 +90,7 @@ describe('FrameDecoder', () => {
 
   it('reports a flipped bit as a CRC error and recovers the next frame', () => {
     const bytes = stream.slice()
-    bytes[9] = bytes[9]! ^ 0x10
+    bytes[9] = defined(stream[9], 'byte 9 of the stream') ^ 0x10
     const events = decodeAll([bytes])
     expect(framesOf(events)).toEqual(frames.slice(1))
     expect(errorsOf(events)[0]).toBeInstanceOf(FrameCrcError)
@@ -100,19 +104,19 @@ describe('FrameDecoder', () => {
   })
 
   it('finds a whole frame inside the announced length of a cut-off one', () => {
-    const cut = encodeFrame(frames[1]!).subarray(0, 40)
-    const events = decodeAll([concat([cut, encodeFrame(frames[0]!), encodeFrame(frames[2]!)])])
-    expect(framesOf(events)).toEqual([frames[0], frames[2]])
+    const cut = encodeFrame(second).subarray(0, 40)
+    const events = decodeAll([concat([cut, encodeFrame(first), encodeFrame(third)])])
+    expect(framesOf(events)).toEqual([first, third])
     expect(errorsOf(events).some((error) => error instanceof FrameTruncatedError)).toBe(true)
   })
 
   it('reports an unknown version', () => {
-    const bytes = encodeFrame(frames[0]!)
+    const bytes = encodeFrame(first)
     bytes[2] = 9
-    const events = decodeAll([concat([bytes, encodeFrame(frames[2]!)])])
+    const events = decodeAll([concat([bytes, encodeFrame(third)])])
     expect(errorsOf(events)[0]).toBeInstanceOf(FrameVersionError)
     expect((errorsOf(events)[0] as FrameVersionError).version).toBe(9)
-    expect(framesOf(events)).toEqual([frames[2]])
+    expect(framesOf(events)).toEqual([third])
   })
 
   it('reports an oversize length at once instead of waiting for it', () => {
@@ -127,7 +131,7 @@ describe('FrameDecoder', () => {
 
   it('holds a partial frame and reports it as truncated on flush', () => {
     const decoder = new FrameDecoder()
-    expect(decoder.push(encodeFrame(frames[0]!).subarray(0, 6))).toEqual([])
+    expect(decoder.push(encodeFrame(first).subarray(0, 6))).toEqual([])
     expect(decoder.buffered).toBe(6)
     const events = decoder.flush()
     expect(errorsOf(events)[0]).toBeInstanceOf(FrameTruncatedError)

@@ -14,7 +14,8 @@ import {
   frameCrc,
   LENGTH_LIMIT,
   PROTOCOL_VERSION,
-  SYNC,
+  SYNC_FIRST,
+  SYNC_SECOND,
 } from './frame.js'
 
 export type DecoderEvent = { type: 'frame'; frame: Frame } | { type: 'error'; error: FrameDecodeError }
@@ -60,6 +61,8 @@ export class FrameDecoder {
   #drain(final: boolean): DecoderEvent[] {
     const events: DecoderEvent[] = []
     const buffer = this.#buffer
+    // Reads at offsets the length checks below have proved in range; a DataView says so in the types.
+    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength)
     const reportGarbage = () => {
       if (this.#garbage === 0) return
       events.push({ type: 'error', error: new FrameGarbageError(this.#garbage) })
@@ -74,7 +77,7 @@ export class FrameDecoder {
       const start = findSync(buffer, position)
       if (start === -1) {
         // A lone first sync byte at the very end may be the start of the next frame.
-        const keep = !final && buffer[buffer.length - 1] === SYNC[0] ? 1 : 0
+        const keep = !final && buffer[buffer.length - 1] === SYNC_FIRST ? 1 : 0
         this.#garbage += buffer.length - keep - position
         position = buffer.length - keep
         break
@@ -88,7 +91,7 @@ export class FrameDecoder {
         position = start + 1
         continue
       }
-      const version = buffer[start + 2]!
+      const version = view.getUint8(start + 2)
       if (version !== PROTOCOL_VERSION) {
         reject(new FrameVersionError(version, PROTOCOL_VERSION))
         position = start + 1
@@ -117,7 +120,7 @@ export class FrameDecoder {
         continue
       }
       const expected = frameCrc(buffer.subarray(start + 2, end - CRC_LENGTH))
-      const actual = (buffer[end - 2]! << 8) | buffer[end - 1]!
+      const actual = view.getUint16(end - CRC_LENGTH)
       if (expected !== actual) {
         reject(new FrameCrcError(expected, actual))
         position = start + 1
@@ -127,9 +130,9 @@ export class FrameDecoder {
       events.push({
         type: 'frame',
         frame: {
-          typeId: buffer[start + 3]!,
-          seq: buffer[start + 4]!,
-          ack: buffer[start + 5]!,
+          typeId: view.getUint8(start + 3),
+          seq: view.getUint8(start + 4),
+          ack: view.getUint8(start + 5),
           payload: buffer.slice(payloadStart, payloadStart + header.length),
         },
       })
@@ -143,12 +146,12 @@ export class FrameDecoder {
 
 function findSync(buffer: Uint8Array, from: number): number {
   for (
-    let index = buffer.indexOf(SYNC[0]!, from);
+    let index = buffer.indexOf(SYNC_FIRST, from);
     index !== -1;
-    index = buffer.indexOf(SYNC[0]!, index + 1)
+    index = buffer.indexOf(SYNC_FIRST, index + 1)
   ) {
     if (index + 1 >= buffer.length) return -1
-    if (buffer[index + 1] === SYNC[1]) return index
+    if (buffer[index + 1] === SYNC_SECOND) return index
   }
   return -1
 }

@@ -10,7 +10,10 @@ import { FrameEncodeError } from './errors.js'
  * and 3-bit error is caught) and catches every burst up to 16 bits; CRC-32 would add 2 bytes to every frame, which the
  * 200-byte authentication budget at 960 B/s cannot spare, while the session's retransmission covers what slips through.
  */
-export const SYNC = Uint8Array.of(0xcc, 0x5a)
+/** The two sync bytes apart, for the decoder's scan. */
+export const SYNC_FIRST = 0xcc
+export const SYNC_SECOND = 0x5a
+export const SYNC = Uint8Array.of(SYNC_FIRST, SYNC_SECOND)
 /**
  * Changes when an existing message's layout changes (2: tariff terms and voucher seconds). New message types need no
  * bump: a peer that does not know one answers `unsupportedMessage` and ignores it.

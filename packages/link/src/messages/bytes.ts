@@ -95,7 +95,10 @@ export class PayloadReader {
   }
 
   u8(field: string): number {
-    return this.bytes(field, 1)[0]!
+    const byte = this.#bytes[this.#offset]
+    if (byte === undefined) this.fail(field, 'needs 1 byte but the payload has none left')
+    this.#offset += 1
+    return byte
   }
 
   uint(field: string, max: number): number {
@@ -111,9 +114,9 @@ export class PayloadReader {
     let value = 0n
     let shift = 0n
     for (;;) {
-      if (this.#offset >= this.#bytes.length)
-        this.fail(field, 'is cut off: the payload ends inside the varint')
-      const byte = this.#bytes[this.#offset++]!
+      const byte = this.#bytes[this.#offset]
+      if (byte === undefined) this.fail(field, 'is cut off: the payload ends inside the varint')
+      this.#offset += 1
       value |= BigInt(byte & 0x7f) << shift
       shift += 7n
       if (value > max) this.fail(field, `exceeds its maximum ${max === MAX_UINT256 ? '2^256-1' : max}`)

@@ -1,3 +1,4 @@
+import { defined } from '@chargechain/errors'
 import { describe, expect, it } from 'vitest'
 import { MessageFieldError, UnknownMessageTypeError } from '../errors.js'
 import { decodeMessage, encodeMessage } from './codecs.js'
@@ -46,7 +47,8 @@ describe('message codecs', () => {
   })
 
   it('keeps the authentication messages small', () => {
-    const size = (index: number) => encodeMessage(sampleMessages[index]!).payload.length
+    const size = (index: number) =>
+      encodeMessage(defined(sampleMessages[index], `sample message ${index}`)).payload.length
     expect(size(1)).toBe(32 + 3 + 20 + 16) // Hello on chain 31337
     expect(size(2)).toBe(1 + 64) // Auth without the diagnostic address
     expect(size(4)).toBe(1 + 16) // AuthResult free

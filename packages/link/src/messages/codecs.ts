@@ -35,9 +35,11 @@ function writeEnum(
   table: Record<string, number>,
   value: unknown,
 ): void {
-  if (typeof value !== 'string' || !Object.hasOwn(table, value))
+  // hasOwn keeps inherited names such as `toString` out.
+  const code = typeof value === 'string' && Object.hasOwn(table, value) ? table[value] : undefined
+  if (code === undefined)
     writer.fail(field, `must be one of ${Object.keys(table).join(', ')}, got ${String(value)}`)
-  writer.u8(field, table[value]!)
+  writer.u8(field, code)
 }
 
 function readEnum<K extends string>(reader: PayloadReader, field: string, table: Record<K, number>): K {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { constants, openSync } from 'node:fs'
 import tty from 'node:tty'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -25,22 +25,22 @@ const socatAvailable = spawnSync('socat', ['-V']).status === 0
 
 /** Two pseudo-terminals joined by socat, read and written through node's tty streams: a serial cable in software. */
 async function ptyPair(): Promise<Pair> {
-  const socat: ChildProcess = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'])
-  const paths = await new Promise<string[]>((resolve, reject) => {
+  const socat = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'])
+  const paths = await new Promise<[string, string]>((resolve, reject) => {
     let log = ''
     socat.once('error', reject)
-    socat.stderr!.on('data', (chunk: Buffer) => {
+    socat.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString()
-      const found = [...log.matchAll(/PTY is (\S+)/g)].map((match) => match[1]!)
-      if (found.length === 2 && log.includes('starting data transfer')) resolve(found)
+      const [first, second] = [...log.matchAll(/PTY is (\S+)/g)].map((match) => match[1])
+      if (first && second && log.includes('starting data transfer')) resolve([first, second])
     })
   })
   const open = (path: string) => {
     const fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY)
     return stream({ readable: new tty.ReadStream(fd), writable: new tty.WriteStream(fd) }, { name: path })
   }
-  const a = open(paths[0]!)
-  const b = open(paths[1]!)
+  const a = open(paths[0])
+  const b = open(paths[1])
   return {
     a,
     b,

@@ -78,19 +78,20 @@ export function createTransport(
     closed(cause) {
       markClosed(cause)
       // The far end is gone: release our side too, so no half-open socket or port keeps the process alive.
-      if (driver) void release().catch(() => {})
+      if (driver) void release(driver).catch(() => {})
     },
   }
-  function release(): Promise<void> {
+  function release(current: TransportDriver): Promise<void> {
     closing ??= (async () => {
       markClosed()
       dataListeners.clear()
-      await driver!.close()
+      await current.close()
     })()
     return closing
   }
-  driver = setup(sink)
-  if (closed) void release().catch(() => {})
+  const ready = setup(sink)
+  driver = ready
+  if (closed) void release(ready).catch(() => {})
 
   return {
     key: config.key,
@@ -105,7 +106,7 @@ export function createTransport(
       if (closed) throw new TransportClosedError(config.name, { cause: closeCause })
       if (bytes.length === 0) return
       stats.bytesWritten += bytes.length
-      driver.write(bytes)
+      ready.write(bytes)
     },
     onData(listener) {
       dataListeners.add(listener)
@@ -121,6 +122,6 @@ export function createTransport(
       else closeListeners.add(listener)
       return () => closeListeners.delete(listener)
     },
-    close: release,
+    close: () => release(ready),
   }
 }

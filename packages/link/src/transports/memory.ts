@@ -1,3 +1,4 @@
+import { defined } from '@chargechain/errors'
 import { createTransport, type LinkTransport, type TransportSink } from './createTransport.js'
 
 /**
@@ -9,7 +10,8 @@ export function memoryPair(): [LinkTransport, LinkTransport] {
   const make = (index: 0 | 1) =>
     createTransport({ key: 'memory', name: `memory ${index === 0 ? 'A' : 'B'}`, type: 'memory' }, (sink) => {
       sinks[index] = sink
-      const peer = () => sinks[1 - index]!
+      // Both ends are made before either is returned, so the peer's sink is always there by the first write.
+      const peer = () => defined(sinks[1 - index], "the memory pair's other end")
       return {
         write(bytes) {
           const copy = bytes.slice()

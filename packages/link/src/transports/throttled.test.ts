@@ -1,3 +1,4 @@
+import { defined } from '@chargechain/errors'
 import { describe, expect, it } from 'vitest'
 import { LinkOptionError } from '../errors.js'
 import { frameLength } from '../frame.js'
@@ -35,13 +36,17 @@ describe('throttled', () => {
     await settle(130)
     const received = concat(log.map((entry) => entry.bytes))
     expect(received.length).toBe(96)
-    const lastAt = log.at(-1)!.at - started
+    const lastAt = defined(log.at(-1), 'the last arrival').at - started
     // 96 byte times is 100 ms; allow the delivery tick and timer jitter, never earlier than the line allows.
     expect(lastAt).toBeGreaterThanOrEqual(99)
     expect(lastAt).toBeLessThan(125)
     // Bytes come out in the small bursts a UART driver would deliver, not all at once.
     expect(log.length).toBeGreaterThan(5)
-    const firstHalfAt = log.find((entry) => entry.bytes.includes(2))!.at - started
+    const firstHalfAt =
+      defined(
+        log.find((entry) => entry.bytes.includes(2)),
+        'the first arrival of the second write',
+      ).at - started
     expect(firstHalfAt).toBeGreaterThanOrEqual(49)
     await line.close()
   })

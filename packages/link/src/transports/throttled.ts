@@ -61,8 +61,7 @@ export function throttled(transport: LinkTransport, options: ThrottledOptions = 
       const pump = () => {
         timer = undefined
         const now = performance.now()
-        while (queue.length > 0) {
-          const head = queue[0]!
+        for (let head = queue[0]; head !== undefined; head = queue[0]) {
           const due = Math.min(head.bytes.length, Math.floor((now - head.startAt) / byteMs + 1e-9))
           if (due > head.delivered) {
             const slice = head.bytes.subarray(head.delivered, due)
