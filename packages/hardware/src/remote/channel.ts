@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline'
+import { StringDecoder } from 'node:string_decoder'
 import { HardwareBridgeError } from './errors.js'
 
 /**
@@ -84,11 +84,10 @@ function createChannel(
 /** Newline-delimited JSON over a byte stream (a Unix socket in the crash tests). A line that is not JSON is dropped. */
 export function streamChannel(stream: ChannelStream): HardwareChannel {
   return createChannel((events) => {
-    const lines = createInterface({
-      input: stream as unknown as NodeJS.ReadableStream,
-      crlfDelay: Number.POSITIVE_INFINITY,
-    })
-    lines.on('line', (line) => {
+    // Lines are cut here rather than by node:readline, which wants a full Node stream and not this structural one.
+    const text = new StringDecoder('utf8')
+    let partial = ''
+    const deliver = (line: string) => {
       let value: unknown
       try {
         value = JSON.parse(line)
@@ -96,12 +95,18 @@ export function streamChannel(stream: ChannelStream): HardwareChannel {
         return
       }
       events.message(value)
+    }
+    stream.on('data', (chunk) => {
+      const lines = (partial + (typeof chunk === 'string' ? chunk : text.write(chunk))).split('\n')
+      // split always returns at least one element: the unfinished line after the last newline.
+      partial = lines.pop() ?? ''
+      for (const line of lines) deliver(line)
     })
-    // readline re-emits the stream's errors (a peer killed mid-read: ECONNRESET); the stream's own listener below
-    // already closes the channel, so the copy must not become an uncaught exception.
-    lines.on('error', () => {})
+    stream.on('end', () => {
+      deliver(partial + text.end())
+      events.closed()
+    })
     stream.on('close', () => events.closed())
-    stream.on('end', () => events.closed())
     stream.on('error', (error) => events.closed(error))
     return {
       send(message) {

@@ -158,9 +158,8 @@ export function remoteHardware(
     channel.onMessage((value) => {
       const message = parseServerMessage(value)
       if (!message) return
-      if (message.type !== 'hello') return handle(message)
-      clearTimeout(connectTimer)
-      if (message.version !== BRIDGE_PROTOCOL_VERSION) {
+      if (message.type === 'otherVersion') {
+        clearTimeout(connectTimer)
         channel.close()
         return rejectConnect(
           new HardwareBridgeError(
@@ -168,6 +167,8 @@ export function remoteHardware(
           ),
         )
       }
+      if (message.type !== 'hello') return handle(message)
+      clearTimeout(connectTimer)
       for (const part of message.parts) if (part.kind === 'input') levels.set(part.name, part.level)
       heartbeat = setInterval(() => {
         request({ type: 'ping' }, () => bridgeDown('heartbeat unanswered')).catch(() => undefined)

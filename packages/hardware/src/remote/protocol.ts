@@ -1,92 +1,90 @@
 // The bridge's wire messages. Every message is a plain JSON object, so it travels unchanged over Node IPC or as one
 // line of newline-delimited JSON over a socket.
 
+import { z } from 'zod'
 import { HardwareClosedError, MeterReadError, type MeterReadFailure } from '../errors.js'
-import type { IndicatorState } from '../lights.js'
+import { indicatorStates } from '../lights.js'
 import { RemoteHardwareError } from './errors.js'
 
 export const BRIDGE_PROTOCOL_VERSION = 1
 
 export type PartKind = 'input' | 'output' | 'meter' | 'lights'
 
-export type PartDescription =
-  | { name: string; kind: 'input'; debounceMs: number; level: boolean }
-  | { name: string; kind: 'output' }
-  | { name: string; kind: 'meter' }
-  | { name: string; kind: 'lights'; shown: IndicatorState }
+const partDescription = z.discriminatedUnion('kind', [
+  z.object({ name: z.string(), kind: z.literal('input'), debounceMs: z.number(), level: z.boolean() }),
+  z.object({ name: z.string(), kind: z.literal('output') }),
+  z.object({ name: z.string(), kind: z.literal('meter') }),
+  z.object({ name: z.string(), kind: z.literal('lights'), shown: z.enum(indicatorStates) }),
+])
+export type PartDescription = z.infer<typeof partDescription>
 
-export type CallOperation = 'set' | 'isOn' | 'read' | 'show'
+const callOperation = z.enum(['set', 'isOn', 'read', 'show'])
+export type CallOperation = z.infer<typeof callOperation>
 
-export interface SerializedError {
-  name: string
-  message: string
-  reason?: MeterReadFailure
-}
+const serializedError = z.object({
+  name: z.string(),
+  message: z.string(),
+  reason: z.enum(['timeout', 'crc', 'no-reply', 'malformed'] satisfies MeterReadFailure[]).optional(),
+})
+export type SerializedError = z.infer<typeof serializedError>
 
 /**
  * The served clock at the moment of the hello: a real clock, one running at `speed` × real time (mirrored exactly by
  * the client), or one stepped by a test (which another process cannot follow).
  */
-export type ClockDescription =
-  | { mode: 'real'; now: number }
-  | { mode: 'running'; now: number; speed: number }
-  | { mode: 'stepped'; now: number }
+const clockDescription = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('real'), now: z.number() }),
+  z.object({ mode: z.literal('running'), now: z.number(), speed: z.number() }),
+  z.object({ mode: z.literal('stepped'), now: z.number() }),
+])
+export type ClockDescription = z.infer<typeof clockDescription>
 
-export type ClientMessage =
-  | { type: 'call'; id: number; part: string; op: CallOperation; arg?: unknown }
-  | { type: 'ping'; id: number }
+const clientMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('call'),
+    id: z.number(),
+    part: z.string(),
+    op: callOperation,
+    arg: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal('ping'), id: z.number() }),
+])
+export type ClientMessage = z.infer<typeof clientMessage>
 
-export type ServerMessage =
-  | {
-      type: 'hello'
-      version: number
-      parts: PartDescription[]
-      /** The served clock's time and speed at the moment of the hello, so the client can run an identical clock. */
-      clock?: ClockDescription
-    }
-  | { type: 'edge'; part: string; level: boolean; at: number }
-  | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; error: SerializedError }
-  | { type: 'pong'; id: number }
+const serverMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    version: z.number(),
+    parts: z.array(partDescription),
+    /** The served clock's time and speed at the moment of the hello, so the client can run an identical clock. */
+    clock: clockDescription.optional(),
+  }),
+  z.object({ type: z.literal('edge'), part: z.string(), level: z.boolean(), at: z.number() }),
+  z.object({ type: z.literal('result'), id: z.number(), value: z.unknown() }),
+  z.object({ type: z.literal('error'), id: z.number(), error: serializedError }),
+  z.object({ type: z.literal('pong'), id: z.number() }),
+])
+export type ServerMessage = z.infer<typeof serverMessage>
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-const callOperations: readonly string[] = ['set', 'isOn', 'read', 'show'] satisfies CallOperation[]
+/** Only the version of a hello: a server of another version may describe its parts differently. */
+const helloVersion = z.object({ type: z.literal('hello'), version: z.number() })
 
 /** Narrows what arrived from the client; anything malformed is `undefined` and dropped by the server. */
 export function parseClientMessage(value: unknown): ClientMessage | undefined {
-  if (!isObject(value) || typeof value.id !== 'number') return undefined
-  if (value.type === 'ping') return { type: 'ping', id: value.id }
-  if (value.type !== 'call' || typeof value.part !== 'string') return undefined
-  if (typeof value.op !== 'string' || !callOperations.includes(value.op)) return undefined
-  return { type: 'call', id: value.id, part: value.part, op: value.op as CallOperation, arg: value.arg }
+  return clientMessage.safeParse(value).data
 }
 
-/** Narrows what arrived from the server. */
-export function parseServerMessage(value: unknown): ServerMessage | undefined {
-  if (!isObject(value)) return undefined
-  switch (value.type) {
-    case 'hello':
-      return typeof value.version === 'number' && Array.isArray(value.parts)
-        ? (value as unknown as ServerMessage)
-        : undefined
-    case 'edge':
-      return typeof value.part === 'string' &&
-        typeof value.level === 'boolean' &&
-        typeof value.at === 'number'
-        ? (value as unknown as ServerMessage)
-        : undefined
-    case 'result':
-    case 'pong':
-      return typeof value.id === 'number' ? (value as unknown as ServerMessage) : undefined
-    case 'error':
-      return typeof value.id === 'number' && isObject(value.error) && typeof value.error.name === 'string'
-        ? (value as unknown as ServerMessage)
-        : undefined
-    default:
-      return undefined
-  }
+/**
+ * Narrows what arrived from the server; anything malformed is `undefined` and dropped. A hello of another protocol
+ * version is reported as such, whatever its parts look like, so the client can say which versions disagree.
+ */
+export function parseServerMessage(
+  value: unknown,
+): ServerMessage | { type: 'otherVersion'; version: number } | undefined {
+  const hello = helloVersion.safeParse(value).data
+  if (hello && hello.version !== BRIDGE_PROTOCOL_VERSION)
+    return { type: 'otherVersion', version: hello.version }
+  return serverMessage.safeParse(value).data
 }
 
 export function serializeError(error: unknown): SerializedError {

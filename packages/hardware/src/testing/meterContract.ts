@@ -17,6 +17,15 @@ export interface MeterHarness<Reading extends MeterReading = MeterReading> {
   close?(): Promise<void>
 }
 
+/** Each item with the one before it. */
+function* consecutive<T>(items: Iterable<T>): Generator<[previous: T, next: T]> {
+  let previous: [T] | undefined
+  for (const item of items) {
+    if (previous) yield [previous[0], item]
+    previous = [item]
+  }
+}
+
 function describeMeterCases<Reading extends MeterReading>(
   factory: () => Promise<MeterHarness<Reading>>,
   extraChecks: (readings: Reading[]) => void,
@@ -34,10 +43,13 @@ function describeMeterCases<Reading extends MeterReading>(
   it(
     'gives physically consistent readings whose energy never decreases and grows while current flows',
     withHarness(async ({ meter, flow }) => {
-      const readings: Reading[] = [await meter.read()]
+      const first = await meter.read()
+      const readings: Reading[] = [first]
+      let last = first
       for (let i = 0; i < 4; i++) {
         await flow()
-        readings.push(await meter.read())
+        last = await meter.read()
+        readings.push(last)
       }
       for (const reading of readings) {
         for (const value of [reading.energyWh, reading.voltageV, reading.currentA, reading.powerW]) {
@@ -49,11 +61,11 @@ function describeMeterCases<Reading extends MeterReading>(
           )
         }
       }
-      for (let i = 1; i < readings.length; i++) {
-        expect(readings[i]!.energyWh).toBeGreaterThanOrEqual(readings[i - 1]!.energyWh)
-        expect(readings[i]!.at).toBeGreaterThanOrEqual(readings[i - 1]!.at)
+      for (const [previous, next] of consecutive(readings)) {
+        expect(next.energyWh).toBeGreaterThanOrEqual(previous.energyWh)
+        expect(next.at).toBeGreaterThanOrEqual(previous.at)
       }
-      expect(readings.at(-1)!.energyWh).toBeGreaterThan(readings[0]!.energyWh)
+      expect(last.energyWh).toBeGreaterThan(first.energyWh)
       extraChecks(readings)
     }),
   )
@@ -98,10 +110,8 @@ export function describeVehicleEnergyMeterContract(
 ): void {
   describe(`VehicleEnergyMeter contract: ${name}`, () =>
     describeMeterCases(factory, (readings) => {
-      for (let i = 0; i < readings.length; i++) {
-        const soc = readings[i]!.stateOfCharge
-        expect(soc >= 0 && soc <= 1).toBe(true)
-        if (i > 0) expect(soc).toBeGreaterThanOrEqual(readings[i - 1]!.stateOfCharge)
-      }
+      for (const { stateOfCharge } of readings) expect(stateOfCharge >= 0 && stateOfCharge <= 1).toBe(true)
+      for (const [previous, next] of consecutive(readings))
+        expect(next.stateOfCharge).toBeGreaterThanOrEqual(previous.stateOfCharge)
     }))
 }
