@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, type Logger, openJournal } from '@chargechain/agent-core'
 import { privateKeySigner } from '@chargechain/chain'
-import { createSimulatedClock } from '@chargechain/hardware'
+import { createSimulatedClock, type SimulatedClock } from '@chargechain/hardware'
 import {
   type ChannelLedger,
   chainChannelSettler,
@@ -40,7 +40,7 @@ export interface RunFleetOptions {
   scenario?: Scenario
   timing?: AgentTiming
   /** Connects a pile's OCPP reporter to the management server, when one runs. */
-  reporterFor?: (pile: PilePlan, logger: Logger) => Promise<PileReporter>
+  reporterFor?: (pile: PilePlan, logger: Logger, clock: SimulatedClock) => Promise<PileReporter>
   /** Called for each session a pile finished, with the car that charged. */
   onSession?: (session: SessionFinished, car: CarPlan, pile: PilePlan) => void
 }
@@ -63,7 +63,9 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
   const logger = options.logger ?? createLogger({ name: 'simulator', level: 'warn', destination: logFile })
   // Every pile waits on the same stop signal (pauses, visits): one listener each, not a leak.
   setMaxListeners(plan.piles.length * 4 + 10, signal)
-  const clock = createSimulatedClock({ speed: options.speed })
+  // The simulated clock starts at the real now, so what the piles report (OCPP timestamps) begins where the chain and
+  // the server stand, then runs `speed` × faster, as the simulated world does.
+  const clock = createSimulatedClock({ start: Date.now(), speed: options.speed })
   const random = createRandom(options.seed)
   const { rpcUrl } = devnet.chain
   const { deployment } = devnet
@@ -97,7 +99,7 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
         logger,
         random,
         scenario: options.scenario ?? defaultScenario,
-        ...(options.reporterFor ? { reporter: await options.reporterFor(pile, logger) } : {}),
+        ...(options.reporterFor ? { reporter: await options.reporterFor(pile, logger, clock) } : {}),
       }),
     ),
   )

@@ -1,3 +1,4 @@
+import type { Clock } from '@chargechain/hardware'
 import {
   type ChargePointStatus,
   createMemoryQueue,
@@ -35,10 +36,17 @@ const statusOf: Record<PileState, ChargePointStatus> = {
   departing: 'Finishing',
 }
 
+/**
+ * Transactions and meter readings carry the simulated clock's time (`clock`, which starts at the real now): the
+ * energy of a simulated minute is stamped with a minute, so the server judges it against the pile's rated power as
+ * it would a real pile's. Stamped in real time at 300× speed, an hour's energy would seem to flow in 12 s: every
+ * reading an implausible jump, and a free session's energy (meter start to stop) refused.
+ */
 export async function connectPileReporter(
   pile: PilePlan,
   credentials: ChargerCredentials,
   logger: Logger,
+  clock: Pick<Clock, 'now'>,
 ): Promise<PileReporter> {
   const client: OcppClient = await createOcppClient({
     url: credentials.url,
@@ -58,6 +66,7 @@ export async function connectPileReporter(
   const report = (task: Promise<unknown>) => {
     task.catch((error: unknown) => logger.warn({ err: error, pile: pile.dmid }, 'OCPP report failed'))
   }
+  const now = () => new Date(clock.now())
   return {
     watch(agent, meterStartWh) {
       let transaction: Promise<string> | undefined
@@ -73,31 +82,24 @@ export async function connectPileReporter(
             connector: 1,
             idTag: vehicle.slice(2, 22),
             meterStartWh,
+            at: now(),
             session: { sessionId: id, kind, vehicle },
           })
           report(transaction)
         }),
-        agent.on('meter', ({ energyWh }) => {
+        agent.on('meter', ({ energyWh, at }) => {
           const started = transaction
           if (!started) return
-          report(
-            started.then((reference) =>
-              client.meterValues(1, reference, [{ at: new Date(), energyWh: meterStartWh + energyWh }]),
-            ),
-          )
+          // Stamped when the meter measured it: the event can come a simulated half-minute later at 300×.
+          const reading = { at: new Date(at), energyWh: meterStartWh + energyWh }
+          report(started.then((reference) => client.meterValues(1, reference, [reading])))
         }),
         agent.on('sessionFinished', ({ energyWh }) => {
           const started = transaction
           if (!started) return
           transaction = undefined
-          report(
-            started.then((reference) =>
-              client.stopTransaction(reference, {
-                meterStopWh: meterStartWh + energyWh,
-                reason: 'EVDisconnected',
-              }),
-            ),
-          )
+          const stop = { meterStopWh: meterStartWh + energyWh, reason: 'EVDisconnected' as const, at: now() }
+          report(started.then((reference) => client.stopTransaction(reference, stop)))
         }),
       ]
       return () => {

@@ -84,7 +84,8 @@ export interface SessionFinished {
 export interface PileAgentEvents {
   state: [{ state: PileState; from?: PileState; event?: string }]
   sessionStarted: [{ id: Hex; kind: SessionKind; vehicle: Address }]
-  meter: [{ id: Hex; energyWh: number; voucheredWh: number; amount: bigint }]
+  /** `at`: the clock time (epoch ms) the meter measured `energyWh`, which may be a moment before the event. */
+  meter: [{ id: Hex; energyWh: number; at: number; voucheredWh: number; amount: bigint }]
   sessionFinished: [SessionFinished]
   /** A session that ended without charging: the car was rejected, went away or never plugged in. */
   sessionAbandoned: [{ id: Hex; reason: string }]

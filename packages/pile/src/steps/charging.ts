@@ -162,6 +162,7 @@ export const charging: PileStep<'charging'> =
     runtime.emit('meter', {
       id: current.id,
       energyWh,
+      at: reading.at,
       voucheredWh: current.kind === 'free' ? 0 : (current.voucher?.energyWh ?? 0),
       amount: sessionAmount(current),
     })
