@@ -26,10 +26,26 @@ export interface Stack {
   stop(): Promise<void>
 }
 
-/** Answers with the server's URL once `child` prints `pattern`'s line; fails if it exits or stays silent. */
-export function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number) {
-  return new Promise<RegExpExecArray>((resolve, reject) => {
+/** Answers with `pattern`'s match once `child` prints a line matching it; fails if it exits or stays silent. */
+export async function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number) {
+  const [match] = await waitForLines(child, [pattern], what, timeoutMs)
+  if (!match) throw new StackError(`${what} printed no line matching ${pattern}.`)
+  return match
+}
+
+/**
+ * Answers with each pattern's first match, in order, once `child` has printed a line matching every one; fails if it
+ * exits first or stays silent. Its output keeps being read afterwards, so a chatty child never blocks on a full pipe.
+ */
+export function waitForLines(
+  child: ChildProcess,
+  patterns: readonly RegExp[],
+  what: string,
+  timeoutMs: number,
+) {
+  return new Promise<RegExpExecArray[]>((resolve, reject) => {
     const seen: string[] = []
+    const matches = new Map<RegExp, RegExpExecArray>()
     const timer = setTimeout(
       () =>
         reject(
@@ -38,11 +54,18 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, what: string, 
       timeoutMs,
     )
     const onLine = (line: string) => {
-      seen.push(line)
-      const match = pattern.exec(line)
-      if (match) {
+      if (seen.length < 1_000) seen.push(line)
+      for (const pattern of patterns) {
+        const match = matches.has(pattern) ? null : pattern.exec(line)
+        if (match) matches.set(pattern, match)
+      }
+      if (matches.size === patterns.length) {
         clearTimeout(timer)
-        resolve(match)
+        resolve(
+          patterns
+            .map((pattern) => matches.get(pattern))
+            .filter((match): match is RegExpExecArray => match !== undefined),
+        )
       }
     }
     if (child.stdout) createInterface({ input: child.stdout }).on('line', onLine)
