@@ -22,8 +22,8 @@
 // - Defect B undone: packages/vehicle/src/steps/charging.ts finishing gives up at once on a dropped link with nothing
 //   owed (`if (!owed) return { event: 'NO_RECEIPT' }`): "free: pile killed as the pile's ChargingStopped 1 reached
 //   the car" fails, the car counting 2 visits.
-// Defects D and the finding 4 variant hit only random moments here; packages/pile/test/killWindows.test.ts shows
-// all four at their exact windows, in process, with their breaks.
+// Defect D and the finding 4 variant hit only random moments here; packages/pile/test/killWindows.test.ts and
+// finalVoucher.test.ts show each of their windows exactly, in process, with their breaks. No case is skipped.
 import { crashMatrix } from './crash/suite.js'
 
 crashMatrix('pile')
