@@ -109,6 +109,11 @@ export interface RunOptions {
   wrapLink?: LinkBrokerOptions['wrap']
   /** Agent-clock time between the car's arrival and its agent starting (a driver slow to start the car). */
   carStartsAfterMs?: number
+  /**
+   * Real time each read of the car's own meter takes, as a remote meter's on a loaded machine: the reading is what
+   * the meter shows when it answers.
+   */
+  carMeterLagMs?: number
 }
 
 export interface Harness {
@@ -198,7 +203,7 @@ export async function runSession(
   })
   const vehicle = createVehicleAgent({
     config: vehicleConfig(chain, options.vehicle),
-    hardware: world.car,
+    hardware: options.carMeterLagMs ? lagging(world.car, options.carMeterLagMs) : world.car,
     link: broker.car,
     chain: options.car,
     journal: await openJournal(journals.vehicle, vehicleJournal),
@@ -249,6 +254,17 @@ export async function runSession(
     await world.close()
   })()
   return { ...harness, done }
+}
+
+function lagging(car: ChargingSimulation['car'], lagMs: number): ChargingSimulation['car'] {
+  const { meter } = car
+  return {
+    ...car,
+    meter: {
+      read: () => new Promise((resolve) => setTimeout(resolve, lagMs)).then(() => meter.read()),
+      close: () => meter.close(),
+    },
+  }
 }
 
 export async function waitFor(

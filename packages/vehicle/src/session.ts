@@ -53,12 +53,18 @@ export interface OpeningSession {
   pileId: Hex
   terms: AcceptedTerms
   escrow: { salt: Hex; deposit: bigint }
+  /** See `Charge.meterStartWh`. */
+  meterStartWh?: number
 }
 
 /** What the car journals of a charge, whatever pays for it. */
 interface Charge {
   pileId: Hex
-  /** The car's meter when charging started. */
+  /**
+   * The car's meter before any energy could flow: read as the car chose how to pay (the pile closes its relay only
+   * after it accepted the payment), or for a free charge on ChargingStarted. Read on ChargingStarted, a paid count
+   * would miss what flowed while that message was on its way, and a slow car would dispute an honest reading.
+   */
   meterStartWh?: number
   /** When the pile said charging started (car's clock): the car's own count of charging seconds starts here. */
   chargingSince?: number

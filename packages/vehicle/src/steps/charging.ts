@@ -50,9 +50,9 @@ export const charging: VehicleStep<'charging'> =
       switch (message.type) {
         case 'ChargingStarted': {
           // A pile that restarted mid-charge goes on with the same session: the car's count keeps its start.
-          if (session.meterStartWh !== undefined) continue
-          const own = await runtime.hardware.meter.read()
-          session = { ...session, meterStartWh: own.energyWh, chargingSince: runtime.clock.now() }
+          if (session.chargingSince !== undefined) continue
+          const meterStartWh = session.meterStartWh ?? (await runtime.hardware.meter.read()).energyWh
+          session = { ...session, meterStartWh, chargingSince: runtime.clock.now() }
           // Journaled so that the car's own count survives a restart.
           return { event: 'VOUCHER', data: withSession(data, session) }
         }

@@ -174,8 +174,13 @@ export const paying: VehicleStep<'paying'> =
         `the pile offered ${difference.field} ${difference.expected}, the registry holds ${difference.actual}`,
       )
     const channel = await usableChannel(runtime, data.channels, terms)
+    // The car's count starts here, journaled before it pays: no energy flows until the pile has accepted the payment.
+    const { energyWh: meterStartWh } = await runtime.hardware.meter.read()
     if (channel)
-      return { event: 'CHANNEL', data: { ...data, session: { ...session, kind: 'channel', channel } } }
+      return {
+        event: 'CHANNEL',
+        data: { ...data, session: { ...session, kind: 'channel', channel, meterStartWh } },
+      }
     // biome-ignore lint/complexity/useMathMinMax: bigint amounts; Math.max throws on them
     const deposit = payment.deposit > terms.minDeposit ? payment.deposit : terms.minDeposit
     if (payment.maxDeposit !== undefined && deposit > payment.maxDeposit)
@@ -184,7 +189,7 @@ export const paying: VehicleStep<'paying'> =
     const salt = pad(bytesToHex(crypto.getRandomValues(new Uint8Array(8))), { size: 32 })
     return {
       event: 'ESCROW',
-      data: { ...data, session: { ...session, kind: 'opening', escrow: { salt, deposit } } },
+      data: { ...data, session: { ...session, kind: 'opening', escrow: { salt, deposit }, meterStartWh } },
     }
   }
 
