@@ -17,6 +17,7 @@ import { createSession } from '@chargechain/link'
 import {
   createVehicleAgent,
   type VehicleAgent,
+  type VehicleAgentHardware,
   type VehicleConfigInput,
   type VehicleSessionFinished,
   vehicleConfigSchema,
@@ -256,7 +257,7 @@ export async function runSession(
   return { ...harness, done }
 }
 
-function lagging(car: ChargingSimulation['car'], lagMs: number): ChargingSimulation['car'] {
+function lagging(car: VehicleAgentHardware, lagMs: number): VehicleAgentHardware {
   const { meter } = car
   return {
     ...car,
