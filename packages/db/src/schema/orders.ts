@@ -7,8 +7,8 @@ import { piles } from './piles.js'
 /**
  * One charge: an escrow session, a channel session or a free session reported by a pile, or a third-party
  * charger's OCPP transaction. Chain events and the pile's reports fill the same row, met by `sessionId`.
- * Totals follow the row: a trigger adds each ended order to the daily totals and takes it back out when it changes
- * (migration 0001).
+ * Totals follow the row: statement triggers add each ended order to the daily totals and take it back out when it
+ * changes (migrations 0001, 0003).
  */
 export const orders = pgTable(
   'orders',

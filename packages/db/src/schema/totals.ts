@@ -4,8 +4,8 @@ import { amount, count, hex } from './columns.js'
 import { piles } from './piles.js'
 
 /*
- * Daily totals, kept by a trigger on orders (migration 0001): an order counts on the UTC day it ended, under its
- * currency (null: off chain), once. Revenue is what the pile's payout received.
+ * Daily totals, kept by statement triggers on orders (migrations 0001, 0003): an order counts on the UTC day it
+ * ended, under its currency (null: off chain), once. Revenue is what the pile's payout received.
  */
 
 const figures = () => ({
