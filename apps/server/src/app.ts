@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { createLoginLimiter, type LoginLimits } from './auth/loginLimiter.js'
 import { authenticate } from './auth/middleware.js'
+import { SessionCache } from './auth/sessionCache.js'
 import { HttpProblem } from './errors.js'
 import type { AppEnv } from './http/env.js'
 import { errorHandler, problemBody, validationHook } from './http/problems.js'
@@ -74,7 +75,8 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
       },
     }),
   )
-  app.use('/api/*', authenticate(database, now))
+  const sessions = new SessionCache()
+  app.use('/api/*', authenticate(database, now, sessions))
 
   registerMetaRoutes(app, () => ping(database.db), database.engine)
   registerAuthRoutes(app, {
@@ -84,8 +86,9 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     clientAddress: (c) => clientAddress(c, options.trustProxy ?? false),
     sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 3600_000,
     now,
+    sessions,
   })
-  registerAccountRoutes(app, database)
+  registerAccountRoutes(app, database, sessions)
   registerPileRoutes(app, database)
   registerCommandRoutes(app, database, options.commands)
   registerOrderRoutes(app, database, logger)

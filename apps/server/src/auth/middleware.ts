@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory'
 import { forbidden, unauthorized } from '../errors.js'
 import type { AppEnv } from '../http/env.js'
 import { secretHash } from './secrets.js'
+import type { SessionCache } from './sessionCache.js'
 
 export const sessionCookie = 'cc_session'
 
@@ -24,9 +25,10 @@ const reads = new Set(['GET', 'HEAD'])
 
 /**
  * Every /api route but the public ones needs a signed-in account: a Bearer API token, or the session cookie.
- * A viewer only reads. New routes are protected without saying so; the security test lists them all.
+ * A viewer only reads. New routes are protected without saying so; the security test lists them all. A session
+ * verified in the last few seconds is taken from `sessions` rather than looked up again.
  */
-export function authenticate(database: Database, now: () => Date) {
+export function authenticate(database: Database, now: () => Date, sessions: SessionCache) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const { method, path } = c.req
     if (publicRoutes.some((route) => route.method === method && route.path.test(path))) return next()
@@ -40,7 +42,12 @@ export function authenticate(database: Database, now: () => Date) {
       const cookie = getCookie(c, sessionCookie)
       if (cookie && /^[A-Za-z0-9_-]{1,200}$/.test(cookie)) {
         sessionHash = secretHash(cookie)
-        account = await findLoginSession(database.db, sessionHash, now())
+        const at = now()
+        account = sessions.get(sessionHash, at)
+        if (!account) {
+          account = await findLoginSession(database.db, sessionHash, at)
+          if (account) sessions.set(sessionHash, account, at)
+        }
       }
     }
     if (!account) throw unauthorized()

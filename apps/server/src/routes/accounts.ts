@@ -11,6 +11,7 @@ import {
 } from '@chargechain/db'
 import { type OpenAPIHono, z } from '@hono/zod-openapi'
 import { generatePassword, hashPassword, newSecret, passwordRule, secretHash } from '../auth/secrets.js'
+import type { SessionCache } from '../auth/sessionCache.js'
 import { HttpProblem } from '../errors.js'
 import type { AppEnv } from '../http/env.js'
 import { toJson } from '../http/json.js'
@@ -161,7 +162,12 @@ const deleteTokenRoute = apiRoute({
   responses: { 204: { description: 'Revoked' }, ...errorResponses(404) },
 })
 
-export function registerAccountRoutes(app: OpenAPIHono<AppEnv>, database: Database): void {
+/** `sessions`: verified sessions, forgotten when their account's role or password changes or it goes. */
+export function registerAccountRoutes(
+  app: OpenAPIHono<AppEnv>,
+  database: Database,
+  sessions: SessionCache,
+): void {
   const { db } = database
 
   /** Refuses a change that would leave no admin: nobody could manage the server any more. */
@@ -197,6 +203,7 @@ export function registerAccountRoutes(app: OpenAPIHono<AppEnv>, database: Databa
       },
       c.get('actor'),
     )
+    sessions.forgetAccount(id)
     return c.json(toJson(account), 200)
   })
 
@@ -204,6 +211,7 @@ export function registerAccountRoutes(app: OpenAPIHono<AppEnv>, database: Databa
     const { id } = c.req.valid('param')
     await keepAnAdmin(id, 'delete')
     await deleteAccount(db, id, c.get('actor'))
+    sessions.forgetAccount(id)
     return c.body(null, 204)
   })
 

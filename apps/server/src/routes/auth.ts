@@ -12,6 +12,7 @@ import { deleteCookie, setCookie } from 'hono/cookie'
 import type { LoginLimiter } from '../auth/loginLimiter.js'
 import { sessionCookie } from '../auth/middleware.js'
 import { hashPassword, newSecret, secretHash, verifyPassword } from '../auth/secrets.js'
+import type { SessionCache } from '../auth/sessionCache.js'
 import { HttpProblem } from '../errors.js'
 import type { AppEnv } from '../http/env.js'
 import { toJson } from '../http/json.js'
@@ -28,6 +29,8 @@ export interface AuthRoutesOptions {
   clientAddress(c: Context<AppEnv>): string
   sessionTtlMs: number
   now(): Date
+  /** Verified sessions; a logout forgets its own. */
+  sessions: SessionCache
 }
 
 const MeSchema = AccountSchema.pick({ id: true, username: true, role: true }).openapi('Me')
@@ -114,7 +117,10 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, options: AuthRoutes
 
   app.openapi(logout, async (c) => {
     const hash = c.get('sessionHash')
-    if (hash !== undefined) await deleteLoginSession(database.db, hash)
+    if (hash !== undefined) {
+      options.sessions.forget(hash)
+      await deleteLoginSession(database.db, hash)
+    }
     deleteCookie(c, sessionCookie, {
       path: '/',
       secure: options.secureCookies,
