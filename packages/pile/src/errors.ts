@@ -20,6 +20,14 @@ export class ChannelLedgerError extends BaseError {
   override readonly name = 'ChannelLedgerError'
 }
 
+/**
+ * The operator's ledger cannot be asked now (the management server is unreachable). The pile then refuses channel
+ * payment for this visit, as it does without a ledger: a car that pays by escrow still charges.
+ */
+export class ChannelLedgerUnavailableError extends BaseError {
+  override readonly name = 'ChannelLedgerUnavailableError'
+}
+
 /** A voucher would lower a channel's cumulative amount below what the ledger already holds. */
 export class StaleChannelVoucherError extends BaseError {
   override readonly name = 'StaleChannelVoucherError'

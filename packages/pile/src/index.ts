@@ -12,6 +12,7 @@ export type {
 export { amountSchema, type PileConfig, type PileConfigInput, pileConfigSchema } from './config.js'
 export {
   ChannelLedgerError,
+  ChannelLedgerUnavailableError,
   MeterUnavailableError,
   PileAgentBusyError,
   PileAgentOptionError,

@@ -78,14 +78,29 @@ export interface SessionFinished {
   amount: bigint
   settleTx?: Hash
   stopReason?: string
+  /** The meter's energy register when charging began (absent when it never began), Wh. */
+  meterStartWh?: number
+  /** When charging ended, clock ms. */
+  endedAt?: number
 }
 
 /** What the agent reports as it goes (the simulator's progress line, later the management system). */
 export interface PileAgentEvents {
   state: [{ state: PileState; from?: PileState; event?: string }]
-  sessionStarted: [{ id: Hex; kind: SessionKind; vehicle: Address }]
-  /** `at`: the clock time (epoch ms) the meter measured `energyWh`, which may be a moment before the event. */
-  meter: [{ id: Hex; energyWh: number; at: number; voucheredWh: number; amount: bigint }]
+  /** The relay closed: `meterStartWh` is the energy register then, `at` the clock ms. */
+  sessionStarted: [{ id: Hex; kind: SessionKind; vehicle: Address; meterStartWh: number; at: number }]
+  /** A reading while charging: `energyWh` the session's, `registerWh` the meter's, `at` the reading's clock ms. */
+  meter: [
+    {
+      id: Hex
+      energyWh: number
+      voucheredWh: number
+      amount: bigint
+      registerWh: number
+      powerW: number
+      at: number
+    },
+  ]
   sessionFinished: [SessionFinished]
   /** A session that ended without charging: the car was rejected, went away or never plugged in. */
   sessionAbandoned: [{ id: Hex; reason: string }]

@@ -134,6 +134,8 @@ export async function startOcppTransaction(
         .set({
           meterStartWh,
           idTag,
+          // An escrow session opened on chain; a channel or free session opens when the pile starts charging.
+          ...(link.kind === 'escrow' ? {} : { openedAt: at }),
           state: sql`case when ${orders.state} = 'open' then 'charging'::order_state else ${orders.state} end`,
         })
         .where(eq(orders.id, link.id))

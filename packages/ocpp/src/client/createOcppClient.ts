@@ -66,6 +66,8 @@ export interface OcppClient {
     meterStartWh: number
     session?: ChainSession
     at?: Date
+    /** The local reference to use (the chain session id, so a restarted pile still knows it); random if omitted. */
+    ref?: string
   }): Promise<string>
   /** The transaction with reference `transaction` stopped (queued). */
   stopTransaction(
@@ -314,7 +316,7 @@ export async function createOcppClient(options: CreateOcppClientOptions): Promis
       })
     },
     async startTransaction(start) {
-      const ref = randomUUID()
+      const ref = start.ref ?? randomUUID()
       if (start.session) {
         const data = encodeData({ connectorId: start.connector, ...start.session })
         await enqueue({ action: 'DataTransfer', payload: { vendorId, messageId: 'session', data } })

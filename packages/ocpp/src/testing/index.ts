@@ -5,4 +5,11 @@ export {
   type RawCharger,
   UpgradeRefused,
 } from './rawCharger.js'
-export { selfSignedCertificate } from './serve.js'
+export {
+  addTestCharger,
+  addTestTag,
+  freePort,
+  type ServedOcpp,
+  selfSignedCertificate,
+  serveOcpp,
+} from './serve.js'

@@ -46,7 +46,13 @@ export const starting: PileStep<'starting'> =
     await link.send({ type: 'ChargingStarted' }).catch((error: unknown) => {
       if (!isLinkFailure(error)) throw error
     })
-    runtime.emit('sessionStarted', { id: session.id, kind: session.kind, vehicle: session.vehicle })
+    runtime.emit('sessionStarted', {
+      id: session.id,
+      kind: session.kind,
+      vehicle: session.vehicle,
+      meterStartWh: start.energyWh,
+      at: start.at,
+    })
     return {
       event: 'STARTED',
       data: {
@@ -162,9 +168,11 @@ export const charging: PileStep<'charging'> =
     runtime.emit('meter', {
       id: current.id,
       energyWh,
-      at: reading.at,
       voucheredWh: current.kind === 'free' ? 0 : (current.voucher?.energyWh ?? 0),
       amount: sessionAmount(current),
+      registerWh: reading.energyWh,
+      powerW: reading.powerW,
+      at: reading.at,
     })
     return { event: 'METERED', data: { ...data, session: current } }
   }

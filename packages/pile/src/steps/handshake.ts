@@ -14,6 +14,7 @@ import {
 } from '@chargechain/link'
 import { type Address, bytesToHex, hexToBytes, isAddressEqual } from 'viem'
 import { creditWhOf } from '../credit.js'
+import { ChannelLedgerUnavailableError } from '../errors.js'
 import type { PileRuntime } from '../runtime.js'
 import { type ArrivedSession, type OfferedSession, type PaidSession, sessionOf } from '../session.js'
 import type { PileData } from '../types.js'
@@ -201,7 +202,15 @@ async function verifyChannel(
     isAddressEqual(channel.operator, session.offer.payout) &&
     isAddressEqual(channel.currency, session.offer.tariff.currency)
   if (!matches) return { reason: 'paymentMismatch' }
-  const recorded = (await ledger.get(channelId))?.cumulativeAmount ?? 0n
+  let entry: Awaited<ReturnType<typeof ledger.get>>
+  try {
+    entry = await ledger.get(channelId)
+  } catch (error) {
+    // Without the operator's word on the channel the pile could take a voucher another pile already took.
+    if (error instanceof ChannelLedgerUnavailableError) return { reason: 'paymentMismatch' }
+    throw error
+  }
+  const recorded = entry?.cumulativeAmount ?? 0n
   const base = recorded > channel.settled ? recorded : channel.settled
   const remaining = channel.deposit - base
   // The channel must cover at least the energy the pile delivers ahead of the vouchers.

@@ -146,6 +146,8 @@ export const receipt: PileStep<'receipt'> =
       amount: session.amount ?? 0n,
       ...(session.settleTx ? { settleTx: session.settleTx } : {}),
       ...(session.stopReason ? { stopReason: session.stopReason } : {}),
+      ...(session.meterStartWh === undefined ? {} : { meterStartWh: session.meterStartWh }),
+      ...(session.endedAt === undefined ? {} : { endedAt: session.endedAt }),
     })
     return { event: 'SENT' }
   }

@@ -1,0 +1,108 @@
+import type { ChargePointStatus, OcppClient } from '@chargechain/ocpp'
+import type { PileAgent, PileState } from '@chargechain/pile'
+
+/** What OCPP 1.6 calls each of the pile agent's states (a pile with one connector). */
+export const statusOfState: Record<PileState, ChargePointStatus> = {
+  idle: 'Available',
+  connecting: 'Preparing',
+  authenticating: 'Preparing',
+  awaitingPayment: 'Preparing',
+  starting: 'Preparing',
+  charging: 'Charging',
+  stopping: 'Finishing',
+  settling: 'Finishing',
+  receipt: 'Finishing',
+  departing: 'Finishing',
+}
+
+export interface ReportPileOptions {
+  /** The connector the agent drives; 1 by default. */
+  connector?: number
+  /** Least time between two MeterValues of a transaction (OCPP's MeterValueSampleInterval); 60 s by default. */
+  meterIntervalMs?: number
+  /** Turns the agent's clock ms into a time stamp; by default they are taken as epoch ms. */
+  dateOf?: (clockMs: number) => Date
+  /** A report that could not even be queued (the client was closed); by default it is dropped. */
+  onError?: (error: unknown) => void
+}
+
+export interface PileReport {
+  /** Stops following the agent (what was reported is still queued). */
+  stop(): void
+  /** Resolves once everything reported so far is in the client's queue: wait for it before closing the client. */
+  queued(): Promise<void>
+}
+
+/**
+ * Reports a pile agent to the management server through `client`: a status on each state change, a transaction per
+ * session filed under its chain session, meter values at most every `meterIntervalMs`, and the stop with the
+ * register. Each transaction's reference is the session id, so a pile restarted mid-session (same file queue)
+ * still reports the session it resumes. Reports are queued one after another, in the order the agent emitted them.
+ */
+export function reportPile(
+  agent: Pick<PileAgent, 'on'>,
+  client: Pick<OcppClient, 'status' | 'startTransaction' | 'meterValues' | 'stopTransaction'>,
+  options: ReportPileOptions = {},
+): PileReport {
+  const connector = options.connector ?? 1
+  const meterIntervalMs = options.meterIntervalMs ?? 60_000
+  const dateOf = options.dateOf ?? ((clockMs: number) => new Date(clockMs))
+  const onError = options.onError ?? (() => {})
+  let tail = Promise.resolve()
+  const report = (send: () => Promise<unknown>) => {
+    tail = tail.then(send).then(() => {}, onError)
+  }
+  let lastStatus: ChargePointStatus | undefined
+  const lastMeterAt = new Map<string, number>()
+
+  const offs = [
+    agent.on('state', ({ state }) => {
+      const status = statusOfState[state]
+      if (status === lastStatus) return
+      lastStatus = status
+      report(() => client.status(connector, status))
+    }),
+    agent.on('sessionStarted', ({ id, kind, vehicle, meterStartWh, at }) => {
+      lastMeterAt.set(id, at)
+      report(() =>
+        client.startTransaction({
+          connector,
+          // OCPP's idTag is at most 20 characters: the car's address without 0x, cut.
+          idTag: vehicle.slice(2, 22),
+          meterStartWh,
+          at: dateOf(at),
+          ref: id,
+          session: { sessionId: id, kind, vehicle },
+        }),
+      )
+    }),
+    agent.on('meter', ({ id, registerWh, powerW, at }) => {
+      const last = lastMeterAt.get(id)
+      if (last !== undefined && at - last < meterIntervalMs) return
+      lastMeterAt.set(id, at)
+      report(() => client.meterValues(connector, id, [{ at: dateOf(at), energyWh: registerWh, powerW }]))
+    }),
+    agent.on('sessionFinished', ({ id, energyWh, meterStartWh, endedAt }) => {
+      lastMeterAt.delete(id)
+      // A session that never charged has no transaction to stop.
+      if (meterStartWh === undefined) return
+      const meterStopWh = meterStartWh + energyWh
+      const stoppedAt = dateOf(endedAt ?? Date.now())
+      report(() =>
+        client.stopTransaction(id, {
+          meterStopWh,
+          reason: 'EVDisconnected',
+          at: stoppedAt,
+          // The final register goes with the stop, so the curve ends where the bill does.
+          readings: [{ at: stoppedAt, energyWh: meterStopWh }],
+        }),
+      )
+    }),
+  ]
+  return {
+    stop() {
+      for (const off of offs) off()
+    },
+    queued: () => tail,
+  }
+}
