@@ -5,11 +5,14 @@ import { ConfigError } from '@chargechain/agent-core'
 import { isToolCommand, runAgentMain, startSystemdWatchdog } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
 import { GpioToolMissingError, GpioToolVersionError, MeterProfileError } from '@chargechain/hardware-linux'
+import { OcppOptionsError } from '@chargechain/ocpp'
 import { createPileAgent, PileAgentOptionError, pileJournal } from '@chargechain/pile'
 import { openChannelLedger } from './channels.js'
 import { loadPileAgentConfig } from './config.js'
+import { ManagementConfigError } from './errors.js'
 import { openPileHardware } from './hardware.js'
 import { openPileLink } from './link.js'
+import { connectManagement } from './management.js'
 import { runPileTools } from './tools.js'
 
 if (isToolCommand(process.argv)) await runPileTools(process.argv)
@@ -19,7 +22,14 @@ await runAgentMain({
   command: 'pile-agent',
   description:
     'Runs the charging pile agent: authenticates cars, takes payment on chain, switches the relay. Installer tools: pile-agent probe meter|stm32|gpio|link, pile-agent keygen FILE.',
-  configurationErrors: [PileAgentOptionError, GpioToolMissingError, GpioToolVersionError, MeterProfileError],
+  configurationErrors: [
+    PileAgentOptionError,
+    GpioToolMissingError,
+    GpioToolVersionError,
+    MeterProfileError,
+    ManagementConfigError,
+    OcppOptionsError,
+  ],
   loadConfig: loadPileAgentConfig,
   logLevel: ({ config }) => config.log.level,
   async setup({ config }, { configPath, defer }) {
@@ -46,9 +56,11 @@ await runAgentMain({
     const linkStatus = config.hardware.driver === 'linux' ? hardware.devices.linkStatus : undefined
     const link = await openPileLink(config.link, logger, linkStatus)
     defer(() => link.close())
+    const management = config.management ? await connectManagement(config.management, logger) : undefined
+    if (management) defer(() => management.close())
     const channelLedger = config.channels
       ? await openChannelLedger(config.channels, config.pile.channelSettle, deployment, rpcUrl)
-      : undefined
+      : management?.ledger
     if (channelLedger) defer(() => channelLedger.close())
 
     logger.info(
@@ -66,6 +78,7 @@ await runAgentMain({
       clock: hardware.clock,
       ...(channelLedger ? { channelLedger } : {}),
     })
+    management?.report(agent)
     await agent.run(signal)
   },
 })

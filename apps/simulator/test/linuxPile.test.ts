@@ -6,6 +6,9 @@
 // (packages/hardware-linux/src/gpio/output.ts: the killed holder leaves line 22 high); the Modbus driver's retry
 // loop never giving up (`attempt <= attempts` made `attempt > 0` in modbusMeter.ts: the charge goes on); the pile's
 // serial accept not waiting for the HC-05's STATE line (apps/pile-agent/src/link.ts: it talks before pairing).
+// (3) With a `management` section the same process reports to an OCPP server (PGlite here): its boot, the connector
+// charging, the escrow session as a transaction, and the stop with the register. Break: main.ts not calling
+// `management.report(agent)` (the connector never shows charging).
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,10 +16,14 @@ import { fileURLToPath } from 'node:url'
 import { createLogger, openJournal } from '@chargechain/agent-core'
 import { spawnAgent } from '@chargechain/agent-core/testing'
 import { privateKeySigner } from '@chargechain/chain'
+import { connectors, orders, piles } from '@chargechain/db'
+import { testEngines } from '@chargechain/db/testing'
 import { createChargingSimulation } from '@chargechain/hardware'
 import { serialLink } from '@chargechain/hardware-linux'
 import { createFakeGpioChip, openPtyPair, startFakeModbusMeter } from '@chargechain/hardware-linux/testing'
+import { addTestCharger, serveOcpp } from '@chargechain/ocpp/testing'
 import { createVehicleAgent, vehicleConfigSchema, vehicleJournal } from '@chargechain/vehicle'
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { pileConfigFor, vehicleConfigFor } from '../src/agentConfigs.js'
 import { type DevNet, startDevNet } from '../src/devnet.js'
@@ -35,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => devnet?.stop())
 
 /** A pile agent process charging the escrow car: relay on, state `charging`. */
-async function chargingPile(timing = {}) {
+async function chargingPile(timing = {}, more: { config?: object; env?: Record<string, string> } = {}) {
   const { plan } = fleet
   const pile = plan.piles[0]!
   const car = plan.cars[0]!
@@ -60,9 +67,14 @@ async function chargingPile(timing = {}) {
         meter: { modbus: { path: meterPty.devicePath, profile: 'ddsd1352', timeoutMs: 200, attempts: 2 } },
       },
       link: { serial: { path: linkPty.devicePath } },
+      ...more.config,
     }),
   )
-  const agent = spawnAgent({ script: pileMain, args: ['--config', config], env: chip.env })
+  const agent = spawnAgent({
+    script: pileMain,
+    args: ['--config', config],
+    env: { ...chip.env, ...more.env },
+  })
   const world = createChargingSimulation({ speed: 1 })
   const journal = await openJournal(join(directory, 'car.journal'), vehicleJournal)
   const vehicle = createVehicleAgent({
@@ -104,7 +116,7 @@ async function chargingPile(timing = {}) {
     await close()
     throw error
   }
-  return { agent, chip, meter, journalPath: join(directory, 'pile.journal'), close }
+  return { agent, chip, meter, directory, journalPath: join(directory, 'pile.journal'), close }
 }
 
 it('kill -9 of the charging pile agent leaves the relay off (fake libgpiod tools)', async () => {
@@ -139,5 +151,43 @@ it('a meter that stops answering stops the charge: relay off, session settled on
     expect(await readFile(journalPath, 'utf8')).toContain('"stopReason":"meterFailure"')
   } finally {
     await close()
+  }
+}, 180_000)
+
+it('reports to the management server over OCPP: boot, statuses, the escrow session as a transaction, the stop', async () => {
+  const [pglite] = testEngines
+  if (!pglite) throw new Error('no PGlite test engine')
+  const database = await pglite.open()
+  const { pileId } = await addTestCharger(database, 'CP-PI-1', 'pi-charger-password-1', {
+    ratedPowerW: 7_000,
+  })
+  const served = await serveOcpp(database)
+  const queue = join(await mkdtemp(join(tmpdir(), 'pile-ocpp-queue-')), 'ocpp.queue')
+  const management = { url: served.endpoint, identity: 'CP-PI-1', queue, meterIntervalSeconds: 1 }
+  const { agent, chip, meter, close } = await chargingPile(
+    { meterIntervalMs: 2_000 },
+    { config: { management }, env: { CHARGECHAIN_OCPP_PASSWORD: 'pi-charger-password-1' } },
+  )
+  const connector = async () =>
+    (await database.db.select().from(connectors).where(eq(connectors.pileId, pileId)))[0]
+  const order = async () => (await database.db.select().from(orders).where(eq(orders.pileId, pileId)))[0]
+  try {
+    await expect.poll(async () => (await connector())?.status, { timeout: 30_000 }).toBe('charging')
+    const charging = await order()
+    expect(charging).toMatchObject({ kind: 'escrow', state: 'charging', meterStopWh: null })
+    const [pile] = await database.db.select().from(piles).where(eq(piles.id, pileId))
+    expect([pile?.brand, pile?.model]).toEqual(['ChargeChain', 'pile-agent'])
+    meter.silence()
+    await agent.waitForState('settling', 60_000)
+    await agent.waitForLog((line) => line.msg === 'session settled', 30_000)
+    await expect.poll(async () => (await order())?.meterStopWh, { timeout: 60_000 }).not.toBeNull()
+    const stopped = await order()
+    expect(stopped?.sessionId).toBe(charging?.sessionId)
+    expect((stopped?.meterStopWh ?? 0) - (stopped?.meterStartWh ?? 0)).toBe(stopped?.energyWh)
+    expect(await chip.level(22)).toBe(false)
+  } finally {
+    await close()
+    await served.close()
+    await database.close()
   }
 }, 180_000)

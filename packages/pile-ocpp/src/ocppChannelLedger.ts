@@ -1,4 +1,4 @@
-import { CallError, ConnectFailedError, type OcppClient, OcppClientError } from '@chargechain/ocpp'
+import { type OcppClient, OcppError } from '@chargechain/ocpp'
 import { type ChannelEntry, type ChannelLedger, ChannelLedgerUnavailableError } from '@chargechain/pile'
 
 /**
@@ -15,11 +15,8 @@ export function ocppChannelLedger(
       try {
         answer = await client.channelLedger(channelId)
       } catch (error) {
-        if (
-          error instanceof OcppClientError ||
-          error instanceof CallError ||
-          error instanceof ConnectFailedError
-        )
+        // Offline, refused, timed out: every failure of the call itself (a malformed answer is a bug, not this).
+        if (error instanceof OcppError)
           throw new ChannelLedgerUnavailableError(
             `The management server could not be asked about channel ${channelId}; channel payment waits until it is reachable.`,
             { cause: error },
