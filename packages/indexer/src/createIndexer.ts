@@ -3,7 +3,12 @@ import type { Database } from '@chargechain/db'
 import { type Logger, pino } from 'pino'
 import type { Client } from 'viem'
 import { getChainId } from 'viem/actions'
-import { ChainIdMismatchError, IndexerError, InvalidIndexerConfigError } from './errors.js'
+import {
+  ChainIdMismatchError,
+  IndexerError,
+  IndexerUnavailableError,
+  InvalidIndexerConfigError,
+} from './errors.js'
 import { BlockRange } from './sync/blockRange.js'
 import { type SyncReturnType, syncOnce } from './sync/syncOnce.js'
 
@@ -23,6 +28,13 @@ export interface CreateIndexerParameters {
   maxBlockRange?: number
   /** How often to look for new blocks once caught up. Default 2,000 ms. */
   pollIntervalMs?: number
+  /**
+   * How many times in a row a failed sync (node or database unreachable, any error the indexer does not know) is
+   * retried; the next failure halts the loop with an IndexerUnavailableError. Default 20: about nine minutes.
+   */
+  maxRetries?: number
+  /** The first wait after a failure; each further one doubles it, up to 30 s. Default 1,000 ms. */
+  retryDelayMs?: number
   /** Default: silent. */
   logger?: Logger
 }
@@ -36,15 +48,25 @@ export interface Indexer {
   syncOnce(): Promise<SyncReturnType>
   /**
    * Settles when the background loop ends: resolves after `stop()`, rejects with the error that halted it
-   * (ReorgTooDeepError, MissingHistoryError, LogRangeError, ChainIdMismatchError). Node and database outages are
-   * retried, not fatal.
+   * (ReorgTooDeepError, MissingHistoryError, LogRangeError, ChainIdMismatchError, and IndexerUnavailableError after
+   * `maxRetries` failures in a row). Node and database outages are retried with backoff until then, each logged.
    */
   readonly done: Promise<void>
+  /** What the background loop is doing now, with the failure it is retrying after, if any. */
+  status(): IndexerStatus
+}
+
+export interface IndexerStatus {
+  /** `retrying`: the last sync failed and the loop waits to try again; `halted`: `done` rejected. */
+  state: 'idle' | 'running' | 'retrying' | 'stopped' | 'halted'
+  /** Failed syncs in a row. */
+  failures: number
+  lastError?: unknown
 }
 
 export type { SyncReturnType }
 
-const retryDelaysMs = [1_000, 2_000, 5_000, 10_000, 30_000]
+const maxRetryDelayMs = 30_000
 
 /** The chain indexer: registry, escrow and channel events into the database's rows. */
 export function createIndexer(parameters: CreateIndexerParameters): Indexer {
@@ -52,11 +74,15 @@ export function createIndexer(parameters: CreateIndexerParameters): Indexer {
   const finalityDepth = parameters.finalityDepth ?? confirmations
   const maxBlockRange = parameters.maxBlockRange ?? 5_000
   const pollIntervalMs = parameters.pollIntervalMs ?? 2_000
+  const maxRetries = parameters.maxRetries ?? 20
+  const retryDelayMs = parameters.retryDelayMs ?? 1_000
   const logger = parameters.logger ?? pino({ level: 'silent' })
   checkWhole('confirmations', confirmations, 0)
   checkWhole('finalityDepth', finalityDepth, 0)
   checkWhole('maxBlockRange', maxBlockRange, 1)
   checkWhole('pollIntervalMs', pollIntervalMs, 1)
+  checkWhole('maxRetries', maxRetries, 0)
+  checkWhole('retryDelayMs', retryDelayMs, 1)
 
   const context = {
     db: database.db,
@@ -102,29 +128,41 @@ export function createIndexer(parameters: CreateIndexerParameters): Indexer {
       }
     })
 
+  let status: IndexerStatus = { state: 'idle', failures: 0 }
+  const halt = (error: unknown) => {
+    running = false
+    status = { ...status, state: 'halted', lastError: error }
+    settle?.reject(error)
+  }
   let loop: Promise<void> | undefined
   const run = async () => {
-    let failures = 0
     while (running) {
       try {
         const synced = await sync()
-        failures = 0
+        status = { state: 'running', failures: 0 }
         if (synced.blockNumber < synced.head) continue
       } catch (error) {
         if (error instanceof IndexerError && !error.retryable) {
           logger.error({ err: error }, 'indexer stopped')
-          running = false
-          settle?.reject(error)
+          halt(error)
           return
         }
-        const delay = retryDelaysMs[Math.min(failures, retryDelaysMs.length - 1)] ?? 30_000
-        failures += 1
-        logger.warn({ err: error, retryInMs: delay }, 'sync failed; retrying')
+        const failures = status.failures + 1
+        if (failures > maxRetries) {
+          const unavailable = new IndexerUnavailableError(failures, error)
+          logger.error({ err: unavailable }, 'indexer stopped')
+          halt(unavailable)
+          return
+        }
+        const delay = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** (failures - 1))
+        status = { state: 'retrying', failures, lastError: error }
+        logger.warn({ err: error, failures, retryInMs: delay }, 'sync failed; retrying')
         await pause(delay)
         continue
       }
       if (running) await pause(pollIntervalMs)
     }
+    status = { ...status, state: 'stopped' }
     settle?.resolve()
   }
 
@@ -133,6 +171,7 @@ export function createIndexer(parameters: CreateIndexerParameters): Indexer {
       if (running) return
       await checkChain()
       running = true
+      status = { state: 'running', failures: 0 }
       loop = run()
     },
     async stop() {
@@ -143,6 +182,7 @@ export function createIndexer(parameters: CreateIndexerParameters): Indexer {
     },
     syncOnce: sync,
     done,
+    status: () => status,
   }
 }
 

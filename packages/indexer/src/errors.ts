@@ -64,3 +64,20 @@ export class MissingHistoryError extends IndexerError {
     )
   }
 }
+
+/**
+ * Syncing failed `failures` times in a row with errors the indexer cannot act on (the node or the database
+ * unreachable, or something unexpected): the loop stops rather than retry without end. The last failure is the cause.
+ */
+export class IndexerUnavailableError extends IndexerError {
+  override readonly name = 'IndexerUnavailableError'
+  constructor(
+    readonly failures: number,
+    cause: unknown,
+  ) {
+    super(
+      `The indexer failed ${failures} times in a row; check that the RPC node and the database are reachable, then restart it.`,
+      { cause },
+    )
+  }
+}

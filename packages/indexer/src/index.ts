@@ -2,11 +2,13 @@ export {
   type CreateIndexerParameters,
   createIndexer,
   type Indexer,
+  type IndexerStatus,
   type SyncReturnType,
 } from './createIndexer.js'
 export {
   ChainIdMismatchError,
   IndexerError,
+  IndexerUnavailableError,
   InvalidIndexerConfigError,
   LogRangeError,
   MissingHistoryError,
