@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import { readDeployment } from '@chargechain/chain'
-import { createIndexer, type Indexer } from '@chargechain/indexer'
 import type { Command } from 'commander'
 import { type Level, pino } from 'pino'
-import { createClient, http } from 'viem'
 import { TlsConfigError, UsageError } from '../errors.js'
 import { ensureFirstAdmin, hasAccounts } from '../firstAdmin.js'
 import { countText } from '../http/schemas.js'
 import { createServer } from '../server.js'
+import { chainParts } from './chain.js'
 import { openCliDatabase } from './database.js'
 import { parse } from './parse.js'
 
@@ -18,6 +16,8 @@ export interface StartOptions {
   rpc?: string
   deployment?: string
   confirmations: string
+  operatorKeystore?: string
+  settleInterval: string
   static?: string
   tlsCert?: string
   tlsKey?: string
@@ -44,6 +44,11 @@ export function registerStartCommand(program: Command, context: StartContext): v
     .option('--rpc <url>', "the chain's JSON-RPC endpoint: runs the indexer (env CHARGECHAIN_RPC)")
     .option('--deployment <file>', 'the deployment manifest the indexer follows (env CHARGECHAIN_DEPLOYMENT)')
     .option('--confirmations <n>', 'rows from the newest N blocks show as pending', '12')
+    .option(
+      '--operator-keystore <file>',
+      "the operator's keystore (password: env CHARGECHAIN_KEY_PASSWORD): settles its channels on chain (env CHARGECHAIN_OPERATOR_KEYSTORE)",
+    )
+    .option('--settle-interval <seconds>', 'settle every channel with a new voucher this often', '3600')
     .option('--static <dir>', "the dashboard's built files, served outside /api")
     .option(
       '--tls-cert <file>',
@@ -63,10 +68,11 @@ async function start(given: StartOptions, context: StartContext): Promise<void> 
     options.confirmations,
     '--confirmations',
   )
-  if ((options.rpc === undefined) !== (options.deployment === undefined))
-    throw new UsageError(
-      'The indexer needs both --rpc and --deployment (or CHARGECHAIN_RPC and CHARGECHAIN_DEPLOYMENT), or neither.',
-    )
+  const settleIntervalSeconds = parse(
+    countText('--settle-interval', 1, 604_800),
+    options.settleInterval,
+    '--settle-interval',
+  )
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
     throw new UsageError(
       'Give both --tls-cert and --tls-key (or CHARGECHAIN_TLS_CERT and CHARGECHAIN_TLS_KEY), or neither.',
@@ -79,18 +85,18 @@ async function start(given: StartOptions, context: StartContext): Promise<void> 
   const database = await openCliDatabase(options.data, context.env)
   try {
     const admin = await ensureFirstAdmin(database, { env: context.env, generate: false })
-    let indexer: Indexer | undefined
-    if (options.rpc !== undefined && options.deployment !== undefined) {
-      const deployment = await readDeployment(options.deployment)
-      indexer = createIndexer({
-        database,
-        client: createClient({ transport: http(options.rpc) }),
-        deployment,
+    const { indexer, settler } = await chainParts(
+      {
+        rpc: options.rpc,
+        deployment: options.deployment,
         confirmations,
-        logger: logger.child({ part: 'indexer' }),
-      })
-      indexer.done.catch((error: unknown) => logger.error({ err: error }, 'the chain indexer stopped'))
-    }
+        operatorKeystore: options.operatorKeystore,
+        settleIntervalSeconds,
+      },
+      database,
+      logger,
+      context.env,
+    )
     const server = await createServer({
       database,
       port,
@@ -107,6 +113,12 @@ async function start(given: StartOptions, context: StartContext): Promise<void> 
     context.print(
       `OCPP 1.6J at ${server.url.replace(/^http/, 'ws')}/ocpp/ID (${tls ? 'profile 2, TLS' : 'profile 1'})`,
     )
+    if (settler) {
+      settler.settler.start()
+      context.print(
+        `Settling the channels of operator ${settler.operator} on chain every ${settler.intervalSeconds} s, and before each challenge period ends.`,
+      )
+    }
     if (admin) context.print(`Created the first admin, ${admin.username}, from CHARGECHAIN_ADMIN_PASSWORD.`)
     else if (!(await hasAccounts(database)))
       context.print(
@@ -114,6 +126,7 @@ async function start(given: StartOptions, context: StartContext): Promise<void> 
       )
     await context.stopSignal
     context.print('Stopping…')
+    await settler?.settler.stop()
     await server.close()
   } finally {
     await database.close()
@@ -129,6 +142,7 @@ function withEnv(options: StartOptions, env: NodeJS.ProcessEnv): StartOptions {
     deployment: options.deployment ?? variable('CHARGECHAIN_DEPLOYMENT'),
     tlsCert: options.tlsCert ?? variable('CHARGECHAIN_TLS_CERT'),
     tlsKey: options.tlsKey ?? variable('CHARGECHAIN_TLS_KEY'),
+    operatorKeystore: options.operatorKeystore ?? variable('CHARGECHAIN_OPERATOR_KEYSTORE'),
   }
 }
 
