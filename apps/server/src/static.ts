@@ -10,7 +10,8 @@ import type { AppEnv } from './http/env.js'
  */
 export function serveDashboard(app: OpenAPIHono<AppEnv>, root: string): void {
   const outsideApi = (path: string) => path !== '/api' && !path.startsWith('/api/')
-  const files = serveStatic({ root })
+  // The build writes .br and .gz beside each file: sent as the browser accepts, never compressed per request.
+  const files = serveStatic({ root, precompressed: true })
   app.use('*', async (c, next) =>
     outsideApi(c.req.path) && c.req.method === 'GET' ? files(c, next) : next(),
   )
