@@ -77,20 +77,20 @@ export const meQuery = queryOptions({
 export const useMe = () => useQuery(meQuery)
 
 /** The server's settings for the dashboard; a server without /api/config gives an empty one (no tiles). */
-export function useServerConfig() {
-  return useQuery({
-    queryKey: keys.config,
-    queryFn: async (): Promise<ServerConfig> => {
-      try {
-        return await api<ServerConfig>('/api/config')
-      } catch (error) {
-        if (error instanceof ApiError && (error.status === 404 || error.status === 401)) return {}
-        throw error
-      }
-    },
-    staleTime: Number.POSITIVE_INFINITY,
-  })
-}
+export const configQuery = queryOptions({
+  queryKey: keys.config,
+  queryFn: async (): Promise<ServerConfig> => {
+    try {
+      return await api<ServerConfig>('/api/config')
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 401)) return {}
+      throw error
+    }
+  },
+  staleTime: Number.POSITIVE_INFINITY,
+})
+
+export const useServerConfig = () => useQuery(configQuery)
 
 export const overviewQuery = queryOptions({
   queryKey: keys.overview,
