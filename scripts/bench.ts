@@ -10,6 +10,7 @@ const benches: Record<string, string> = {
   db: 'packages/db/bench/queries.bench.ts',
   api: 'apps/server/bench/api.bench.ts',
   ocpp: 'packages/ocpp/bench/ocpp.bench.ts',
+  dashboard: 'apps/dashboard/bench/dashboard.bench.ts',
   indexer: 'packages/indexer/bench/indexer.bench.ts',
 }
 

@@ -20,6 +20,9 @@ export interface Account {
   password: string
 }
 
+/** The first admin of a stack `startServer` starts. */
+export const stackAdmin: Account = { username: 'admin', password: 'dashboard-admin-password' }
+
 export interface Stack {
   url: string
   admin: Account
@@ -90,20 +93,25 @@ export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<
 }
 
 /**
- * `chargechain-server start` on a fresh PGlite folder, on a free port, serving the dashboard's build, with the
- * first admin from CHARGECHAIN_ADMIN_PASSWORD.
+ * `chargechain-server start` on a PGlite folder (a fresh one, or `dataDir` prepared by the caller: the embedded
+ * database in `<dataDir>/db`), on a free port, serving the dashboard's build, with the first admin from
+ * CHARGECHAIN_ADMIN_PASSWORD. A folder it made itself is removed when it stops.
  */
-export async function startServer(): Promise<Stack> {
+export async function startServer(options: { dataDir?: string } = {}): Promise<Stack> {
   if (!existsSync(join(distDir, 'index.html')))
     throw new StackError('The dashboard is not built: run `npm run build -w @chargechain/dashboard` first.')
-  const dataDir = await mkdtemp(join(tmpdir(), 'chargechain-dashboard-'))
-  const admin = { username: 'admin', password: 'dashboard-admin-password' }
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'chargechain-dashboard-')))
+  const cleanUp = () => (options.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }))
   const { DATABASE_URL: _external, ...env } = process.env
   const child = spawn(
     process.execPath,
     [serverBin, 'start', '--port', '0', '--data', dataDir, '--static', distDir, '--log-level', 'warn'],
     {
-      env: { ...env, CHARGECHAIN_ADMIN_USER: admin.username, CHARGECHAIN_ADMIN_PASSWORD: admin.password },
+      env: {
+        ...env,
+        CHARGECHAIN_ADMIN_USER: stackAdmin.username,
+        CHARGECHAIN_ADMIN_PASSWORD: stackAdmin.password,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
@@ -111,15 +119,15 @@ export async function startServer(): Promise<Stack> {
     const [, url] = await waitForLine(child, /ChargeChain server at (http\S+)/, 'chargechain-server', 90_000)
     return {
       url: url ?? '',
-      admin,
+      admin: stackAdmin,
       async stop() {
         await stopChild(child)
-        await rm(dataDir, { recursive: true, force: true })
+        await cleanUp()
       },
     }
   } catch (error) {
     await stopChild(child)
-    await rm(dataDir, { recursive: true, force: true })
+    await cleanUp()
     throw error
   }
 }
@@ -128,7 +136,8 @@ export async function startServer(): Promise<Stack> {
 export class ApiSession {
   private constructor(
     readonly baseUrl: string,
-    private readonly cookie: string,
+    /** The session cookie, `name=value`. */
+    readonly cookie: string,
   ) {}
 
   static async signIn(baseUrl: string, account: Account): Promise<ApiSession> {
