@@ -1,9 +1,11 @@
+// Break tried: privateKey(index) checking `index > privateKeys.length` instead of a missing key returns undefined for
+// index 3 of 3 accounts, and the funded-keys case fails.
 import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type DevChain, startAnvil } from './anvil.js'
-import { AnvilNotFoundError, AnvilStartError } from './errors.js'
+import { AnvilAccountError, AnvilNotFoundError, AnvilStartError } from './errors.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -30,6 +32,8 @@ describe('startAnvil', () => {
     expect(await rpc(chain.rpcUrl, 'eth_chainId')).toBe('0x539')
     expect(chain.privateKeys).toHaveLength(3)
     expect(chain.privateKeys[0]).toMatch(/^0x[0-9a-f]{64}$/i)
+    expect(chain.privateKey(2)).toBe(chain.privateKeys[2])
+    expect(() => chain.privateKey(3)).toThrow(AnvilAccountError)
   })
 
   it('runs two chains side by side', async () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { anvilBinaryPath } from './binary.js'
-import { AnvilStartError } from './errors.js'
+import { AnvilAccountError, AnvilStartError } from './errors.js'
 
 export interface StartAnvilOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -27,6 +27,8 @@ export interface DevChain {
   readonly chainId: number
   /** Private keys of the funded dev accounts, in anvil's order. */
   readonly privateKeys: readonly `0x${string}`[]
+  /** The private key of dev account `index`; AnvilAccountError if anvil was started with fewer accounts. */
+  privateKey(index: number): `0x${string}`
   readonly process: ChildProcess
   /** Stops anvil (SIGTERM, then SIGKILL after a grace period) and resolves once it has exited. */
   stop(): Promise<void>
@@ -106,6 +108,11 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<DevCh
     port,
     chainId,
     privateKeys,
+    privateKey(index) {
+      const key = privateKeys[index]
+      if (key === undefined) throw new AnvilAccountError(index, privateKeys.length)
+      return key
+    },
     process: child,
     stop() {
       stopping ??= (async () => {

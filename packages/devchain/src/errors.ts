@@ -18,3 +18,12 @@ export class AnvilStartError extends BaseError {
     super(`anvil did not start: ${reason}.`, { details: output.trim().slice(-2000) || undefined, cause })
   }
 }
+
+export class AnvilAccountError extends BaseError {
+  override readonly name = 'AnvilAccountError'
+  constructor(index: number, accounts: number) {
+    super(
+      `anvil has no dev account ${index}: it was started with ${accounts}; pass accounts: ${index + 1} or more to startAnvil.`,
+    )
+  }
+}
