@@ -1,4 +1,5 @@
 import { type DevChain, startAnvil } from '@chargechain/devchain'
+import { defined } from '@chargechain/errors'
 import { createTestClient, createWalletClient, http, parseEther } from 'viem'
 import { foundry } from 'viem/chains'
 import { createChargeChainClient } from '../src/clients/createChargeChainClient.js'
@@ -41,12 +42,12 @@ export async function startFixture() {
     payout: clientFor(4, deployment),
     other: clientFor(5, deployment),
   }
-  const token = deployment.contracts.demoToken!
+  const token = defined(deployment.contracts.demoToken, 'the demo token deployed with demoToken: true')
   await roles.arbiter.writeContract({
     address: token,
     abi: demoTokenAbi,
     functionName: 'mint',
-    args: [roles.vehicle.account!.address, parseEther('1000')],
+    args: [signer(3).address, parseEther('1000')],
     account: signer(0).account,
     chain: roles.arbiter.chain,
   })

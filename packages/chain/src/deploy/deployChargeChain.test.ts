@@ -28,7 +28,7 @@ describe('deployChargeChain', () => {
 
   const wallet = () =>
     createWalletClient({
-      account: privateKeySigner(chain.privateKeys[0]!).account,
+      account: privateKeySigner(chain.privateKey(0)).account,
       chain: foundry,
       transport: http(chain.rpcUrl),
       pollingInterval: 50,
@@ -36,7 +36,7 @@ describe('deployChargeChain', () => {
 
   it('deploys everything, writes a manifest that reads back, and the contracts hold its settings', async () => {
     const path = join(dir, 'deployment.json')
-    const arbiter = privateKeySigner(chain.privateKeys[1]!).address
+    const arbiter = privateKeySigner(chain.privateKey(1)).address
     const deployment = await deployChargeChain(wallet(), {
       arbiter,
       settleWindow: 600,
@@ -62,7 +62,7 @@ describe('deployChargeChain', () => {
 
   it('refuses bad settings before sending anything', async () => {
     const base = {
-      arbiter: privateKeySigner(chain.privateKeys[0]!).address,
+      arbiter: privateKeySigner(chain.privateKey(0)).address,
       settleWindow: 1,
       disputeWindow: 1,
       challengePeriod: 1,
@@ -76,7 +76,7 @@ describe('deployChargeChain', () => {
 
   it('verifyDeployment catches a manifest for another chain or with no contract', async () => {
     const deployment = await deployChargeChain(wallet(), {
-      arbiter: privateKeySigner(chain.privateKeys[0]!).address,
+      arbiter: privateKeySigner(chain.privateKey(0)).address,
       settleWindow: 1,
       disputeWindow: 1,
       challengePeriod: 1,

@@ -19,16 +19,16 @@ describe('ChargeChain events', () => {
       onEvents: (events) => seen.push(...events),
       pollingInterval: 50,
     })
-    const vehicle = f.vehicle.account!.address
+    const vehicle = f.localAccount(f.vehicle).address
     const terms = defineTerms({
-      payout: f.payout.account!.address,
-      agent: f.agent.account!.address,
+      payout: f.localAccount(f.payout).address,
+      agent: f.localAccount(f.agent).address,
       pricePerKWh: 1000n,
     })
     const { pileId } = await f.owner.registerPile({ dmid: 'SH-EVT-1', terms })
     await f.owner.setFreeVehicles({ pileId, add: [vehicle] })
     const { sessionId } = await f.vehicle.openSession({ pileId, terms, deposit: parseEther('0.01') })
-    await f.vehicle.openChannel({ operator: f.payout.account!.address, deposit: 1000n })
+    await f.vehicle.openChannel({ operator: f.localAccount(f.payout).address, deposit: 1000n })
 
     const history = await f.other.getChargeChainEvents()
     const names = history.map((event) => `${event.contract}.${event.eventName}`)

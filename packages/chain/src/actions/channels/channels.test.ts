@@ -9,7 +9,7 @@ import { channelIdOf } from './channelIdOf.js'
 
 describe('channel actions', () => {
   let f: Fixture
-  const addr = (client: Fixture['owner']) => client.account!.address
+  const addr = (client: Fixture['owner']) => f.localAccount(client).address
   const reason = (error: unknown) => (error as ContractRevertedError).reason
   beforeAll(async () => {
     f = await startFixture()

@@ -22,7 +22,7 @@ describe('escrow actions', () => {
   let tokenPile: Hex
   let nativeTerms: Terms
   let tokenTerms: Terms
-  const addr = (client: Fixture['owner']) => client.account!.address
+  const addr = (client: Fixture['owner']) => f.localAccount(client).address
   const reason = (error: unknown) => (error as ContractRevertedError).reason
 
   beforeAll(async () => {

@@ -2,8 +2,8 @@ import type {
   Abi,
   ContractFunctionArgs,
   ContractFunctionName,
-  ContractFunctionReturnType,
   ReadContractParameters,
+  ReadContractReturnType,
 } from 'viem'
 import { readContract } from 'viem/actions'
 import type { ChargeChainReadClient } from '../../clients/types.js'
@@ -18,13 +18,10 @@ export async function read<
   const args extends ContractFunctionArgs<abi, ReadMutability, functionName>,
 >(
   client: ChargeChainReadClient,
-  call: { address: `0x${string}`; abi: abi; functionName: functionName; args: args },
-): Promise<ContractFunctionReturnType<abi, ReadMutability, functionName, args>> {
+  call: ReadContractParameters<abi, functionName, args>,
+): Promise<ReadContractReturnType<abi, functionName, args>> {
   try {
-    return (await readContract(
-      client,
-      call as unknown as ReadContractParameters,
-    )) as ContractFunctionReturnType<abi, ReadMutability, functionName, args>
+    return await readContract(client, call)
   } catch (error) {
     throw toContractError(error, call.functionName)
   }

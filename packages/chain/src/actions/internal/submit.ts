@@ -1,7 +1,7 @@
 import type {
   Abi,
   Account,
-  Address,
+  Chain,
   ContractFunctionArgs,
   ContractFunctionName,
   Hash,
@@ -34,17 +34,12 @@ export interface WriteResult {
 
 type WriteMutability = 'nonpayable' | 'payable'
 
-export interface ContractWrite<
+/** The call to make (contract, function, arguments, value), checked against the ABI; the account is the signer's. */
+export type ContractWrite<
   abi extends Abi,
   functionName extends ContractFunctionName<abi, WriteMutability>,
   args extends ContractFunctionArgs<abi, WriteMutability, functionName>,
-> {
-  address: Address
-  abi: abi
-  functionName: functionName
-  args: args
-  value?: bigint
-}
+> = SimulateContractParameters<abi, functionName, args, Chain | undefined, undefined, Account>
 
 /**
  * Simulates the call first (a revert costs no gas and arrives decoded), sends it, and waits for a successful
@@ -62,10 +57,17 @@ export async function submit<
   const account = requireAccount(client, options, call.functionName)
   let hash: Hash
   try {
-    const { request } = await simulateContract(client, {
-      ...call,
-      account,
-    } as unknown as SimulateContractParameters)
+    const { request } = await simulateContract<
+      Chain | undefined,
+      Account | undefined,
+      abi,
+      functionName,
+      args,
+      undefined,
+      Account
+    >(client, { ...call, account })
+    // viem types `request` against an ABI cut down to the one function, which its own writeContract generics cannot
+    // take back while `abi` is still a type parameter; the value is exactly what simulateContract built for writing.
     hash = await writeContract(client, request as WriteContractParameters)
   } catch (error) {
     throw toContractError(error, call.functionName)

@@ -15,7 +15,7 @@ describe('registry actions', () => {
     await f?.stop()
   })
 
-  const address = (client: Fixture['owner']) => client.account!.address
+  const address = (client: Fixture['owner']) => f.localAccount(client).address
   const termsOf = (pricePerKWh: bigint) =>
     defineTerms({ payout: address(f.payout), agent: address(f.agent), pricePerKWh, creditWh: 200 })
 
