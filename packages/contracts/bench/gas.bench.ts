@@ -2,13 +2,14 @@
 // Prints a table, then (last line) one JSON object: { sessionGas, batchSettleGasPerSession, channelGasPerSession, … }.
 // Sessions bind a full tariff (price per kWh, per minute, idle per minute, session fee: every field non-zero, as
 // calldata costs more for non-zero bytes) and vouchers carry charging and idle seconds.
-import { type Account, type Hex, parseEther, parseEventLogs, toHex } from 'viem'
+import { type Account, type Hex, parseEther, toHex } from 'viem'
 import { paymentChannelsAbi } from '../src/generated/PaymentChannels.js'
 import { NATIVE_CURRENCY } from '../src/index.js'
 import {
   CHALLENGE_PERIOD,
   costOf,
   DISPUTE_WINDOW,
+  eventIn,
   groupInputs,
   NO_SIGNATURE,
   SETTLE_WINDOW,
@@ -30,7 +31,7 @@ try {
     Account,
   ]
   const vehicles = f.accounts.slice(5)
-  const vehicle = vehicles[0]!
+  const vehicle = f.account(5)
   const functions: Record<string, number> = {}
   const notes: Record<string, string> = {}
   const gas = (receipt: { gasUsed: bigint }) => Number(receipt.gasUsed)
@@ -64,7 +65,7 @@ try {
   record('setAgent', await f.registry(owner, 'setAgent', [pileId, agent.address]))
   record(
     'setFreeVehicles',
-    await f.registry(owner, 'setFreeVehicles', [pileId, [vehicles[1]!.address], []]),
+    await f.registry(owner, 'setFreeVehicles', [pileId, [f.account(6).address], []]),
     'one vehicle added',
   )
 
@@ -181,12 +182,7 @@ try {
     [payout.address, NATIVE_CURRENCY, channelDeposit, toHex(1, { size: 32 })],
     channelDeposit,
   )
-  const [opened] = parseEventLogs({
-    abi: paymentChannelsAbi,
-    eventName: 'ChannelOpened',
-    logs: openReceipt.logs,
-  })
-  const channelId = opened!.args.channelId
+  const channelId = eventIn(openReceipt, paymentChannelsAbi, 'ChannelOpened').args.channelId
   const voucherAt = (sessions: number) => {
     const cumulativeAmount = perSession * BigInt(sessions)
     return f.signChannelVoucher(vehicle, { channelId, cumulativeAmount }).then((signature) => ({
@@ -219,11 +215,7 @@ try {
     [payout.address, NATIVE_CURRENCY, channelDeposit, toHex(2, { size: 32 })],
     channelDeposit,
   )
-  const secondId = parseEventLogs({
-    abi: paymentChannelsAbi,
-    eventName: 'ChannelOpened',
-    logs: second.logs,
-  })[0]!.args.channelId
+  const secondId = eventIn(second, paymentChannelsAbi, 'ChannelOpened').args.channelId
   record('topUp', await f.channels(vehicle, 'topUp', [secondId, parseEther('0.1')], parseEther('0.1')))
   record('requestClose', await f.channels(vehicle, 'requestClose', [secondId]))
   await f.advance(CHALLENGE_PERIOD)
@@ -234,14 +226,14 @@ try {
   )
 
   // ---- report
-  const rows = Object.entries(functions).map(([name, used]) => [
+  const rows = Object.entries(functions).map(([name, used]) => ({
     name,
-    used.toLocaleString('en-US'),
-    notes[name] ?? '',
-  ])
-  const width = Math.max(...rows.map(([name]) => name!.length))
+    used: used.toLocaleString('en-US'),
+    note: notes[name] ?? '',
+  }))
+  const width = Math.max(...rows.map(({ name }) => name.length))
   console.log(`${'function'.padEnd(width)}  ${'gas'.padStart(9)}  notes`)
-  for (const [name, used, note] of rows) console.log(`${name!.padEnd(width)}  ${used!.padStart(9)}  ${note}`)
+  for (const { name, used, note } of rows) console.log(`${name.padEnd(width)}  ${used.padStart(9)}  ${note}`)
   const summary = { sessionGas, batchSettleGasPerSession, channelGasPerSession }
   const firstTime = { sessionGasFirst, batchSettleGasPerSessionFirst }
   const beside: Record<keyof typeof summary, string> = {

@@ -51,7 +51,7 @@ function buildHash(sources: Record<string, { content: string }>): string {
   return hash.digest('hex')
 }
 
-const camel = (name: string) => name[0]!.toLowerCase() + name.slice(1)
+const camel = (name: string) => name.slice(0, 1).toLowerCase() + name.slice(1)
 
 function moduleSource(name: string, sourcePath: string, abi: unknown, bytecode: string): string {
   return [

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoTokenAbi } from '../src/generated/DemoToken.js'
 import { paymentChannelsAbi } from '../src/generated/PaymentChannels.js'
 import { ChannelStatus, NATIVE_CURRENCY } from '../src/index.js'
-import { CHALLENGE_PERIOD, expectRevert, type Fixture, startFixture } from './fixture.js'
+import { CHALLENGE_PERIOD, eventIn, expectRevert, type Fixture, startFixture } from './fixture.js'
 
 let f: Fixture
 let operator: Account
@@ -35,8 +35,8 @@ async function open(amount = deposit) {
     [operator.address, NATIVE_CURRENCY, amount, saltHex],
     amount,
   )
-  const [event] = parseEventLogs({ abi: paymentChannelsAbi, eventName: 'ChannelOpened', logs: receipt.logs })
-  return { channelId: event!.args.channelId, salt: saltHex, event: event!.args }
+  const event = eventIn(receipt, paymentChannelsAbi, 'ChannelOpened')
+  return { channelId: event.args.channelId, salt: saltHex, event: event.args }
 }
 const voucher = async (channelId: Hex, cumulativeAmount: bigint, signer = vehicle) =>
   [channelId, cumulativeAmount, await f.signChannelVoucher(signer, { channelId, cumulativeAmount })] as const
@@ -100,12 +100,8 @@ describe('PaymentChannels', () => {
     await expectRevert(f.channels(vehicle, 'topUp', [channelId, 0n], 0n), 'ZeroAmount')
     await expectRevert(f.channels(vehicle, 'topUp', [toHex(1, { size: 32 }), 5n], 5n), 'ChannelNotOpen')
     const receipt = await f.channels(vehicle, 'topUp', [channelId, 5n], 5n)
-    const [event] = parseEventLogs({
-      abi: paymentChannelsAbi,
-      eventName: 'ChannelToppedUp',
-      logs: receipt.logs,
-    })
-    expect(event!.args).toEqual({ channelId, amount: 5n, deposit: deposit + 5n })
+    const event = eventIn(receipt, paymentChannelsAbi, 'ChannelToppedUp')
+    expect(event.args).toEqual({ channelId, amount: 5n, deposit: deposit + 5n })
   })
 
   it('pays the operator each increase of the cumulative voucher, once', async () => {
@@ -126,9 +122,7 @@ describe('PaymentChannels', () => {
     const first = await f.channels(operator, 'settleChannel', await voucher(channelId, 300n))
     const second = await f.channels(operator, 'settleChannel', await voucher(channelId, 1000n))
     const paid = [first, second].map(
-      (receipt) =>
-        parseEventLogs({ abi: paymentChannelsAbi, eventName: 'ChannelSettled', logs: receipt.logs })[0]!.args
-          .paid,
+      (receipt) => eventIn(receipt, paymentChannelsAbi, 'ChannelSettled').args.paid,
     )
     expect(paid).toEqual([300n, 700n])
     expect(await ethBalance(f.contracts.channels)).toBe(before - 1000n)
@@ -148,12 +142,8 @@ describe('PaymentChannels', () => {
     await expectRevert(f.channels(other, 'requestClose', [channelId]), 'NotChannelVehicle')
     const receipt = await f.channels(vehicle, 'requestClose', [channelId])
     const closesAt = (await f.now()) + CHALLENGE_PERIOD
-    const [event] = parseEventLogs({
-      abi: paymentChannelsAbi,
-      eventName: 'ChannelCloseRequested',
-      logs: receipt.logs,
-    })
-    expect(event!.args).toEqual({ channelId, closesAt })
+    const event = eventIn(receipt, paymentChannelsAbi, 'ChannelCloseRequested')
+    expect(event.args).toEqual({ channelId, closesAt })
     expect((await read<[unknown, number]>('getChannel', [channelId]))[1]).toBe(ChannelStatus.Closing)
     await expectRevert(f.channels(vehicle, 'requestClose', [channelId]), 'CloseAlreadyRequested')
     await expectRevert(f.channels(vehicle, 'closeChannel', [channelId]), 'ChallengePeriodNotOver')
@@ -166,8 +156,8 @@ describe('PaymentChannels', () => {
     await expectRevert(f.channels(other, 'closeChannel', [channelId]), 'NotChannelVehicle')
     const before = await ethBalance(vehicle.address)
     const closed = await f.channels(vehicle, 'closeChannel', [channelId])
-    const [done] = parseEventLogs({ abi: paymentChannelsAbi, eventName: 'ChannelClosed', logs: closed.logs })
-    expect(done!.args).toEqual({ channelId, settled: 400n, refund: deposit - 400n })
+    const done = eventIn(closed, paymentChannelsAbi, 'ChannelClosed')
+    expect(done.args).toEqual({ channelId, settled: 400n, refund: deposit - 400n })
     const gasPaid = closed.gasUsed * closed.effectiveGasPrice
     expect(await ethBalance(vehicle.address)).toBe(before + deposit - 400n - gasPaid)
     expect((await read<[unknown, number]>('getChannel', [channelId]))[1]).toBe(ChannelStatus.Closed)
@@ -189,8 +179,8 @@ describe('PaymentChannels', () => {
     const b = await open()
     await f.channels(operator, 'settleChannel', await voucher(b.channelId, 100n))
     const closed = await f.channels(operator, 'settleAndClose', [b.channelId, 100n, '0x'])
-    const [event] = parseEventLogs({ abi: paymentChannelsAbi, eventName: 'ChannelClosed', logs: closed.logs })
-    expect(event!.args).toEqual({ channelId: b.channelId, settled: 100n, refund: deposit - 100n })
+    const event = eventIn(closed, paymentChannelsAbi, 'ChannelClosed')
+    expect(event.args).toEqual({ channelId: b.channelId, settled: 100n, refund: deposit - 100n })
     await expectRevert(f.channels(vehicle, 'settleAndClose', [b.channelId, 100n, '0x']), 'ChannelNotOpen')
     // The tombstone keeps a closed channel's id (and so its vouchers) from ever being used again.
     await expectRevert(
@@ -213,11 +203,7 @@ describe('PaymentChannels', () => {
       r,
       s,
     ])
-    const channelId = parseEventLogs({
-      abi: paymentChannelsAbi,
-      eventName: 'ChannelOpened',
-      logs: receipt.logs,
-    })[0]!.args.channelId
+    const channelId = eventIn(receipt, paymentChannelsAbi, 'ChannelOpened').args.channelId
     await f.channels(operator, 'settleAndClose', await voucher(channelId, 42n))
     const balance = (address: Hex) =>
       f.publicClient.readContract({

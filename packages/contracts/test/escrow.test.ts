@@ -13,6 +13,7 @@ import { NATIVE_CURRENCY, SessionStatus } from '../src/index.js'
 import {
   compact,
   costOf,
+  eventIn,
   expectRevert,
   type Fixture,
   groupInputs,
@@ -409,13 +410,9 @@ describe('refunds', () => {
     await expectRevert(f.escrow(other, 'requestRefund', [first.session]), 'NotVehicle')
     await expectRevert(f.escrow(vehicle, 'refund', [first.session]), 'RefundNotRequested')
     const receipt = await f.escrow(vehicle, 'requestRefund', [first.session])
-    const [event] = parseEventLogs({
-      abi: sessionEscrowAbi,
-      eventName: 'RefundRequested',
-      logs: receipt.logs,
-    })
+    const event = eventIn(receipt, sessionEscrowAbi, 'RefundRequested')
     const refundableAt = (await f.now()) + SETTLE_WINDOW
-    expect(event!.args).toEqual({ sessionId: first.sessionId, refundableAt })
+    expect(event.args).toEqual({ sessionId: first.sessionId, refundableAt })
     expect(await read('getSessionStatus', [first.sessionId])).toEqual([
       SessionStatus.RefundRequested,
       refundableAt,
@@ -436,12 +433,8 @@ describe('refunds', () => {
     await expectRevert(f.escrow(other, 'refund', [second.session]), 'NotVehicle')
     const before = await balanceOf(vehicle)
     const refunded = await f.escrow(vehicle, 'refund', [second.session])
-    const [done] = parseEventLogs({
-      abi: sessionEscrowAbi,
-      eventName: 'SessionRefunded',
-      logs: refunded.logs,
-    })
-    expect(done!.args).toEqual({ sessionId: second.sessionId, vehicle: vehicle.address, amount: deposit })
+    const done = eventIn(refunded, sessionEscrowAbi, 'SessionRefunded')
+    expect(done.args).toEqual({ sessionId: second.sessionId, vehicle: vehicle.address, amount: deposit })
     expect(await balanceOf(vehicle)).toBe(before + deposit)
     await expectRevert(f.escrow(vehicle, 'refund', [second.session]), 'SessionNotOpen')
   })
@@ -455,8 +448,8 @@ describe('balances', () => {
     await expectRevert(f.escrow(payout, 'withdraw', [NATIVE_CURRENCY, NATIVE_CURRENCY]), 'ZeroAddress')
     const before = await f.publicClient.getBalance({ address: other.address })
     const receipt = await f.escrow(payout, 'withdraw', [NATIVE_CURRENCY, other.address])
-    const [event] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'Withdrawn', logs: receipt.logs })
-    expect(event!.args).toEqual({
+    const event = eventIn(receipt, sessionEscrowAbi, 'Withdrawn')
+    expect(event.args).toEqual({
       account: payout.address,
       currency: NATIVE_CURRENCY,
       to: other.address,
@@ -482,12 +475,8 @@ describe('balances', () => {
     const { sessionId, receipt } = await f.openSession(vehicle, pileId, available, {
       functionName: 'openSessionFromBalance',
     })
-    const [event] = parseEventLogs({
-      abi: sessionEscrowAbi,
-      eventName: 'DepositFromBalance',
-      logs: receipt.logs,
-    })
-    expect(event!.args).toEqual({ sessionId, vehicle: vehicle.address, amount: available })
+    const event = eventIn(receipt, sessionEscrowAbi, 'DepositFromBalance')
+    expect(event.args).toEqual({ sessionId, vehicle: vehicle.address, amount: available })
     expect(await balanceOf(vehicle)).toBe(0n)
   })
 })

@@ -1,9 +1,11 @@
 // Shared by the contract tests and the gas bench: one anvil, everything deployed, funded wallets, small helpers.
 import { type DevChain, startAnvil } from '@chargechain/devchain'
+import { defined } from '@chargechain/errors'
 import {
   type Abi,
   type Account,
   type Address,
+  type ContractEventName,
   ContractFunctionRevertedError,
   createPublicClient,
   createTestClient,
@@ -16,6 +18,8 @@ import {
   type Hex,
   http,
   keccak256,
+  type LocalAccount,
+  type Log,
   parseEventLogs,
   parseSignature,
   signatureToCompactSignature,
@@ -72,6 +76,10 @@ export interface Voucher {
 
 export const DEFAULT_PRICE = 300_000_000_000_000n
 export const DEFAULT_CREDIT_WH = 500
+
+/** Every fixture account holds its private key; signing typed data needs that. */
+const local = (account: Account): LocalAccount =>
+  defined(account.type === 'local' ? account : undefined, `the private key of ${account.address}`)
 
 /** The test oracle for `SessionEscrow.tariffCost`, written from the formula, not from the contract. */
 export function costOf(tariff: Tariff, energyWh: bigint, chargingSeconds = 0, idleSeconds = 0): bigint {
@@ -144,12 +152,17 @@ export async function startFixture(
   const accounts = devChain.privateKeys.map((key) => privateKeyToAccount(key))
   const wallets = accounts.map((account) => createWalletClient({ account, chain, transport }))
   const [deployer, arbiter] = accounts as [Account, Account]
+  const walletOf = (account: Account) =>
+    defined(
+      wallets.find((wallet) => wallet.account.address === account.address),
+      `a wallet for ${account.address}`,
+    )
 
   async function send(
     from: Account,
     call: { address: Address; abi: Abi; functionName: string; args?: readonly unknown[]; value?: bigint },
   ): Promise<TransactionReceipt> {
-    const wallet = wallets[accounts.indexOf(from as (typeof accounts)[number])]!
+    const wallet = walletOf(from)
     // Simulate first so a revert surfaces as a decoded custom error rather than a failed receipt.
     await publicClient.simulateContract({ ...call, account: from } as never)
     const hash = await wallet.writeContract({ ...call, account: from, chain } as never)
@@ -159,7 +172,13 @@ export async function startFixture(
   }
 
   async function deploy(abi: Abi, bytecode: Hex, args: readonly unknown[] = []): Promise<Address> {
-    const hash = await wallets[0]!.deployContract({ abi, bytecode, args, account: deployer, chain } as never)
+    const hash = await walletOf(deployer).deployContract({
+      abi,
+      bytecode,
+      args,
+      account: deployer,
+      chain,
+    } as never)
     const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 })
     if (!receipt.contractAddress) throw new Error('deployment failed')
     return getAddress(receipt.contractAddress)
@@ -245,9 +264,7 @@ export async function startFixture(
     const salt = toHex(++saltCount, { size: 32 })
     const bound = terms ?? (await currentTerms(pileId))
     const receipt = await escrow(vehicle, functionName, [pileId, bound, salt, deposit], value)
-    const [log] = parseEventLogs({ abi: sessionEscrowAbi, eventName: 'SessionOpened', logs: receipt.logs })
-    if (!log) throw new Error('no SessionOpened event')
-    const { sessionId, termsHash, openedAt } = log.args
+    const { sessionId, termsHash, openedAt } = eventIn(receipt, sessionEscrowAbi, 'SessionOpened').args
     const session: Session = { vehicle: vehicle.address, pileId, terms: bound, deposit, openedAt, salt }
     if (termsHash !== hashTerms(bound) || sessionId !== hashSession(session))
       throw new Error('SessionOpened does not match the session opened')
@@ -267,7 +284,7 @@ export async function startFixture(
     domain: { name: string; version: string; chainId: number; verifyingContract: Address } = escrowDomainFull,
   ): Promise<Hex> {
     const message = { ...voucher, chargingSeconds, idleSeconds }
-    return vehicle.signTypedData!({ domain, types: voucherTypes, primaryType: 'Voucher', message })
+    return local(vehicle).signTypedData({ domain, types: voucherTypes, primaryType: 'Voucher', message })
   }
 
   /** The arguments of `settleSession` for a voucher signed by `vehicle`. */
@@ -312,7 +329,7 @@ export async function startFixture(
       verifyingContract: Address
     } = channelDomainFull,
   ): Promise<Hex> {
-    return vehicle.signTypedData!({
+    return local(vehicle).signTypedData({
       domain,
       types: channelVoucherTypes,
       primaryType: 'ChannelVoucher',
@@ -328,7 +345,7 @@ export async function startFixture(
       functionName: 'nonces',
       args: [owner.address],
     })
-    const signature = await owner.signTypedData!({
+    const signature = await local(owner).signTypedData({
       domain: {
         name: 'ChargeChain Demo Token',
         version: '1',
@@ -404,6 +421,8 @@ export async function startFixture(
     publicClient,
     testClient,
     accounts,
+    /** Dev account `index`; a MissingValueError when the fixture was started with fewer. */
+    account: (index: number) => defined(accounts[index], `anvil account ${index}`),
     deployer,
     arbiter,
     contracts,
@@ -462,6 +481,16 @@ export interface SettleGroup {
 }
 
 /** A 65-byte signature in the EIP-2098 compact form the escrow takes: `r` and `vs` (yParity ‖ s). */
+/** The first `eventName` event the transaction emitted; a MissingValueError naming it when there was none. */
+export function eventIn<const abi extends Abi, eventName extends ContractEventName<abi>>(
+  receipt: { logs: Log[] },
+  abi: abi,
+  eventName: eventName,
+) {
+  const [event] = parseEventLogs({ abi, eventName, logs: receipt.logs })
+  return defined(event, `the ${eventName} event`)
+}
+
 export function compact(signature: Hex): { r: Hex; vs: Hex } {
   const { r, yParityAndS } = signatureToCompactSignature(parseSignature(signature))
   return { r, vs: yParityAndS }

@@ -21,6 +21,7 @@ import { reentrantTokenAbi, reentrantTokenBytecode } from '../src/generated/test
 import { NATIVE_CURRENCY } from '../src/index.js'
 import {
   DISPUTE_WINDOW,
+  eventIn,
   type Fixture,
   groupInputs,
   NO_SIGNATURE,
@@ -128,7 +129,9 @@ describe('reentrancy', () => {
     const batch = [await open('eoa'), await open('eoa')]
     const contractVehicle = await open('contract')
     const refunded = await open('contract')
-    const disputed = [await open('eoa'), await open('eoa')]
+    const decided = await open('eoa')
+    const expired = await open('eoa')
+    const disputed = [decided, expired]
     await f.advance(1)
     await f.escrow(agent, 'settleSession', await voucher(single))
     const inputs = await Promise.all(
@@ -151,9 +154,9 @@ describe('reentrancy', () => {
     await as(vehicleAttacker, f.contracts.escrow, sessionEscrowAbi, 'refund', [refunded.session])
     for (const s of disputed)
       await f.escrow(agent, 'settleWithClaim', [...(await voucher(s)), 1500n, price / 2n])
-    await f.escrow(f.arbiter, 'decideDispute', [disputed[0]!.sessionId, price / 2n])
+    await f.escrow(f.arbiter, 'decideDispute', [decided.sessionId, price / 2n])
     await f.advance(DISPUTE_WINDOW + 1n)
-    await f.escrow(f.arbiter, 'expireDispute', [disputed[1]!.sessionId])
+    await f.escrow(f.arbiter, 'expireDispute', [expired.sessionId])
     // No payout path called out to the attackers.
     expect((await record(attacker)).attempts).toBe(0n)
     expect((await record(vehicleAttacker)).attempts).toBe(0n)
@@ -219,8 +222,7 @@ describe('reentrancy', () => {
         [operator, NATIVE_CURRENCY, deposit, toHex(salt, { size: 32 })],
         deposit,
       )
-      return parseEventLogs({ abi: paymentChannelsAbi, eventName: 'ChannelOpened', logs: receipt.logs })[0]!
-        .args.channelId
+      return eventIn(receipt, paymentChannelsAbi, 'ChannelOpened').args.channelId
     }
     const channelId = await openBy(1)
     const signature = await f.signChannelVoucher(vehicle, { channelId, cumulativeAmount: 1000n })
@@ -253,11 +255,7 @@ describe('reentrancy', () => {
       [vehicle.address, NATIVE_CURRENCY, deposit, toHex(9, { size: 32 })],
       deposit,
     )
-    const ownId = parseEventLogs({
-      abi: paymentChannelsAbi,
-      eventName: 'ChannelOpened',
-      logs: receipt.logs,
-    })[0]!.args.channelId
+    const ownId = eventIn(receipt, paymentChannelsAbi, 'ChannelOpened').args.channelId
     await as(vehicleContract, f.contracts.channels, paymentChannelsAbi, 'requestClose', [ownId])
     await f.advance(86_400)
     await arm(vehicleContract, f.contracts.channels, paymentChannelsAbi, 'closeChannel', [ownId])
@@ -269,7 +267,7 @@ describe('reentrancy', () => {
 
   it('channels: a recipient that rejects payment is credited instead, and cannot block the operator', async () => {
     const vehicleContract = await newAttacker()
-    const operator = f.accounts[5]!
+    const operator = f.account(5)
     const receipt = await as(
       vehicleContract,
       f.contracts.channels,
@@ -278,11 +276,7 @@ describe('reentrancy', () => {
       [operator.address, NATIVE_CURRENCY, deposit, toHex(10, { size: 32 })],
       deposit,
     )
-    const channelId = parseEventLogs({
-      abi: paymentChannelsAbi,
-      eventName: 'ChannelOpened',
-      logs: receipt.logs,
-    })[0]!.args.channelId
+    const channelId = eventIn(receipt, paymentChannelsAbi, 'ChannelOpened').args.channelId
     await f.send(owner, {
       address: vehicleContract,
       abi: reentrancyAttackerAbi,
@@ -290,8 +284,8 @@ describe('reentrancy', () => {
       args: [true],
     })
     const closed = await f.channels(operator, 'settleAndClose', [channelId, 0n, '0x'])
-    const [credited] = parseEventLogs({ abi: paymentChannelsAbi, eventName: 'Credited', logs: closed.logs })
-    expect(credited!.args).toEqual({ account: vehicleContract, currency: NATIVE_CURRENCY, amount: deposit })
+    const credited = eventIn(closed, paymentChannelsAbi, 'Credited')
+    expect(credited.args).toEqual({ account: vehicleContract, currency: NATIVE_CURRENCY, amount: deposit })
     await f.send(owner, {
       address: vehicleContract,
       abi: reentrancyAttackerAbi,

@@ -1,11 +1,11 @@
 // A voucher is bound to its session or channel, its contract and its chain: replaying it anywhere else fails.
-import { type Account, type Hex, parseEther, parseEventLogs, toHex } from 'viem'
+import { type Hex, parseEther, parseEventLogs, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { paymentChannelsAbi } from '../src/generated/PaymentChannels.js'
 import { pileRegistryAbi } from '../src/generated/PileRegistry.js'
 import { sessionEscrowAbi } from '../src/generated/SessionEscrow.js'
 import { NATIVE_CURRENCY } from '../src/index.js'
-import { compact, expectRevert, type Fixture, pileIdOf, startFixture } from './fixture.js'
+import { compact, eventIn, expectRevert, type Fixture, pileIdOf, startFixture } from './fixture.js'
 
 let a: Fixture
 let b: Fixture // same keys, same deployment addresses, another chain id
@@ -20,8 +20,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all([a?.stop(), b?.stop()]))
 
 const roles = (f: Fixture) => {
-  const [, , owner, agent, vehicle, operator] = f.accounts as Account[]
-  return { owner: owner!, agent: agent!, vehicle: vehicle!, operator: operator! }
+  return { owner: f.account(2), agent: f.account(3), vehicle: f.account(4), operator: f.account(5) }
 }
 
 describe('voucher replay', () => {
@@ -136,8 +135,7 @@ describe('voucher replay', () => {
         [operator.address, NATIVE_CURRENCY, deposit, toHex(salt, { size: 32 })],
         deposit,
       )
-      return parseEventLogs({ abi: paymentChannelsAbi, eventName: 'ChannelOpened', logs: receipt.logs })[0]!
-        .args.channelId as Hex
+      return eventIn(receipt, paymentChannelsAbi, 'ChannelOpened').args.channelId as Hex
     }
     const [first, second] = [await open(1), await open(2)]
     const signature = await a.signChannelVoucher(vehicle, { channelId: first, cumulativeAmount: 500n })
