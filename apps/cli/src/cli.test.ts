@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pileIdFromDmid } from '@chargechain/chain'
 import { type DevChain, startAnvil } from '@chargechain/devchain'
+import { defined } from '@chargechain/errors'
 import { formatEther, parseEther, zeroAddress } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -22,7 +23,7 @@ describe('chargechain CLI (end to end, as a child process)', () => {
   let chain: DevChain
   let dir: string
   let deploymentPath: string
-  const key = (index: number) => chain.privateKeys[index]!
+  const key = (index: number) => chain.privateKey(index)
 
   const cli = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
     new Promise((resolve) => {
@@ -40,6 +41,9 @@ describe('chargechain CLI (end to end, as a child process)', () => {
       throw new Error(`chargechain ${args.join(' ')} failed (${result.code}): ${result.stderr}`)
     return JSON.parse(result.stdout) as Record<string, string & Record<string, string>>
   }
+  /** A value the command's JSON output must carry. */
+  const field = (output: Record<string, string>, name: string) =>
+    defined(output[name], `"${name}" in the JSON output`)
   const rpc = async (method: string, params: unknown[]) => {
     await fetch(chain.rpcUrl, {
       method: 'POST',
@@ -67,7 +71,7 @@ describe('chargechain CLI (end to end, as a child process)', () => {
     const password = { CHARGECHAIN_KEY_PASSWORD: 'car password' }
     const carKeystore = join(dir, 'car.json')
     const created = await json(['key', 'new', carKeystore], password)
-    const car = created.address!
+    const car = field(created, 'address')
     expect((await json(['key', 'address', '--keystore', carKeystore], password)).address).toBe(car)
     await rpc('anvil_setBalance', [car, `0x${parseEther('10').toString(16)}`])
 
@@ -112,8 +116,8 @@ describe('chargechain CLI (end to end, as a child process)', () => {
       ['session', 'open', 'SH-CLI-1', '--owner', owner, '--deposit', '0.01', '--keystore', carKeystore],
       password,
     )
-    const sessionId = opened.sessionId!
-    const tx = opened.transactionHash!
+    const sessionId = field(opened, 'sessionId')
+    const tx = field(opened, 'transactionHash')
     // A session cannot end in the second it was opened in.
     await rpc('evm_increaseTime', [1])
     await rpc('evm_mine', [])
@@ -145,9 +149,9 @@ describe('chargechain CLI (end to end, as a child process)', () => {
       '--charging-seconds',
       '600',
       '--amount',
-      formatEther(BigInt(voucher.amount!)),
+      formatEther(BigInt(field(voucher, 'amount'))),
       '--signature',
-      voucher.signature!,
+      field(voucher, 'signature'),
       '--tx',
       tx,
       '--private-key',
@@ -191,7 +195,15 @@ describe('chargechain CLI (end to end, as a child process)', () => {
       },
       creditWh: 800,
     })
-    const opened = await json(['session', 'open', pile.pileId!, '--deposit', '0.01', '--private-key', key(0)])
+    const opened = await json([
+      'session',
+      'open',
+      field(pile, 'pileId'),
+      '--deposit',
+      '0.01',
+      '--private-key',
+      key(0),
+    ])
     await json(['pile', 'set-agent', 'SH-CLI-1', newAgent, '--private-key', key(1)])
     const moved = await json(['pile', 'reassign', 'SH-CLI-1', '--agent', newAgent, '--private-key', key(1)])
     expect(moved.reassigned).toEqual([opened.sessionId])
@@ -200,7 +212,7 @@ describe('chargechain CLI (end to end, as a child process)', () => {
     const oldKey = await cli([
       'session',
       'settle',
-      opened.sessionId!,
+      field(opened, 'sessionId'),
       '--energy',
       '0',
       '--amount',
@@ -210,7 +222,7 @@ describe('chargechain CLI (end to end, as a child process)', () => {
     ])
     expect(oldKey.code).toBe(1)
     expect(oldKey.stderr).toMatch(/reassigned it to/)
-    const shown = await json(['session', 'show', opened.sessionId!])
+    const shown = await json(['session', 'show', field(opened, 'sessionId')])
     expect(shown.reassignedAgent).toBe(newAgent)
   }, 180_000)
 
@@ -226,7 +238,7 @@ describe('chargechain CLI (end to end, as a child process)', () => {
       '--private-key',
       key(1),
     ])
-    const channelId = opened.channelId!
+    const channelId = field(opened, 'channelId')
     const voucher = await json([
       'channel',
       'sign-voucher',
@@ -243,7 +255,7 @@ describe('chargechain CLI (end to end, as a child process)', () => {
       '--amount',
       '0.2',
       '--signature',
-      voucher.signature!,
+      field(voucher, 'signature'),
       '--private-key',
       key(3),
     ])

@@ -1,6 +1,7 @@
 import { deployChargeChain, privateKeySigner } from '@chargechain/chain'
 import { demoTokenAbi } from '@chargechain/contracts'
 import { startAnvil } from '@chargechain/devchain'
+import { defined } from '@chargechain/errors'
 import type { Command } from 'commander'
 import { createWalletClient, http, parseEther } from 'viem'
 import { writeContract } from 'viem/actions'
@@ -25,7 +26,7 @@ export function registerDevchainCommand(program: Command): void {
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
 
-      const deployer = privateKeySigner(chain.privateKeys[0]!, 'anvil account 0')
+      const deployer = privateKeySigner(chain.privateKey(0), 'anvil account 0')
       const wallet = createWalletClient({ account: deployer.account, transport: http(chain.rpcUrl) })
       const deployment = await deployChargeChain(wallet, {
         arbiter: deployer.address,
@@ -36,9 +37,10 @@ export function registerDevchainCommand(program: Command): void {
         path: options.deployment,
       })
       // Every dev account gets demo tokens, so ERC-20 piles work at once.
+      const token = defined(deployment.contracts.demoToken, 'the demo token deployChargeChain was asked for')
       for (const key of chain.privateKeys)
         await writeContract(wallet, {
-          address: deployment.contracts.demoToken!,
+          address: token,
           abi: demoTokenAbi,
           functionName: 'mint',
           args: [privateKeySigner(key).address, parseEther('1000')],
