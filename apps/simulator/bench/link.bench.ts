@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, openJournal } from '@chargechain/agent-core'
 import { createChargeChainClient, privateKeySigner } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { createChargingSimulation } from '@chargechain/hardware'
 import { countBytes, type LinkTransport, memoryPair, throttled } from '@chargechain/link'
 import { createPileAgent, type PileState, pileConfigSchema, pileJournal } from '@chargechain/pile'
@@ -50,8 +51,14 @@ async function measureHandshake(
   kind: CarKind,
 ): Promise<Measurement> {
   const { plan } = fleet
-  const car = plan.cars.find((candidate) => candidate.kind === kind)!
-  const pile = plan.piles.find((candidate) => mayChargeAt(plan, car, candidate))!
+  const car = defined(
+    plan.cars.find((candidate) => candidate.kind === kind),
+    `a ${kind} car in the plan`,
+  )
+  const pile = defined(
+    plan.piles.find((candidate) => mayChargeAt(plan, car, candidate)),
+    `a pile ${car.name} may charge at`,
+  )
   const directory = await mkdtemp(join(tmpdir(), 'link-bench-'))
   const world = createChargingSimulation({ speed: 1, charger: pile.charger })
   const [pileEnd, carEnd] = memoryPair()

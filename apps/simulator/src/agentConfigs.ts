@@ -2,7 +2,7 @@ import type { Deployment } from '@chargechain/chain'
 import type { PileConfigInput } from '@chargechain/pile'
 import type { VehicleConfigInput } from '@chargechain/vehicle'
 import { parseEther } from 'viem'
-import type { CarPlan, CurrencyKind, FleetPlan, PilePlan } from './fleet.js'
+import { type CarPlan, type CurrencyKind, type FleetPlan, operatorOf, type PilePlan } from './fleet.js'
 import type { ProvisionedFleet } from './provision.js'
 
 /** What a car puts in escrow per session, and the least a pile accepts, per currency (18 decimals both). */
@@ -31,7 +31,7 @@ export function pileConfigFor(
   rpcUrl: string,
   timing: AgentTiming = defaultTiming,
 ): PileConfigInput {
-  const operator = plan.operators[pile.operator]!
+  const operator = operatorOf(plan, pile.operator)
   return {
     dmid: pile.dmid,
     owner: operator.owner.address,
@@ -60,7 +60,7 @@ export function vehicleConfigFor(
   const highest = (price: (tariff: PilePlan['tariff']) => bigint) =>
     plan.piles.reduce((max, { tariff }) => (price(tariff) > max ? price(tariff) : max), 0n)
   const channelId = fleet.channels.get(car.index)
-  const operator = car.operator === undefined ? undefined : plan.operators[car.operator]!
+  const operator = car.operator === undefined ? undefined : operatorOf(plan, car.operator)
   return {
     chain: { chainId: deployment.chainId, rpcUrl, deployment },
     payment: {

@@ -37,7 +37,7 @@ export async function startDevNet(options: DevNetOptions = {}): Promise<DevNet> 
   // settle a session in the block it was opened in, and on a quiet dev chain that block would otherwise stay the last.
   const chain = await startAnvil({ blockTime: 1, args: ['--mixed-mining'] })
   try {
-    const deployer = privateKeySigner(chain.privateKeys[0]!, 'anvil account 0')
+    const deployer = privateKeySigner(chain.privateKey(0), 'anvil account 0')
     const deployment = await deployChargeChain(
       createWalletClient({
         account: deployer.account,

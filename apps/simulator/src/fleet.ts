@@ -1,4 +1,5 @@
 import { pileIdFromDmid } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { type ChargerSpec, chargers } from '@chargechain/hardware'
 import { type Hex, keccak256, parseEther, stringToBytes } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
@@ -75,10 +76,12 @@ export interface FleetSize {
 }
 
 /** Operators of the demo fleet; the prototype's operators read Chinese, so their names come first. */
-const operatorNames = ['上海电力 Shanghai Power', '特来电 TELD', '星星充电 Star Charge'] as const
+const operatorTemplates: readonly { name: string; currency: CurrencyKind; tariffStyle: TariffStyle }[] = [
+  { name: '上海电力 Shanghai Power', currency: 'native', tariffStyle: 'energy' },
+  { name: '特来电 TELD', currency: 'demoToken', tariffStyle: 'sessionFee' },
+  { name: '星星充电 Star Charge', currency: 'native', tariffStyle: 'time' },
+]
 const cityNames = ['上海 徐汇', '上海 浦东', '杭州 西湖', '苏州 园区', '南京 鼓楼'] as const
-const currencies: readonly CurrencyKind[] = ['native', 'demoToken', 'native']
-const tariffStyles: readonly TariffStyle[] = ['energy', 'sessionFee', 'time']
 
 /** A deterministic dev key: the same fleet gets the same addresses every run, so logs are comparable. */
 function devAccount(role: string, index: number, seed: number): Account {
@@ -99,17 +102,15 @@ export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
     throw new SimulatorOptionError('--cars', 'a whole number from 1 to 5000', cars)
   }
   const random = createRandom(seed)
-  const operatorCount = Math.min(operatorNames.length, piles)
-  const operators = Array.from({ length: operatorCount }, (_, index) => ({
+  const operators = operatorTemplates.slice(0, piles).map((template, index) => ({
     index,
-    name: operatorNames[index]!,
+    ...template,
     owner: devAccount('operator-owner', index, seed),
     payout: devAccount('operator-payout', index, seed),
-    currency: currencies[index]!,
-    tariffStyle: tariffStyles[index]!,
   }))
+  const operatorCount = operators.length
   const pilePlans = Array.from({ length: piles }, (_, index): PilePlan => {
-    const operator = operators[index % operatorCount]!
+    const operator = defined(operators[index % operatorCount], `operator ${index % operatorCount}`)
     const dmid = `CC-${String(index + 1).padStart(4, '0')}`
     const charger = index % 4 === 3 ? chargers.dc60kW : chargers.ac7kW
     // DC costs more per kWh, as at real stations; prices vary a little between piles.
@@ -137,7 +138,7 @@ export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
   })
   const kinds: readonly CarKind[] = ['escrow', 'channel', 'owner', 'escrow', 'channel']
   const carPlans = Array.from({ length: cars }, (_, index): CarPlan => {
-    const kind = kinds[index % kinds.length]!
+    const kind = defined(kinds[index % kinds.length], `car kind ${index % kinds.length}`)
     const operator = kind === 'escrow' ? undefined : random.integer(0, operatorCount - 1)
     return {
       index,
@@ -145,7 +146,8 @@ export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
       kind,
       key: devAccount('car', index, seed),
       operator,
-      currency: operator === undefined ? random.pick(operators).currency : operators[operator]!.currency,
+      currency: (operator === undefined ? random.pick(operators) : operatorOf({ operators }, operator))
+        .currency,
       batteryWh: random.pick([40_000, 60_000, 75_000, 90_000]),
       meterError: random.between(-0.004, 0.004),
     }
@@ -156,5 +158,10 @@ export function planFleet({ piles, cars, seed = 1 }: FleetSize): FleetPlan {
 /** Whether a car may charge at a pile: its operator's piles, or for an escrow payer every pile in its currency. */
 export function mayChargeAt(plan: FleetPlan, car: CarPlan, pile: PilePlan): boolean {
   if (car.operator !== undefined) return pile.operator === car.operator
-  return plan.operators[pile.operator]!.currency === car.currency
+  return operatorOf(plan, pile.operator).currency === car.currency
+}
+
+/** The operator at `index` of the plan; indices in a plan always name one of its operators. */
+export function operatorOf(plan: Pick<FleetPlan, 'operators'>, index: number): OperatorPlan {
+  return defined(plan.operators[index], `operator ${index} of the fleet plan`)
 }

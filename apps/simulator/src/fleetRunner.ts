@@ -15,7 +15,7 @@ import {
 import { vehicleConfigSchema, vehicleJournal } from '@chargechain/vehicle'
 import { type AgentTiming, pileConfigFor, vehicleConfigFor } from './agentConfigs.js'
 import type { DevNet } from './devnet.js'
-import { type CarPlan, mayChargeAt, type PilePlan } from './fleet.js'
+import { type CarPlan, mayChargeAt, operatorOf, type PilePlan } from './fleet.js'
 import { createPileLink, type LinkKind } from './links.js'
 import type { Progress } from './progress.js'
 import type { ProvisionedFleet } from './provision.js'
@@ -105,7 +105,7 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
   )
 
   const busy = new Set<SimulatedCar>()
-  const currencyOf = (station: Station) => plan.operators[station.pile.operator]!.currency
+  const currencyOf = (station: Station) => operatorOf(plan, station.pile.operator).currency
   // The car that has waited longest goes next, as at a real station; cars that never charged go first.
   const lastServed = new Map<SimulatedCar, number>()
   let served = 0

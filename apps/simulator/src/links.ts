@@ -63,18 +63,19 @@ export async function createPileLink(kind: LinkKind): Promise<PileLink> {
     async connect(signal) {
       signal.throwIfAborted()
       const [pileEnd, carEnd] = memoryPair()
-      const pair =
+      const [pile, car] =
         kind === 'throttled'
           ? [
               throttled(pileEnd, { bytesPerSecond: HC05_BYTES_PER_SECOND }),
               throttled(carEnd, { bytesPerSecond: HC05_BYTES_PER_SECOND }),
             ]
           : [pileEnd, carEnd]
-      for (const end of pair) open.add(end!)
+      open.add(pile)
+      open.add(car)
       const accept = waiting.shift()
-      if (accept) accept(pair[0]!)
-      else ready.push(pair[0]!)
-      return pair[1]!
+      if (accept) accept(pile)
+      else ready.push(pile)
+      return car
     },
     async close() {
       await Promise.all([...open].map((transport) => transport.close()))

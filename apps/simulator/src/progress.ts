@@ -62,8 +62,8 @@ export function createProgress(now: () => number = Date.now): Progress {
 }
 
 const decimals = (value: bigint, places: number) => {
-  const [whole, fraction = ''] = formatEther(value).split('.')
-  return places === 0 ? whole! : `${whole}.${fraction.padEnd(places, '0').slice(0, places)}`
+  const [whole = '0', fraction = ''] = formatEther(value).split('.')
+  return places === 0 ? whole : `${whole}.${fraction.padEnd(places, '0').slice(0, places)}`
 }
 
 /**

@@ -1,7 +1,8 @@
 import { privateKeySigner } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DevNet, startDevNet } from './devnet.js'
-import { planFleet } from './fleet.js'
+import { operatorOf, planFleet } from './fleet.js'
 import { channelDeposit, type ProvisionedFleet, provisionFleet } from './provision.js'
 
 describe('provisionFleet on a real anvil', () => {
@@ -15,7 +16,7 @@ describe('provisionFleet on a real anvil', () => {
 
   it("registers each pile under its owner's id with its operator's payout, its agent key and its tariff", async () => {
     for (const pile of fleet.plan.piles) {
-      const operator = fleet.plan.operators[pile.operator]!
+      const operator = operatorOf(fleet.plan, pile.operator)
       const onChain = await devnet.admin.getPile({ pileId: pile.pileId })
       expect(onChain).toMatchObject({
         owner: operator.owner.address,
@@ -42,9 +43,11 @@ describe('provisionFleet on a real anvil', () => {
     const payers = fleet.plan.cars.filter((car) => car.kind === 'channel')
     expect(fleet.channels.size).toBe(payers.length)
     for (const car of payers) {
-      const operator = fleet.plan.operators[car.operator!]!
+      const operator = operatorOf(fleet.plan, defined(car.operator, `${car.name}'s operator`))
       const client = devnet.clientFor(privateKeySigner(car.key.privateKey))
-      const channel = await client.getChannel({ channelId: fleet.channels.get(car.index)! })
+      const channel = await client.getChannel({
+        channelId: defined(fleet.channels.get(car.index), `${car.name}'s channel`),
+      })
       expect(channel).toMatchObject({
         status: 'open',
         vehicle: car.key.address,

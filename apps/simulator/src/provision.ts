@@ -1,9 +1,10 @@
 import { privateKeySigner } from '@chargechain/chain'
 import { demoTokenAbi } from '@chargechain/contracts'
+import { defined } from '@chargechain/errors'
 import { type Address, type Hex, parseEther, zeroAddress } from 'viem'
 import type { DevNet } from './devnet.js'
 import { FleetSetupError } from './errors.js'
-import type { CurrencyKind, FleetPlan } from './fleet.js'
+import { type CurrencyKind, type FleetPlan, operatorOf } from './fleet.js'
 
 /** What exists on chain once the fleet is set up. */
 export interface ProvisionedFleet {
@@ -91,7 +92,7 @@ export async function provisionFleet(devnet: DevNet, plan: FleetPlan): Promise<P
       .filter((car) => car.kind === 'channel')
       .map((car) =>
         step(`opening ${car.name}'s channel`, async () => {
-          const operator = plan.operators[car.operator!]!
+          const operator = operatorOf(plan, defined(car.operator, `${car.name}'s operator`))
           const client = devnet.clientFor(privateKeySigner(car.key.privateKey, car.name))
           const { channelId } = await client.openChannel({
             operator: operator.payout.address,

@@ -1,3 +1,4 @@
+import { defined } from '@chargechain/errors'
 /** A small seeded generator, so a fleet and its scenario replay identically for the same `--seed`. */
 export interface Random {
   next(): number
@@ -20,7 +21,7 @@ export function createRandom(seed: number): Random {
     next,
     between: (min, max) => min + (max - min) * next(),
     integer: (min, max) => Math.floor(random.between(min, max + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)]!,
+    pick: (items) => defined(items[Math.floor(next() * items.length)], 'an item to pick (the list is empty)'),
     chance: (probability) => next() < probability,
   }
   return random

@@ -18,6 +18,7 @@ import { spawnAgent } from '@chargechain/agent-core/testing'
 import { privateKeySigner } from '@chargechain/chain'
 import { connectors, orders, piles } from '@chargechain/db'
 import { testEngines } from '@chargechain/db/testing'
+import { defined } from '@chargechain/errors'
 import { createChargingSimulation } from '@chargechain/hardware'
 import { serialLink } from '@chargechain/hardware-linux'
 import { createFakeGpioChip, openPtyPair, startFakeModbusMeter } from '@chargechain/hardware-linux/testing'
@@ -44,8 +45,8 @@ afterAll(() => devnet?.stop())
 /** A pile agent process charging the escrow car: relay on, state `charging`. */
 async function chargingPile(timing = {}, more: { config?: object; env?: Record<string, string> } = {}) {
   const { plan } = fleet
-  const pile = plan.piles[0]!
-  const car = plan.cars[0]!
+  const pile = defined(plan.piles[0], 'the first pile')
+  const car = defined(plan.cars[0], 'the first car')
   const directory = await mkdtemp(join(tmpdir(), 'linux-pile-'))
   const chip = await createFakeGpioChip()
   const linkPty = await openPtyPair()

@@ -3,6 +3,7 @@
 // lamps (fake libgpiod tools), and talking to the pile over an HC-05 serial link (serialport on another pty). The
 // pile agent runs in this process on simulated hardware, against anvil. Break that fails it: the ECU's energy counter
 // not fed from the world (the car's meter disagrees with the pile's and it stops vouchering).
+
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { createLogger, openJournal } from '@chargechain/agent-core'
 import { spawnAgent } from '@chargechain/agent-core/testing'
 import { privateKeySigner } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { chargers, createChargingSimulation } from '@chargechain/hardware'
 import { serialLink } from '@chargechain/hardware-linux'
 import {
@@ -38,8 +40,8 @@ afterAll(() => devnet?.stop())
 
 it('charges and pays with the car on OBD over slcan, GPIO lamps and a serial link', async () => {
   const { plan } = fleet
-  const pile = plan.piles[0]!
-  const car = plan.cars[0]!
+  const pile = defined(plan.piles[0], 'the first pile')
+  const car = defined(plan.cars[0], 'the first car')
   const directory = await mkdtemp(join(tmpdir(), 'linux-car-'))
   const chip = await createFakeGpioChip()
   const linkPty = await openPtyPair()

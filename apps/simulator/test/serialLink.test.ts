@@ -2,12 +2,14 @@
 // HC-05s' serial line in software), against anvil; then the same with the "USB adapter" pulled and put back while
 // charging. Break that fails it: `openSerialLinkTransport` treating a missing port as final (the pile's accept after the
 // drop throws and the replug visit fails).
+
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { createLogger, openJournal } from '@chargechain/agent-core'
 import { privateKeySigner } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { createSimulatedClock } from '@chargechain/hardware'
 import { serialLink } from '@chargechain/hardware-linux'
 import { openPtyPair, type PtyPair, socatAvailable, socatHint } from '@chargechain/hardware-linux/testing'
@@ -17,7 +19,7 @@ import { vehicleConfigSchema, vehicleJournal } from '@chargechain/vehicle'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pileConfigFor, vehicleConfigFor } from '../src/agentConfigs.js'
 import { type DevNet, startDevNet } from '../src/devnet.js'
-import { planFleet } from '../src/fleet.js'
+import { operatorOf, planFleet } from '../src/fleet.js'
 import { type ProvisionedFleet, provisionFleet } from '../src/provision.js'
 import { createRandom } from '../src/random.js'
 import { openStation, type SimulatedCar } from '../src/station.js'
@@ -44,8 +46,8 @@ describe('a paid visit over a serial link (serialport on a pty pair)', () => {
     const directory = await mkdtemp(join(tmpdir(), 'serial-visit-'))
     const clock = createSimulatedClock({ speed: 60 })
     const { plan } = fleet
-    const pile = plan.piles[0]!
-    const car = plan.cars[0]!
+    const pile = defined(plan.piles[0], 'the first pile')
+    const car = defined(plan.cars[0], 'the first car')
     expect(car.kind).toBe('escrow')
     const logLines = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -87,15 +89,16 @@ describe('a paid visit over a serial link (serialport on a pty pair)', () => {
       chain: devnet.clientFor(privateKeySigner(car.key.privateKey)),
       journal: await openJournal(join(directory, 'car.journal'), vehicleJournal),
     }
+    const operator = operatorOf(plan, pile.operator)
     const before = await devnet.admin.balanceOf({
-      account: plan.operators[pile.operator]!.payout.address,
-      currency: fleet.currencyAddress[plan.operators[pile.operator]!.currency],
+      account: operator.payout.address,
+      currency: fleet.currencyAddress[operator.currency],
     })
     try {
       const result = await station.visit(simulatedCar, new AbortController().signal)
       const after = await devnet.admin.balanceOf({
-        account: plan.operators[pile.operator]!.payout.address,
-        currency: fleet.currencyAddress[plan.operators[pile.operator]!.currency],
+        account: operator.payout.address,
+        currency: fleet.currencyAddress[operator.currency],
       })
       return { result, paid: after - before, accepts, carLog }
     } finally {
