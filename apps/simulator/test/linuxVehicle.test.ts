@@ -3,7 +3,6 @@
 // lamps (fake libgpiod tools), and talking to the pile over an HC-05 serial link (serialport on another pty). The
 // pile agent runs in this process on simulated hardware, against anvil. Break that fails it: the ECU's energy counter
 // not fed from the world (the car's meter disagrees with the pile's and it stops vouchering).
-
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -2,7 +2,6 @@
 // HC-05s' serial line in software), against anvil; then the same with the "USB adapter" pulled and put back while
 // charging. Break that fails it: `openSerialLinkTransport` treating a missing port as final (the pile's accept after the
 // drop throws and the replug visit fails).
-
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
