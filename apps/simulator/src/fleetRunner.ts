@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, type Logger, openJournal } from '@chargechain/agent-core'
 import { privateKeySigner } from '@chargechain/chain'
-import { createSimulatedClock, type SimulatedClock } from '@chargechain/hardware'
+import { createSimulatedClock } from '@chargechain/hardware'
 import {
   type ChannelLedger,
   chainChannelSettler,
@@ -40,7 +40,7 @@ export interface RunFleetOptions {
   scenario?: Scenario
   timing?: AgentTiming
   /** Connects a pile's OCPP reporter to the management server, when one runs. */
-  reporterFor?: (pile: PilePlan, logger: Logger, clock: SimulatedClock) => Promise<PileReporter>
+  reporterFor?: (pile: PilePlan, logger: Logger) => Promise<PileReporter>
   /** Called for each session a pile finished, with the car that charged. */
   onSession?: (session: SessionFinished, car: CarPlan, pile: PilePlan) => void
 }
@@ -99,7 +99,7 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
         logger,
         random,
         scenario: options.scenario ?? defaultScenario,
-        ...(options.reporterFor ? { reporter: await options.reporterFor(pile, logger, clock) } : {}),
+        ...(options.reporterFor ? { reporter: await options.reporterFor(pile, logger) } : {}),
       }),
     ),
   )

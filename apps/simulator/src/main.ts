@@ -67,11 +67,11 @@ try {
     seed: options.seed,
     progress,
     signal: stop.signal,
-    reporterFor: async (pile, logger, clock) => {
+    reporterFor: async (pile, logger) => {
       const credentials = management?.chargers.get(pile.dmid)
       if (!credentials)
         throw new FleetSetupError(`The management server has no OCPP credentials for ${pile.dmid}.`)
-      return connectPileReporter(pile, credentials, logger, clock)
+      return connectPileReporter(pile, credentials, logger)
     },
   })
   reporter?.stop()

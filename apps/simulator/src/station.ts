@@ -107,7 +107,7 @@ export async function openStation(options: StationOptions) {
       clock,
     })
 
-    const unwatch = options.reporter?.watch(pileAgent, meterRegisterWh)
+    const unwatch = options.reporter?.watch(pileAgent)
     let result: VisitResult | undefined
     const states: PileState[] = []
     const stateWaiters = new Set<() => void>()
