@@ -51,39 +51,13 @@ export function followedAddresses(deployment: Deployment): Hex[] {
   return [pileRegistry, sessionEscrow, paymentChannels]
 }
 
-/** Converts a decoded event to its stored form; `blockTime` is its block's timestamp. */
-export function toStoredEvent(event: ChargeChainEvent, blockTime: Date): StoredEvent | undefined {
-  if (event.eventName === 'Credited' || event.eventName === 'Withdrawn') return undefined
-  const args = jsonify(event.args) as Record<string, unknown>
-  const subject =
-    event.contract === 'pileRegistry'
-      ? args.pileId
-      : event.contract === 'sessionEscrow'
-        ? args.sessionId
-        : args.channelId
-  return {
-    blockNumber: Number(event.blockNumber),
-    logIndex: event.logIndex,
-    blockHash: lower(event.blockHash),
-    blockTime,
-    transactionHash: lower(event.transactionHash),
-    subject: subject as Hex,
-    contract: event.contract,
-    eventName: event.eventName,
-    args,
-  } as StoredEvent
-}
-
 /** Chain order. */
 export function compareEvents(a: StoredEvent, b: StoredEvent): number {
   return a.blockNumber - b.blockNumber || a.logIndex - b.logIndex
 }
 
-function lower(value: Hex): Hex {
-  return value.toLowerCase() as Hex
-}
-
-function jsonify(value: unknown): unknown {
+/** A decoded value in its stored form: bigints as decimal strings, hex in lower case. */
+export function jsonify(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString()
   if (typeof value === 'string') return value.startsWith('0x') ? value.toLowerCase() : value
   if (Array.isArray(value)) return value.map(jsonify)

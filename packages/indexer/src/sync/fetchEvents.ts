@@ -1,8 +1,9 @@
-import { type Deployment, decodeChargeChainLogs } from '@chargechain/chain'
+import type { Deployment } from '@chargechain/chain'
 import type { Hex } from '@chargechain/db'
-import { type Client, formatLog, type Log, numberToHex, type RpcLog } from 'viem'
+import { type Client, numberToHex, type RpcLog } from 'viem'
 import { getBlock } from 'viem/actions'
-import { followedAddresses, followedTopics, type StoredEvent, toStoredEvent } from '../events.js'
+import { followedAddresses, followedTopics, type StoredEvent } from '../events.js'
+import { decodeLogs } from './decodeLogs.js'
 
 /**
  * The followed events of blocks `fromBlock`…`toBlock`, decoded, with their blocks' times, in chain order. One
@@ -15,7 +16,7 @@ export async function fetchEvents(
   fromBlock: number,
   toBlock: number,
 ): Promise<StoredEvent[]> {
-  const raw = (await client.request({
+  const logs = (await client.request({
     method: 'eth_getLogs',
     params: [
       {
@@ -26,26 +27,18 @@ export async function fetchEvents(
       },
     ],
   })) as RpcLog[]
-  const logs: Log[] = raw.map((log) => formatLog(log))
   const times = await blockTimes(client, logs)
-  const events: StoredEvent[] = []
-  for (const event of decodeChargeChainLogs(deployment, logs)) {
-    const time = times.get(event.blockHash)
-    if (time === undefined) continue
-    const stored = toStoredEvent(event, time)
-    if (stored) events.push(stored)
-  }
-  return events
+  return decodeLogs(deployment, logs, (hash) => times.get(hash))
 }
 
-async function blockTimes(client: Client, logs: readonly Log[]): Promise<Map<Hex, Date>> {
+async function blockTimes(client: Client, logs: readonly RpcLog[]): Promise<Map<Hex, Date>> {
   const times = new Map<Hex, Date>()
   const missing = new Set<Hex>()
   for (const log of logs) {
     if (log.blockHash === null) continue
-    if (typeof log.blockTimestamp === 'bigint')
-      times.set(log.blockHash, new Date(Number(log.blockTimestamp) * 1000))
-    else missing.add(log.blockHash)
+    const hash = log.blockHash.toLowerCase() as Hex
+    if (typeof log.blockTimestamp === 'string') times.set(hash, new Date(Number(log.blockTimestamp) * 1000))
+    else missing.add(hash)
   }
   const queue = [...missing]
   const worker = async () => {
