@@ -1,7 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons'
 import { Button, Card, DatePicker, Input, Select, Space, Typography } from 'antd'
 import dayjs from 'dayjs'
-import { useState } from 'react'
+import { useDeferredValue, useState } from 'react'
 import { useLocation, useNavigate, useSearchParams } from 'react-router'
 import { useAllPiles, useOrders } from '../api/queries'
 import { orderKinds, orderStates } from '../api/types'
@@ -14,6 +14,9 @@ import { type OrdersFilter, ordersCsvUrl, ordersFilterToUrl, parseOrdersFilter }
 interface PagingState {
   previous?: string[]
 }
+
+/** Rows of a page that fill a laptop's screen. */
+const firstScreenful = 20
 
 const sorts = {
   newest: { sort: 'openedAt', order: 'desc' },
@@ -54,6 +57,10 @@ export default function Orders() {
       },
     )
   }
+  // The first render shows a screenful of rows, React renders the rest of the page's rows right after: the first
+  // rows appear without waiting for fifty rows' layout.
+  const items = orders.data?.items
+  const shown = useDeferredValue(items, items?.slice(0, firstScreenful))
   const nextCursor = orders.data?.nextCursor ?? undefined
   const sortKey =
     (Object.keys(sorts) as Array<keyof typeof sorts>).find(
@@ -144,7 +151,7 @@ export default function Orders() {
       <Card size="small">
         <ApiErrorAlert error={orders.error} />
         <div data-testid="orders-table">
-          <OrdersTable orders={orders.data?.items} loading={orders.isFetching} />
+          <OrdersTable orders={shown} loading={orders.isFetching} />
         </div>
         <Space style={{ marginTop: 12, justifyContent: 'flex-end', width: '100%' }} wrap>
           <Button disabled={!filter.cursor} onClick={() => page(undefined, [])}>
