@@ -32,8 +32,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}; remove or check the spelling`
     case 'invalid_union': {
       // A union of literals or of simple types reads best as the list of what each branch accepts.
-      const branches = issue.errors.map((branch) =>
-        branch.length === 1 && branch[0]!.path.length === 0 ? expectedOf(branch[0]!) : undefined,
+      const branches = issue.errors.map(([only, ...others]) =>
+        only !== undefined && others.length === 0 && only.path.length === 0 ? expectedOf(only) : undefined,
       )
       if (branches.every((branch) => branch !== undefined))
         return `expected ${[...new Set(branches)].join(' | ')}, ${got}`

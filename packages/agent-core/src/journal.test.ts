@@ -1,6 +1,7 @@
 import { appendFile, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { defined } from '@chargechain/errors'
 import { describe, expect, it } from 'vitest'
 import { JournalClosedError, JournalCorruptError, JournalIoError } from './errors.js'
 import { openJournal } from './journal.js'
@@ -91,7 +92,10 @@ describe('openJournal', () => {
     for (let step = 1; step <= 12; step++) await journal.append({ step })
     const kept = await lines(path)
     expect(kept.length).toBeLessThanOrEqual(5)
-    expect(JSON.parse(kept.at(-1)!).record).toMatchObject({ seq: 12, value: { step: 12 } })
+    expect(JSON.parse(defined(kept.at(-1), 'the last journal line')).record).toMatchObject({
+      seq: 12,
+      value: { step: 12 },
+    })
     await journal.compact()
     expect(await lines(path)).toHaveLength(1)
     await journal.append({ step: 13 })

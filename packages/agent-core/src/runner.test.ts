@@ -7,7 +7,7 @@ import { InvalidTransitionError, JournalCorruptError, MachineDefinitionError } f
 import { openJournal } from './journal.js'
 import { defineJournalSchema } from './journalSchema.js'
 import { createLogger } from './logger.js'
-import { defineMachine, type StateOf } from './machine.js'
+import { type AnyMachine, defineMachine, type StateOf } from './machine.js'
 import { type EntryActions, runMachine, type Snapshot, STATE_ENTERED } from './runner.js'
 
 const machine = defineMachine({
@@ -114,11 +114,11 @@ describe('runMachine', () => {
       idle: async () => ({ event: 'DONE' }),
       paying: async () => ({ event: 'PAID' }),
       charging: async () => ({ event: 'DONE' }),
-    } as unknown as EntryActions<typeof machine, Data>
+    }
     const { logger } = capturingLogger()
-    await expect(runMachine({ machine, actions, journal, logger, initialData: {} })).rejects.toThrow(
-      new InvalidTransitionError('payment', 'idle', 'DONE', ['ARRIVED']),
-    )
+    // Seen as any machine, as a table built at run time would be, the types cannot check the events; the runner does.
+    const run = runMachine<AnyMachine, Data>({ machine, actions, journal, logger, initialData: {} })
+    await expect(run).rejects.toThrow(new InvalidTransitionError('payment', 'idle', 'DONE', ['ARRIVED']))
     expect(journal.replay()?.value.state).toBe('idle')
     await journal.close()
   })
@@ -126,13 +126,11 @@ describe('runMachine', () => {
   it('refuses a missing action and a journal from a different machine', async () => {
     const { logger } = capturingLogger()
     const journal = await openJournal(await journalPath(), paymentJournal)
-    const partial = { idle: async () => ({ event: 'ARRIVED' as const }) } as unknown as EntryActions<
-      typeof machine,
-      Data
-    >
-    await expect(runMachine({ machine, actions: partial, journal, logger, initialData: {} })).rejects.toThrow(
-      MachineDefinitionError,
-    )
+    const partial = { idle: async () => ({ event: 'ARRIVED' as const }) }
+    // As above: only the runner can see that a table built at run time lacks an action.
+    await expect(
+      runMachine<AnyMachine, Data>({ machine, actions: partial, journal, logger, initialData: {} }),
+    ).rejects.toThrow(MachineDefinitionError)
     await journal.append({ state: 'dancing' as 'idle', data: {} })
     const actions: EntryActions<typeof machine, Data> = {
       idle: async () => ({ event: 'ARRIVED' }),

@@ -77,10 +77,11 @@ export async function runMachine<M extends AnyMachine, Data>(
   options: RunMachineOptions<M, Data>,
 ): Promise<Snapshot<StateOf<M>, Data>> {
   const { machine, journal, logger } = options
-  const actions = options.actions as unknown as Record<string, EntryAction<string, string, Data> | undefined>
+  const { actions } = options
   const signal = options.signal ?? new AbortController().signal
   for (const state of Object.keys(machine.states)) {
-    if (!isFinalState(machine, state) && typeof actions[state] !== 'function') {
+    // The types promise an action for every active state; a table built at run time may still lack one.
+    if (isActiveState(machine, state) && typeof actions[state] !== 'function') {
       throw new MachineDefinitionError(`Machine ${machine.id}: state ${state} has no entry action; add one.`)
     }
   }
@@ -108,10 +109,11 @@ export async function runMachine<M extends AnyMachine, Data>(
     logger.info({ state: snapshot.state, seq: record.seq, resumed }, STATE_ENTERED)
   }
 
-  while (!isFinalState(machine, snapshot.state)) {
-    signal.throwIfAborted()
+  for (;;) {
     const { state, data } = snapshot
-    const action = actions[state]!
+    if (!isActiveState(machine, state)) break
+    signal.throwIfAborted()
+    const action = actions[state]
     const result = await action({ state, data, resumed, signal, logger: logger.child({ state }) })
     const transitions = machine.states[state]?.on ?? {}
     const next = transitions[result.event]
@@ -125,4 +127,12 @@ export async function runMachine<M extends AnyMachine, Data>(
     logger.info({ state: next, from: state, event: result.event, seq: record.seq, resumed }, STATE_ENTERED)
   }
   return snapshot as Snapshot<StateOf<M>, Data>
+}
+
+/** Whether `state` is one of the machine's states with transitions out: the states that have an entry action. */
+function isActiveState<M extends AnyMachine>(
+  machine: M,
+  state: string,
+): state is Exclude<StateOf<M>, FinalStateOf<M>> {
+  return state in machine.states && !isFinalState(machine, state)
 }

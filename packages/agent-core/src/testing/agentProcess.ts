@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { AgentProcessError } from '../errors.js'
 import { STATE_ENTERED } from '../runner.js'
@@ -54,7 +54,7 @@ const DEFAULT_TIMEOUT_MS = 20_000
  * state and start it again. Non-JSON output is kept out of `logs`; stderr is quoted when the process dies early.
  */
 export function spawnAgent(options: SpawnAgentOptions): AgentProcess {
-  const child: ChildProcess = spawn(
+  const child = spawn(
     process.execPath,
     [...(options.nodeArgs ?? ['--import', 'tsx']), options.script, ...(options.args ?? [])],
     {
@@ -63,6 +63,14 @@ export function spawnAgent(options: SpawnAgentOptions): AgentProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
+  // Without a pid the system refused the process (out of memory or process slots); its 'error' event follows.
+  const pid = child.pid
+  if (pid === undefined) {
+    child.once('error', () => {})
+    throw new AgentProcessError(
+      `Could not start ${options.script}: the system refused a new process; free some memory.`,
+    )
+  }
   const logs: LogLine[] = []
   const states: string[] = []
   const waiters = new Set<() => void>()
@@ -70,10 +78,10 @@ export function spawnAgent(options: SpawnAgentOptions): AgentProcess {
   let stderr = ''
   let exit: AgentExit | undefined
 
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4_000)
   })
-  createInterface({ input: child.stdout! }).on('line', (text) => {
+  createInterface({ input: child.stdout }).on('line', (text) => {
     let line: LogLine
     try {
       line = JSON.parse(text) as LogLine
@@ -133,7 +141,7 @@ export function spawnAgent(options: SpawnAgentOptions): AgentProcess {
     })
 
   return {
-    pid: child.pid!,
+    pid,
     logs,
     states,
     exited,
