@@ -8,8 +8,9 @@
  * - charging to settled live: live.ts's 'order' event no longer invalidates `keys.orders()` (the row stays
  *   "Charging" until a reload).
  * - filter and CSV: ordersCsvUrl (urlState.ts) drops the state from the export (`search.delete('state')`).
- * - plausible readings: reporting.ts stamps each reading in real time (`at: new Date()` for `new Date(at)`): at
- *   300× every one after the first is an implausibleJump.
+ * - plausible readings: pile-ocpp's reportPile stamps in real time (`dateOf` → `() => new Date()`): at 300× the
+ *   readings are implausible jumps, and a free order's energy falls back to its last counted reading (210 Wh for
+ *   6,630).
  */
 import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
