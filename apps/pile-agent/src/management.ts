@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import type { Logger } from '@chargechain/agent-core'
-import { createOcppClient, type OcppClient, openFileQueue } from '@chargechain/ocpp'
+import { createOcppClient, type OcppClient, type OcppClientHandlers, openFileQueue } from '@chargechain/ocpp'
 import type { ChannelLedger, PileAgent } from '@chargechain/pile'
-import { ocppChannelLedger, reportPile } from '@chargechain/pile-ocpp'
+import { ocppChannelLedger, pileCommandHandlers, reportPile } from '@chargechain/pile-ocpp'
 import { z } from 'zod'
 import { ManagementConfigError } from './errors.js'
 
@@ -39,8 +39,8 @@ export interface Management {
   client: OcppClient
   /** The operator's channel ledger on the server. */
   ledger: ChannelLedger
-  /** Reports `agent` until close. */
-  report(agent: Pick<PileAgent, 'on'>): void
+  /** Reports `agent` until close, and has it answer the server's commands (stop, stop at, availability). */
+  report(agent: Pick<PileAgent, 'on' | 'stop' | 'stopAt' | 'setAvailable' | 'status'>): void
   /** Stops reporting and closes the connection once every report is in the queue. */
   close(): Promise<void>
 }
@@ -81,7 +81,10 @@ export async function connectManagement(
             cause: error,
           })
         })
+  // The client comes before the agent (the agent needs its ledger): commands are refused until `report` attaches it.
+  const handlers: OcppClientHandlers = {}
   const client = await createOcppClient({
+    handlers,
     url: config.url,
     identity: config.identity,
     password,
@@ -98,6 +101,7 @@ export async function connectManagement(
     client,
     ledger: ocppChannelLedger(client),
     report(agent) {
+      Object.assign(handlers, pileCommandHandlers(agent))
       report = reportPile(agent, client, {
         meterIntervalMs: config.meterIntervalSeconds * 1000,
         onError: (error) => logger.warn({ err: error }, 'a report to the management server was not queued'),

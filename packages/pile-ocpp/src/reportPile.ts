@@ -34,7 +34,8 @@ export interface PileReport {
 }
 
 /**
- * Reports a pile agent to the management server through `client`: a status on each state change, a transaction per
+ * Reports a pile agent to the management server through `client`: a status on each state change (Unavailable when the
+ * operator made an idle pile so), a transaction per
  * session filed under its chain session, meter values at most every `meterIntervalMs`, and the stop with the
  * register. Each transaction's reference is the session id, so a pile restarted mid-session (same file queue)
  * still reports the session it resumes. Reports are queued one after another, in the order the agent emitted them.
@@ -53,14 +54,26 @@ export function reportPile(
     tail = tail.then(send).then(() => {}, onError)
   }
   let lastStatus: ChargePointStatus | undefined
+  let state: PileState | undefined
+  let available = true
   const lastMeterAt = new Map<string, number>()
+  const reportStatus = () => {
+    if (state === undefined) return
+    // Unavailable shows once the pile is idle: a car already charging is served to the end.
+    const status = !available && state === 'idle' ? 'Unavailable' : statusOfState[state]
+    if (status === lastStatus) return
+    lastStatus = status
+    report(() => client.status(connector, status))
+  }
 
   const offs = [
-    agent.on('state', ({ state }) => {
-      const status = statusOfState[state]
-      if (status === lastStatus) return
-      lastStatus = status
-      report(() => client.status(connector, status))
+    agent.on('state', (change) => {
+      state = change.state
+      reportStatus()
+    }),
+    agent.on('availability', (change) => {
+      available = change.available
+      reportStatus()
     }),
     agent.on('sessionStarted', ({ id, kind, vehicle, meterStartWh, at }) => {
       lastMeterAt.set(id, at)

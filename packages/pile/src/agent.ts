@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { type EntryAction, type EntryActions, runMachine } from '@chargechain/agent-core'
+import type { StopReason } from '@chargechain/link'
+import { createCommandBox } from './commands.js'
 import { PileAgentBusyError, PileAgentOptionError } from './errors.js'
 import { type PileMachine, pileMachine } from './machine.js'
 import { closeLink, createRegistryCache, type PileRuntime } from './runtime.js'
@@ -50,6 +52,7 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
     stopGunWatch: undefined,
     emit,
     registry: createRegistryCache(chain, config, clock),
+    commands: createCommandBox(),
   }
   let current: { state: PileState; data: PileData } = {
     state: journal.replay()?.value.state ?? pileMachine.initial,
@@ -86,7 +89,33 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
     departing: observe(departing(runtime)),
   }
 
+  /** Whether `sessionId` is the session in progress and where: 'live' until the relay is off for good. */
+  const phaseOf = (sessionId: string): 'live' | 'ending' | undefined => {
+    const { state, data } = current
+    if (data.session?.id.toLowerCase() !== sessionId.toLowerCase()) return undefined
+    if (state === 'starting' || state === 'charging') return 'live'
+    if (state === 'stopping' || state === 'settling' || state === 'receipt') return 'ending'
+    return undefined
+  }
+
   return {
+    stop(sessionId, reason: StopReason = 'operatorStopped') {
+      const phase = phaseOf(sessionId)
+      if (phase === 'live') runtime.commands.request(sessionId, { stop: reason })
+      return phase !== undefined
+    },
+    stopAt(sessionId, energyWh) {
+      if (!Number.isSafeInteger(energyWh) || energyWh < 0)
+        throw new PileAgentOptionError(`stopAt needs a whole, non-negative number of Wh; got ${energyWh}.`)
+      if (phaseOf(sessionId) !== 'live') return false
+      runtime.commands.request(sessionId, { stopAtWh: energyWh })
+      return true
+    },
+    setAvailable(available) {
+      if (available === runtime.commands.available) return
+      runtime.commands.setAvailable(available)
+      emit('availability', { available })
+    },
     async run(signal) {
       if (running)
         throw new PileAgentBusyError('This pile agent is already running; call run() once per agent.')
@@ -116,6 +145,7 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
       const { state, data } = current
       return {
         state,
+        available: runtime.commands.available,
         completed: data.completed,
         ...(data.session ? { session: sessionStatus(data.session) } : {}),
       }
@@ -136,5 +166,6 @@ function sessionStatus(session: PileSession): NonNullable<PileStatus['session']>
     vehicle: session.vehicle,
     energyWh: session.energyWh,
     amount: session.amount ?? sessionAmount(session),
+    ...(session.stopAtWh === undefined ? {} : { stopAtWh: session.stopAtWh }),
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '@chargechain/link'
 import type { Address } from 'viem'
 import type { ChannelLedger } from './channelLedger/types.js'
+import type { CommandBox } from './commands.js'
 import type { PileConfig } from './config.js'
 import { MeterUnavailableError } from './errors.js'
 import type { RefundWatch } from './refundWatch.js'
@@ -35,6 +36,8 @@ export interface PileRuntime {
   refundWatch: RefundWatch | undefined
   emit<E extends keyof PileAgentEvents>(event: E, ...args: PileAgentEvents[E]): void
   registry: RegistryCache
+  /** The operator's commands (stop, stop at, availability), taken by the steps. */
+  commands: CommandBox
 }
 
 export async function closeLink(runtime: PileRuntime): Promise<void> {

@@ -54,6 +54,8 @@ interface Charge extends SessionStart {
   idleSince?: number
   /** When the charge (or the idling) ended (agent's clock): the final reading's seconds end here. */
   endedAt?: number
+  /** The operator's limit: charging stops at the first reading at or above this energy, Wh. */
+  stopAtWh?: number
   stopReason?: string
   settleTx?: Hash
   /** Set once the session's result is final (settled, recorded or logged). */

@@ -9,7 +9,7 @@ import type {
   PowerSwitch,
   Relay,
 } from '@chargechain/hardware'
-import type { LinkTransport } from '@chargechain/link'
+import type { LinkTransport, StopReason } from '@chargechain/link'
 import type { Address, Hash, Hex } from 'viem'
 import type { ChannelLedger } from './channelLedger/types.js'
 import type { PileConfig } from './config.js'
@@ -66,7 +66,11 @@ export interface PileStatus {
     energyWh: number
     /** Amount vouchered so far (the session's part of a channel voucher). */
     amount: bigint
+    /** The operator's limit, when one was set. */
+    stopAtWh?: number
   }
+  /** False while the operator made the pile unavailable: it takes no new car. */
+  available: boolean
   completed: number
 }
 
@@ -104,6 +108,8 @@ export interface PileAgentEvents {
   sessionFinished: [SessionFinished]
   /** A session that ended without charging: the car was rejected, went away or never plugged in. */
   sessionAbandoned: [{ id: Hex; reason: string }]
+  /** The operator made the pile available or unavailable (`setAvailable`). */
+  availability: [{ available: boolean }]
   /** A state's action threw; the run rejects with the same error. */
   stepFailed: [{ error: unknown; state: PileState }]
 }
@@ -116,5 +122,17 @@ export interface PileAgent {
    */
   run(signal: AbortSignal): Promise<void>
   status(): PileStatus
+  /**
+   * The operator stops session `sessionId` (`reason` 'operatorStopped' by default): the relay goes off and the session
+   * settles as any stop does, the car paying what it vouchered. False when that session is not in progress.
+   */
+  stop(sessionId: string, reason?: StopReason): boolean
+  /**
+   * The operator limits session `sessionId` to `energyWh` delivered: it stops ('targetReached') at the first reading at
+   * or above it. The limit is journaled and survives a restart. False when that session is not charging.
+   */
+  stopAt(sessionId: string, energyWh: number): boolean
+  /** An unavailable pile takes no new car; a car already charging carries on. Not journaled: a restart makes it available. */
+  setAvailable(available: boolean): void
   on<E extends keyof PileAgentEvents>(event: E, listener: (...args: PileAgentEvents[E]) => void): () => void
 }

@@ -5,13 +5,19 @@ import { acceptLink, closeLink, waitForLevel } from '../runtime.js'
 import { isChargeSession, sessionOf } from '../session.js'
 import type { PileStep } from './types.js'
 
-/** Relay off whatever came before (a crash may have left it on), then wait for a car. */
+/** Relay off whatever came before (a crash may have left it on), then wait for a car while the pile is available. */
 export const idle: PileStep<'idle'> =
-  ({ hardware, clock }) =>
+  ({ hardware, clock, commands }) =>
   async ({ data, signal, logger }) => {
     await hardware.relay.set(false)
     await hardware.bluetoothPower?.set(false)
-    await waitForLevel(hardware.arrival, true, signal)
+    // An unavailable pile takes no new car: one that arrives meanwhile is served once the pile is available again.
+    for (;;) {
+      await waitForLevel(hardware.arrival, true, signal)
+      if (commands.available) break
+      logger.info('car arrived while the pile is unavailable; serving it once available')
+      await commands.untilAvailable(signal)
+    }
     const id = bytesToHex(randomBytes(16))
     logger.info({ session: id }, 'car arrived')
     return {

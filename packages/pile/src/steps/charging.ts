@@ -95,6 +95,15 @@ export const charging: PileStep<'charging'> =
       logger.info({ session: session.id }, 'charge resumed after a restart')
       return { event: 'METERED', data: { ...data, session: { ...session, nextReadingAt: undefined } } }
     }
+    const commanded = runtime.commands.take(session.id)
+    if (commanded.stop) {
+      await hardware.relay.set(false)
+      logger.info({ session: session.id, reason: commanded.stop }, 'stopped by the operator')
+      return { event: 'STOP', data: stopWith(data, session, commanded.stop, clock.now()) }
+    }
+    // The operator's limit is journaled by the re-entry, so a restarted pile still stops there.
+    if (commanded.stopAtWh !== undefined)
+      return { event: 'METERED', data: { ...data, session: { ...session, stopAtWh: commanded.stopAtWh } } }
     const link = runtime.session
     if (!link || link.closed) {
       await hardware.relay.set(false)
@@ -102,11 +111,14 @@ export const charging: PileStep<'charging'> =
     }
     if (runtime.stopGunWatch === undefined) watchGun(runtime)
     const refund = session.kind === 'escrow' ? watchRefund(runtime, session.escrow, logger) : undefined
+    const interrupt = refund
+      ? AbortSignal.any([refund.requested, runtime.commands.arrived])
+      : runtime.commands.arrived
     const dueAt = session.nextReadingAt ?? clock.now() + config.payment.meterIntervalMs
     if (clock.now() < dueAt) {
       let message: ApplicationMessage | undefined
       try {
-        message = await receiveUntilUnplugged(runtime, link, dueAt - clock.now(), signal, refund?.requested)
+        message = await receiveUntilUnplugged(runtime, link, dueAt - clock.now(), signal, interrupt)
       } catch (error) {
         signal.throwIfAborted()
         if (!isLinkFailure(error) && !link.closed) throw error
@@ -129,6 +141,9 @@ export const charging: PileStep<'charging'> =
         }
         return { event: 'METERED', data: { ...data, session: { ...outcome.session, nextReadingAt: dueAt } } }
       }
+      // An operator's command: the re-entry takes it, on the same beat.
+      if (runtime.commands.pending(session.id))
+        return { event: 'METERED', data: { ...data, session: { ...session, nextReadingAt: dueAt } } }
     }
 
     let reading: Awaited<ReturnType<typeof readMeter>>
@@ -180,6 +195,7 @@ export const charging: PileStep<'charging'> =
 function reasonToStop(runtime: PileRuntime, session: ChargeSession, powerW: number): StopReason | undefined {
   const { hardware, config, clock } = runtime
   if (!hardware.gun.current()) return 'gunRemoved'
+  if (session.stopAtWh !== undefined && session.energyWh >= session.stopAtWh) return 'targetReached'
   if (session.kind === 'free') return undefined
   const voucheredWh = session.voucher?.energyWh ?? 0
   if (session.energyWh - voucheredWh > creditWhOf(config, session.offer)) return 'vouchersBehind'
@@ -202,7 +218,7 @@ function reasonToStop(runtime: PileRuntime, session: ChargeSession, powerW: numb
 
 /**
  * The car's next message until `clockMs` passed; the gun coming out (the reading then stops the charge) or the car's
- * refund request (`interrupt`) ends the wait early.
+ * refund request or an operator's command (`interrupt`) ends the wait early.
  */
 async function receiveUntilUnplugged(
   runtime: PileRuntime,
@@ -215,6 +231,7 @@ async function receiveUntilUnplugged(
   const onAbort = () => wake.abort(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
   interrupt?.addEventListener('abort', onAbort, { once: true })
+  if (interrupt?.aborted) wake.abort()
   const unsubscribe = runtime.hardware.gun.onEdge((edge) => {
     if (!edge.level) wake.abort()
   })
