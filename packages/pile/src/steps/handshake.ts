@@ -181,7 +181,7 @@ async function verifyEscrow(
     return { session: { ...session, kind: 'escrow', energyWh: 0, escrow } }
   } catch (error) {
     if (error instanceof SessionMismatchError)
-      return { reason: error.message.includes('deposit') ? 'depositTooLow' : 'paymentMismatch' }
+      return { reason: error.field === 'deposit' ? 'depositTooLow' : 'paymentMismatch' }
     if (error instanceof SessionNotFoundError || error instanceof ContractRevertedError)
       return { reason: 'paymentNotFound' }
     return { reason: 'paymentNotConfirmed' }
