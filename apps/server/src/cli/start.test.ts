@@ -30,15 +30,10 @@ describe('chargechain-server start with its OCPP endpoint', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'server-start-'))
     const created = await runCli(['admin', 'create', '--password', adminPassword, '--data', dataDir])
     expect([created.code, created.stderr]).toEqual([0, ''])
-    // The pile comes from the API; `charger add` then needs the folder, so the server stops first.
-    const first = await startCli(['--port', '0', '--data', dataDir])
-    const pile = await (await admin(first)).json<{ id: number }>('POST', '/api/piles', {
-      name: 'Third-party pile',
-      guns: 1,
-    })
-    expect(pile.status).toBe(201)
-    pileId = pile.body.id
-    expect(await first.stop()).toBe(0)
+    const pile = await runCli(['pile', 'add', 'CC-CLI-1', '--name', 'Third-party pile', '--data', dataDir])
+    const id = /\(id (\d+)\)/.exec(pile.stdout)?.[1]
+    expect([pile.code, pile.stdout.trim()]).toEqual([0, `Pile CC-CLI-1 added (id ${id}).`])
+    pileId = Number(id)
     const added = await runCli([
       'charger',
       'add',
@@ -46,7 +41,7 @@ describe('chargechain-server start with its OCPP endpoint', () => {
       '--password',
       chargerPassword,
       '--pile',
-      String(pileId),
+      'CC-CLI-1',
       '--data',
       dataDir,
     ])

@@ -19,7 +19,7 @@ import { countText, idText, PileSchema, PileViewSchema, TransactionSchema } from
 const text = (max: number) => z.string().max(max)
 
 /** The operator's fields of a pile; the registry's come from the chain only. */
-const PileInputSchema = z
+export const PileInputSchema = z
   .strictObject({
     dmid: z
       .string()

@@ -37,7 +37,7 @@ export interface StartedServer {
   stop(): Promise<number | null>
 }
 
-/** A `chargechain-server start …` child process, once it listens. */
+/** A `chargechain-server start …` child process, once it listens and has printed its URLs. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<StartedServer> {
   const child = spawn(process.execPath, [bin, 'start', ...args], {
     env: childEnv(env),
@@ -60,8 +60,10 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<S
     const onData = (chunk: Buffer) => {
       const text = chunk.toString()
       output.push(text)
-      const listening = /ChargeChain server at (https?:\/\/\S+)/.exec(output.join(''))
-      if (listening?.[1]) {
+      const printed = output.join('')
+      const listening = /ChargeChain server at (https?:\/\/\S+)/.exec(printed)
+      // The OCPP line is printed right after; a test reading the output must see both.
+      if (listening?.[1] && printed.includes('OCPP 1.6J at')) {
         const url = listening[1]
         child.stdout.off('data', onData)
         child.stdout.on('data', (more: Buffer) => output.push(more.toString()))

@@ -94,6 +94,12 @@ export async function getPile(db: Db, id: number): Promise<PileView | undefined>
   return view
 }
 
+/** The id of the pile with this DMID, if there is one. */
+export async function findPileIdByDmid(db: Db, dmid: string): Promise<number | undefined> {
+  const [row] = await db.select({ id: piles.id }).from(piles).where(eq(piles.dmid, dmid))
+  return row?.id
+}
+
 export interface ListPilesParameters {
   owner?: Hex
   /** Piles with a greater id (the last id of the previous page). */
