@@ -49,6 +49,8 @@ export async function syncOnce(context: SyncContext): Promise<SyncReturnType> {
   let cursor = await readCursor(db, chainId)
   // Whether the cursor's block is known to be still on the chain (checked, or just written from checked headers).
   let checked = false
+  // The next final range, read while the current batch is written (the node and the database work at once).
+  let ahead: { from: number; read: Promise<Read> } | undefined
   for (;;) {
     let rewindTo: BlockHeader | undefined
     if (cursor && !checked) {
@@ -76,10 +78,11 @@ export async function syncOnce(context: SyncContext): Promise<SyncReturnType> {
       }
     } else {
       const historical = from <= finalizedTarget
-      const to = Math.min(from + range.size - 1, historical ? finalizedTarget : head)
+      const readAhead = ahead?.from === from ? ahead.read : undefined
+      ahead = undefined
       const read = historical
-        ? await readFinal(context, from, to)
-        : await readUnfinalised(context, from, to, base?.hash)
+        ? await (readAhead ?? readFinal(context, from, Math.min(from + range.size - 1, finalizedTarget)))
+        : await readUnfinalised(context, from, Math.min(from + range.size - 1, head), base?.hash)
       if (read === 'capped' || read === 'reorged') {
         // Check the cursor again: a reorg found above must be found again, and one may have begun meanwhile.
         checked = false
@@ -90,8 +93,15 @@ export async function syncOnce(context: SyncContext): Promise<SyncReturnType> {
         ...(rewindTo ? { rewindTo: { blockNumber: rewindTo.number, blockHash: rewindTo.hash } } : {}),
         events: read.events,
         blocks: read.blocks,
-        to: { blockNumber: to, blockHash: read.last.hash },
-        finalizedBlock: finalizedBlock(to),
+        to: { blockNumber: read.last.number, blockHash: read.last.hash },
+        finalizedBlock: finalizedBlock(read.last.number),
+      }
+      const next = read.last.number + 1
+      if (historical && next <= finalizedTarget) {
+        const reading = readFinal(context, next, Math.min(next + range.size - 1, finalizedTarget))
+        // Dropped unread when the batch races or fails; its failure then matters to nobody.
+        reading.catch(() => {})
+        ahead = { from: next, read: reading }
       }
     }
 
