@@ -99,6 +99,9 @@ console.error(`${PILES} chargers connected in ${connectSeconds.toFixed(1)} s; me
 const [before] = await db.select({ rows: count() }).from(meterValues)
 for (const child of children) child.send({ type: 'go' })
 const measuring = performance.now()
+// The server's own CPU and event-loop use while measuring: steadier than latency on a machine others load too.
+const cpuBefore = process.cpuUsage()
+const loopBefore = performance.eventLoopUtilization()
 await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000))
 const results = await Promise.all(
   children.map(
@@ -112,6 +115,8 @@ const results = await Promise.all(
   ),
 )
 const elapsed = (performance.now() - measuring) / 1000
+const cpu = process.cpuUsage(cpuBefore)
+const loop = performance.eventLoopUtilization(loopBefore)
 const [after] = await db.select({ rows: count() }).from(meterValues)
 const storedRows = (after?.rows ?? 0) - (before?.rows ?? 0)
 
@@ -139,6 +144,8 @@ const figures = {
   p99Ms: Number(quantile(all, 0.99).toFixed(1)),
   maxMs: Number((all.at(-1) ?? 0).toFixed(1)),
   storedRows,
+  serverCpuMsPerMessage: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, all.length)).toFixed(2)),
+  serverLoopBusy: Number(loop.utilization.toFixed(2)),
   errors,
   unanswered,
   connectSeconds: Number(connectSeconds.toFixed(1)),
@@ -152,6 +159,7 @@ console.table({
   'messages per second': figures.messagesPerSecond,
   'latency p50 / p99 / max': `${figures.p50Ms} / ${figures.p99Ms} / ${figures.maxMs} ms`,
   'meter_values rows stored': storedRows,
+  'server CPU per message / event loop busy': `${figures.serverCpuMsPerMessage} ms / ${figures.serverLoopBusy}`,
   'CALLERRORs or drops / unanswered': `${errors} / ${unanswered}`,
 })
 console.log(JSON.stringify(figures))

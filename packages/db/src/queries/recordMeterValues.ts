@@ -25,6 +25,19 @@ export type RecordedReading =
   | { stored: true; flag: MeterFlag | null; orderId: number | null }
   | { stored: false; reason: 'unknownPile' }
 
+/** A meter_values row under its column names, as jsonb_populate_recordset matches them. */
+interface StoredRow {
+  pile_id: number
+  connector: number
+  order_id: number | null
+  measured_at: Date
+  energy_wh: number
+  power_w: number | null
+  voltage_v: number | null
+  current_a: number | null
+  flag: MeterFlag | null
+}
+
 const unknownPile: RecordedReading = { stored: false, reason: 'unknownPile' }
 
 /**
@@ -68,8 +81,14 @@ export async function recordMeterValues(
     ].sort((a, b) => a.pileId - b.pileId || a.connector - b.connector)
     if (keys.length === 0) return inputs.map(() => unknownPile)
 
-    // A connector's row appears with its first reading; then all of the batch's are locked, in key order.
-    await tx.insert(connectors).values(keys).onConflictDoNothing()
+    // A connector's row appears with its first reading; then all of the batch's are locked, in key order. Keys and
+    // rows travel as one JSON parameter each: thousands of bind parameters cost PGlite far more than parsing JSON.
+    const keyRows = sql`jsonb_to_recordset(${JSON.stringify(
+      keys.map((k) => ({ pile_id: k.pileId, connector: k.connector })),
+    )}::jsonb) as k (pile_id integer, connector smallint)`
+    await tx.execute(
+      sql`insert into ${connectors} (pile_id, connector) select pile_id, connector from ${keyRows} on conflict do nothing`,
+    )
     const rows = await tx
       .select({
         pileId: connectors.pileId,
@@ -79,10 +98,7 @@ export async function recordMeterValues(
       })
       .from(connectors)
       .where(
-        sql`(${connectors.pileId}, ${connectors.connector}) in (${sql.join(
-          keys.map((k) => sql`(${k.pileId}::integer, ${k.connector}::smallint)`),
-          sql`, `,
-        )})`,
+        sql`(${connectors.pileId}, ${connectors.connector}) in (select pile_id, connector from ${keyRows})`,
       )
       .orderBy(asc(connectors.pileId), asc(connectors.connector))
       .for('update')
@@ -95,7 +111,7 @@ export async function recordMeterValues(
     const counted = new Map<string, { pileId: number; connector: number; reading: Reading }>()
 
     const results: RecordedReading[] = []
-    const stored: (typeof meterValues.$inferInsert)[] = []
+    const stored: StoredRow[] = []
     for (const input of inputs) {
       if (!ratedPower.has(input.pileId)) {
         results.push(unknownPile)
@@ -112,18 +128,34 @@ export async function recordMeterValues(
       }
       const orderId =
         input.orderId != null && orderPile.get(input.orderId) === input.pileId ? input.orderId : null
-      stored.push({ ...input, orderId, flag })
+      stored.push({
+        pile_id: input.pileId,
+        connector: input.connector,
+        order_id: orderId,
+        measured_at: input.measuredAt,
+        energy_wh: input.energyWh,
+        power_w: input.powerW ?? null,
+        voltage_v: input.voltageV ?? null,
+        current_a: input.currentA ?? null,
+        flag,
+      })
       results.push({ stored: true, flag, orderId })
     }
-    await tx.insert(meterValues).values(stored)
+    await tx.execute(sql`
+      insert into ${meterValues} (pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag)
+      select pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag
+      from jsonb_populate_recordset(null::meter_values, ${JSON.stringify(stored)}::jsonb)`)
     if (counted.size > 0) {
-      const values = [...counted.values()].map(
-        ({ pileId, connector, reading }) =>
-          sql`(${pileId}::integer, ${connector}::smallint, ${reading.energyWh}::bigint, ${reading.at.toISOString()}::timestamptz)`,
-      )
+      const values = [...counted.values()].map(({ pileId, connector, reading }) => ({
+        pile_id: pileId,
+        connector,
+        energy_wh: reading.energyWh,
+        at: reading.at,
+      }))
       await tx.execute(sql`
         update ${connectors} set meter_wh = v.energy_wh, meter_at = v.at
-        from (values ${sql.join(values, sql`, `)}) as v (pile_id, connector, energy_wh, at)
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as v (pile_id integer, connector smallint, energy_wh bigint, at timestamptz)
         where ${connectors.pileId} = v.pile_id and ${connectors.connector} = v.connector`)
     }
     return results

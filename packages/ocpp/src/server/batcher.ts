@@ -1,12 +1,21 @@
 /**
- * Group commit: items added while a write is under way go together in the next one, so the batch grows with the
- * database's latency and costs a few statements however many items it holds. Each `add` resolves with its items'
- * results once their batch committed, or rejects with the batch's error.
+ * Group commit on a short timer: items wait up to `lingerMs` from the first of a batch (or until `maxItems` are
+ * waiting), then go in one write; items added while a write is under way go in the next one. A write costs a few
+ * statements however many items it holds, and on PGlite each statement runs on the server's one thread, so a
+ * 10,000-charger fleet is a few dozen writes a second instead of one per message. Each `add` resolves with its
+ * items' results once their batch committed, or rejects with the batch's error.
  */
 export interface Batcher<Item, Result> {
   add(items: readonly Item[]): Promise<Result[]>
   /** Resolves when everything added so far is written. */
   drain(): Promise<void>
+}
+
+export interface BatcherOptions {
+  /** A batch that reaches this many items is written at once (one entry larger than that goes alone). */
+  maxItems: number
+  /** How long the first item of a batch waits for others. */
+  lingerMs: number
 }
 
 interface Waiting<Item, Result> {
@@ -17,9 +26,14 @@ interface Waiting<Item, Result> {
 
 export function createBatcher<Item, Result>(
   write: (items: Item[]) => Promise<Result[]>,
-  maxItems: number,
+  options: BatcherOptions,
 ): Batcher<Item, Result> {
+  const { maxItems, lingerMs } = options
   let waiting: Waiting<Item, Result>[] = []
+  let waitingItems = 0
+  /** When the oldest waiting item came. */
+  let firstAt = 0
+  let timer: NodeJS.Timeout | undefined
   let writing: Promise<void> | undefined
 
   async function writeBatch(batch: Waiting<Item, Result>[]): Promise<void> {
@@ -35,9 +49,11 @@ export function createBatcher<Item, Result>(
     }
   }
 
-  function next(): void {
+  function flush(): void {
+    clearTimeout(timer)
+    timer = undefined
     if (writing || waiting.length === 0) return
-    // Take whole entries up to maxItems (one entry larger than that goes alone).
+    // Take whole entries up to maxItems.
     let count = 0
     let taken = 0
     while (taken < waiting.length) {
@@ -48,24 +64,34 @@ export function createBatcher<Item, Result>(
     }
     const batch = waiting.slice(0, taken)
     waiting = waiting.slice(taken)
+    waitingItems -= count
     writing = writeBatch(batch).finally(() => {
       writing = undefined
-      next()
+      schedule()
     })
+  }
+
+  /** Writes now if the batch is full or its first item waited long enough, else when it will have. */
+  function schedule(): void {
+    if (writing || waiting.length === 0) return
+    const waited = performance.now() - firstAt
+    if (waitingItems >= maxItems || waited >= lingerMs) flush()
+    else timer ??= setTimeout(flush, lingerMs - waited)
   }
 
   return {
     add(items) {
       if (items.length === 0) return Promise.resolve([])
       return new Promise<Result[]>((resolve, reject) => {
+        if (waiting.length === 0) firstAt = performance.now()
         waiting.push({ items, resolve, reject })
-        // Let the calls that arrived in the same turn of the event loop join this batch.
-        if (!writing && waiting.length === 1) setImmediate(next)
+        waitingItems += items.length
+        schedule()
       })
     },
     async drain() {
       while (writing || waiting.length > 0) {
-        next()
+        flush()
         await writing
       }
     },
