@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Database } from '@chargechain/db'
-import { createOcppServer, type OcppServer } from '@chargechain/ocpp'
+import { type ChannelVoucherVerifier, createOcppServer, type OcppServer } from '@chargechain/ocpp'
 import { getRequestListener } from '@hono/node-server'
 import { type AppOptions, createApp } from './app.js'
 import { ListenError } from './errors.js'
@@ -46,6 +46,8 @@ export interface OcppSettings {
   heartbeatIntervalSeconds?: number
   /** Larger frames close the connection (1009); 64 KiB by default. */
   maxPayloadBytes?: number
+  /** Checks the channel vouchers piles report (the deployment's); without it none is recorded. */
+  verifyChannelVoucher?: ChannelVoucherVerifier
 }
 
 export interface RunningServer {
@@ -71,6 +73,9 @@ export async function createServer(options: CreateServerOptions): Promise<Runnin
     tls: options.tls !== undefined,
     logger,
     ...(options.ocpp?.instanceId === undefined ? {} : { instanceId: options.ocpp.instanceId }),
+    ...(options.ocpp?.verifyChannelVoucher === undefined
+      ? {}
+      : { verifyChannelVoucher: options.ocpp.verifyChannelVoucher }),
   })
   const live = await createLiveHub(options.database, logger).catch(async (error: unknown) => {
     await ocpp.close()

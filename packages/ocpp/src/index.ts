@@ -29,4 +29,5 @@ export type {
   ConfigurationKey,
 } from './server/commands.js'
 export { type CreateOcppServerOptions, createOcppServer, type OcppServer } from './server/createOcppServer.js'
+export type { ChannelVoucherVerifier } from './server/dataTransfer.js'
 export { connectorStatusOf } from './server/status.js'

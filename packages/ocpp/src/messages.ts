@@ -97,7 +97,8 @@ const connectorId = z.number().int().min(1).max(100)
  * - `session` (pile → server, just before StartTransaction): the chain session the next transaction on the
  *   connector is for. Answer: `{ orderId }`, the transactionId StartTransaction will get.
  * - `channelLedger.get` (pile → server, before it takes a car paying by channel): the operator's ledger for it.
- * - `channelLedger.record` (pile → server, for each voucher it takes): counted only above the ledger's amount.
+ * - `channelLedger.record` (pile → server, for each voucher it takes): counted only above the ledger's amount, and only
+ *   when the channel's car signed it, the channel is the pile's operator's and the amount within its deposit.
  * - `stopAt` (server → pile): stop the transaction once it delivered `energyWh`.
  *
  * A refusal is status `Rejected` with `{ error }` in data.
@@ -160,6 +161,12 @@ export type ChargechainRefusal =
   | 'notAbove'
   | 'aboveDeposit'
   | 'closed'
+  /** `channelLedger.record`: the signature is not the channel's car's voucher for that amount. */
+  | 'badSignature'
+  /** `channelLedger.record`: the channel is another operator's than this pile's. */
+  | 'notOperator'
+  /** `channelLedger.record`: the server was started without the deployment, so it cannot check signatures. */
+  | 'unverifiable'
   | 'unknownTransaction'
   | 'notSupported'
 

@@ -3,16 +3,24 @@
 // a server out of reach is ChannelLedgerUnavailableError — which the pile answers by refusing channel payment.
 // Breaks tried, each failing here: `cumulativeAmount: answer.cumulative` → `answer.settled` (the recorded voucher
 // reads back as 0); the `instanceof OcppError` check made `false` (offline gives OcppClientError, not the ledger's error).
+import { signChannelVoucher, verifyChannelVoucher } from '@chargechain/chain'
 import { channels, type Database } from '@chargechain/db'
 import { hexOf, testEngines } from '@chargechain/db/testing'
 import { createMemoryQueue, createOcppClient, type OcppClient } from '@chargechain/ocpp'
 import { addTestCharger, type ServedOcpp, serveOcpp } from '@chargechain/ocpp/testing'
 import { ChannelLedgerUnavailableError } from '@chargechain/pile'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ocppChannelLedger } from './ocppChannelLedger.js'
 
 const channelId = hexOf(0xc4a2, 32)
-const vehicle = hexOf(0xca7, 20)
+const car = privateKeyToAccount(generatePrivateKey())
+const vehicle = car.address
+const operator = hexOf(0xa, 20)
+// The server records only the car's own vouchers, checked under the deployment's channels contract.
+const deployment = { chainId: 31_337, channels: hexOf(0xc0c0, 20) }
+const signed = (cumulativeAmount: bigint) =>
+  signChannelVoucher({ account: car, ...deployment, channelId, cumulativeAmount })
 
 for (const engine of testEngines) {
   describe(`the operator's channel ledger over OCPP on ${engine.name}`, () => {
@@ -21,17 +29,19 @@ for (const engine of testEngines) {
     let client: OcppClient
     beforeAll(async () => {
       database = await engine.open()
-      await addTestCharger(database, 'CP-LEDGER', 'pile-ledger-password-1')
+      await addTestCharger(database, 'CP-LEDGER', 'pile-ledger-password-1', { owner: operator })
       await database.db.insert(channels).values({
         channelId,
         vehicle,
-        operator: hexOf(0xa, 20),
+        operator,
         currency: hexOf(0xe, 20),
         deposit: 10n ** 18n,
         settled: 100n,
         openedAt: new Date(Date.UTC(2026, 6, 1)),
       })
-      served = await serveOcpp(database)
+      served = await serveOcpp(database, {
+        verifyChannelVoucher: (voucher) => verifyChannelVoucher({ ...deployment, ...voucher }),
+      })
       client = await createOcppClient({
         url: served.endpoint,
         identity: 'CP-LEDGER',
@@ -54,17 +64,20 @@ for (const engine of testEngines) {
       expect(await ledger.get(channelId)).toMatchObject({
         cumulativeAmount: 0n,
         settledAmount: 100n,
-        vehicle,
+        // The server keeps addresses in lower case.
+        vehicle: vehicle.toLowerCase(),
       })
-      const signature: `0x${string}` = `0x${'51'.repeat(65)}`
       const entry = await ledger.record(
-        { channelId, vehicle, cumulativeAmount: 250n, signature },
+        { channelId, vehicle, cumulativeAmount: 250n, signature: await signed(250n) },
         'session-1',
       )
       expect(entry).toMatchObject({ cumulativeAmount: 250n, lastSessionId: 'session-1' })
       await client.flushed()
       expect((await ledger.get(channelId))?.cumulativeAmount).toBe(250n)
-      await ledger.record({ channelId, vehicle, cumulativeAmount: 200n, signature }, 'session-0')
+      await ledger.record(
+        { channelId, vehicle, cumulativeAmount: 200n, signature: await signed(200n) },
+        'session-0',
+      )
       await client.flushed()
       expect((await ledger.get(channelId))?.cumulativeAmount).toBe(250n)
     })

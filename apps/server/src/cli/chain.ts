@@ -3,9 +3,11 @@ import {
   type Deployment,
   loadKeystoreSigner,
   readDeployment,
+  verifyChannelVoucher,
 } from '@chargechain/chain'
 import type { Database } from '@chargechain/db'
 import { createIndexer, type Indexer } from '@chargechain/indexer'
+import type { ChannelVoucherVerifier } from '@chargechain/ocpp'
 import { type ChannelSettler, createChannelSettler } from '@chargechain/settler'
 import type { Logger } from 'pino'
 import { createClient, http } from 'viem'
@@ -25,6 +27,8 @@ export interface ChainSettings {
 
 export interface ChainParts {
   indexer: Indexer | undefined
+  /** Checks the cars' channel vouchers piles report, under the deployment's PaymentChannels domain. */
+  verifyChannelVoucher: ChannelVoucherVerifier | undefined
   settler: { settler: ChannelSettler; operator: string; intervalSeconds: number } | undefined
 }
 
@@ -47,7 +51,7 @@ export async function chainParts(
   if (settings.operatorKeystore !== undefined && !password)
     throw new UsageError(`The operator keystore needs its password in ${keyPasswordVariable}.`)
   if (settings.rpc === undefined || settings.deployment === undefined)
-    return { indexer: undefined, settler: undefined }
+    return { indexer: undefined, verifyChannelVoucher: undefined, settler: undefined }
 
   const deployment: Deployment = await readDeployment(settings.deployment)
   const indexer = createIndexer({
@@ -58,7 +62,14 @@ export async function chainParts(
     logger: logger.child({ part: 'indexer' }),
   })
   indexer.done.catch((error: unknown) => logger.error({ err: error }, 'the chain indexer stopped'))
-  if (settings.operatorKeystore === undefined || !password) return { indexer, settler: undefined }
+  const verify: ChannelVoucherVerifier = (voucher) =>
+    verifyChannelVoucher({
+      chainId: deployment.chainId,
+      channels: deployment.contracts.paymentChannels,
+      ...voucher,
+    })
+  if (settings.operatorKeystore === undefined || !password)
+    return { indexer, verifyChannelVoucher: verify, settler: undefined }
 
   const signer = await loadKeystoreSigner({ path: settings.operatorKeystore, password })
   const operator = createChargeChainClient({ deployment, rpcUrl: settings.rpc, signer })
@@ -70,6 +81,7 @@ export async function chainParts(
   })
   return {
     indexer,
+    verifyChannelVoucher: verify,
     settler: { settler, operator: signer.address, intervalSeconds: settings.settleIntervalSeconds },
   }
 }

@@ -82,7 +82,8 @@ describe('chargechain-server start with the operator keystore', () => {
 
     const dataDir = join(folder, 'data')
     const database = await openDatabase({ engine: 'pglite', dataDir: join(dataDir, 'db') })
-    const pile = await insertPile(database.db, { dmid: 'DM-SETTLE' })
+    // The operator's pile: the server records only vouchers of its own channels.
+    const pile = await insertPile(database.db, { dmid: 'DM-SETTLE', owner: operatorAddress })
     await addCharger(
       database.db,
       { id: 'CP-SETTLE', pileId: pile.id, passwordHash: await hashChargerPassword(chargerPassword) },

@@ -85,7 +85,7 @@ async function start(given: StartOptions, context: StartContext): Promise<void> 
   const database = await openCliDatabase(options.data, context.env)
   try {
     const admin = await ensureFirstAdmin(database, { env: context.env, generate: false })
-    const { indexer, settler } = await chainParts(
+    const { indexer, verifyChannelVoucher, settler } = await chainParts(
       {
         rpc: options.rpc,
         deployment: options.deployment,
@@ -104,6 +104,7 @@ async function start(given: StartOptions, context: StartContext): Promise<void> 
       logger,
       ...(tls ? { tls } : {}),
       ...(indexer ? { indexer } : {}),
+      ...(verifyChannelVoucher ? { ocpp: { verifyChannelVoucher } } : {}),
       ...(options.static === undefined ? {} : { staticDir: options.static }),
       ...(options.trustProxy ? { trustProxy: true } : {}),
     })

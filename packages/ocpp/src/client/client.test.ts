@@ -9,6 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { signChannelVoucher, verifyChannelVoucher } from '@chargechain/chain'
 import {
   channels,
   connectors,
@@ -20,6 +21,7 @@ import {
 } from '@chargechain/db'
 import { hexOf, testEngines } from '@chargechain/db/testing'
 import { asc, eq } from 'drizzle-orm'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addTestCharger, freePort, serveOcpp } from '../testing/serve.js'
 import type { CommandTransaction } from './commands.js'
@@ -185,17 +187,26 @@ for (const engine of testEngines) {
     })
 
     it('files a chain session under its order, takes commands, and asks and feeds the channel ledger', async () => {
-      const { pileId } = await addTestCharger(database, 'CP-C', password, { ratedPowerW: 7000 })
+      const operator = hexOf(0xa, 20)
+      const { pileId } = await addTestCharger(database, 'CP-C', password, {
+        ratedPowerW: 7000,
+        owner: operator,
+      })
       const channelId = hexOf(0xc4a2, 32)
+      const car = privateKeyToAccount(generatePrivateKey())
+      // The server records only the car's own voucher, checked under the deployment's channels contract.
+      const deployment = { chainId: 31_337, channels: hexOf(0xc0c0, 20) }
       await database.db.insert(channels).values({
         channelId,
-        vehicle: hexOf(0xca7, 20),
-        operator: hexOf(0xa, 20),
+        vehicle: car.address,
+        operator,
         currency: hexOf(0xe, 20),
         deposit: 10n ** 18n,
         openedAt: at(0),
       })
-      const served = await serveOcpp(database)
+      const served = await serveOcpp(database, {
+        verifyChannelVoucher: (voucher) => verifyChannelVoucher({ ...deployment, ...voucher }),
+      })
       const stops: CommandTransaction[] = []
       const stopAts: [CommandTransaction, number][] = []
       const client = await createOcppClient({
@@ -235,7 +246,13 @@ for (const engine of testEngines) {
         expect(stops).toEqual([{ transactionId, ref }])
 
         expect(await client.channelLedger(channelId)).toMatchObject({ cumulative: 0n, deposit: 10n ** 18n })
-        await client.reportVoucher({ channelId, amount: 250n, signature: hexOf(0x51, 32) })
+        const signature = await signChannelVoucher({
+          account: car,
+          ...deployment,
+          channelId,
+          cumulativeAmount: 250n,
+        })
+        await client.reportVoucher({ channelId, amount: 250n, signature })
         await client.flushed()
         expect(await client.channelLedger(channelId)).toMatchObject({ cumulative: 250n, state: 'open' })
         expect(await client.channelLedger(hexOf(0xdead, 32))).toBeUndefined()

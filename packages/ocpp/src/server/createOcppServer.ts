@@ -21,6 +21,7 @@ import { type ChargerSession, createAuthenticator } from './auth.js'
 import { createBatcher } from './batcher.js'
 import { createBus } from './bus.js'
 import { type ChargerCommands, callCharger, createCommands, outcomeOf } from './commands.js'
+import type { ChannelVoucherVerifier } from './dataTransfer.js'
 import { chargerHandlers } from './handlers.js'
 
 export interface CreateOcppServerOptions {
@@ -37,6 +38,11 @@ export interface CreateOcppServerOptions {
    */
   tls?: boolean
   logger?: OcppLogger
+  /**
+   * Checks a car's channel voucher signature under the deployment's PaymentChannels domain. Without it the server
+   * cannot tell a forged voucher and records none.
+   */
+  verifyChannelVoucher?: ChannelVoucherVerifier
 }
 
 export interface OcppServer {
@@ -188,7 +194,15 @@ export async function createOcppServer(options: CreateOcppServerOptions): Promis
       logger.info({ chargerId, pileId }, 'charger connected')
       track(recorded)
       return {
-        handlers: chargerHandlers({ db, session, heartbeatIntervalSeconds, readings, heartbeats, logger }),
+        handlers: chargerHandlers({
+          db,
+          session,
+          heartbeatIntervalSeconds,
+          readings,
+          heartbeats,
+          logger,
+          verifyVoucher: options.verifyChannelVoucher,
+        }),
         onClose() {
           if (held.get(chargerId) === entry) held.delete(chargerId)
           logger.info({ chargerId }, 'charger disconnected')

@@ -1,6 +1,7 @@
 import {
   type Db,
   getChannelLedger,
+  getPile,
   linkChainSession,
   publishLive,
   recordChannelVoucher,
@@ -18,6 +19,17 @@ import {
 } from '../messages.js'
 import type { ChargerSession } from './auth.js'
 
+/**
+ * Whether `signature` is the car `vehicle`'s EIP-712 voucher for (`channelId`, `cumulativeAmount`) under the
+ * deployment's PaymentChannels domain (@chargechain/chain's `verifyChannelVoucher`, bound to the chain and contract).
+ */
+export type ChannelVoucherVerifier = (voucher: {
+  channelId: `0x${string}`
+  cumulativeAmount: bigint
+  signature: `0x${string}`
+  vehicle: `0x${string}`
+}) => Promise<boolean>
+
 const refuse = (error: ChargechainRefusal): DataTransferResponse => ({
   status: 'Rejected',
   data: encodeData({ error }),
@@ -32,6 +44,7 @@ export async function answerDataTransfer(
   session: ChargerSession,
   request: DataTransferRequest,
   logger: OcppLogger,
+  verifyVoucher: ChannelVoucherVerifier | undefined,
 ): Promise<DataTransferResponse> {
   if (request.vendorId !== vendorId) return { status: 'UnknownVendorId' }
   const messageId = request.messageId ?? ''
@@ -61,7 +74,7 @@ export async function answerDataTransfer(
     }
     case 'channelLedger.record': {
       const request = parsed(chargechainMessages['channelLedger.record'].request)
-      return request ? recordVoucher(db, request) : refuse('invalidData')
+      return request ? recordVoucher(db, session, request, logger, verifyVoucher) : refuse('invalidData')
     }
     default:
       return { status: 'UnknownMessageId' }
@@ -100,7 +113,45 @@ async function ledger(db: Db, request: Request<'channelLedger.get'>) {
   })
 }
 
-async function recordVoucher(db: Db, request: Request<'channelLedger.record'>) {
+/**
+ * A voucher is what the settler claims on chain and what every pile of the operator reads as the car's cumulative:
+ * a pile may only record one the channel's car signed, for a channel of its own operator, within the deposit.
+ */
+async function recordVoucher(
+  db: Db,
+  session: ChargerSession,
+  request: Request<'channelLedger.record'>,
+  logger: OcppLogger,
+  verifyVoucher: ChannelVoucherVerifier | undefined,
+) {
+  const channel = await getChannelLedger(db, request.channelId)
+  if (!channel) return refuse('unknownChannel')
+  if (channel.state === 'closed') return refuse('closed')
+  if (request.amount > channel.deposit) return refuse('aboveDeposit')
+  const pile = await getPile(db, session.pileId)
+  const operator = channel.operator.toLowerCase()
+  if (pile?.owner?.toLowerCase() !== operator && pile?.payout?.toLowerCase() !== operator) {
+    logger.warn(
+      { chargerId: session.chargerId, channelId: channel.channelId },
+      'voucher for another operator',
+    )
+    return refuse('notOperator')
+  }
+  // Without the deployment the car's signature cannot be checked, and an unchecked voucher is never recorded.
+  if (!verifyVoucher) return refuse('unverifiable')
+  const signed = await verifyVoucher({
+    channelId: channel.channelId,
+    cumulativeAmount: request.amount,
+    signature: request.signature,
+    vehicle: channel.vehicle,
+  }).catch(() => false)
+  if (!signed) {
+    logger.warn(
+      { chargerId: session.chargerId, channelId: channel.channelId },
+      'voucher not signed by the car',
+    )
+    return refuse('badSignature')
+  }
   const result = await recordChannelVoucher(db, {
     channelId: request.channelId,
     amount: request.amount,

@@ -23,7 +23,7 @@ import type {
 import { type CallHandler, checked } from '../rpc.js'
 import type { ChargerSession } from './auth.js'
 import type { Batcher } from './batcher.js'
-import { answerDataTransfer } from './dataTransfer.js'
+import { answerDataTransfer, type ChannelVoucherVerifier } from './dataTransfer.js'
 import { connectorOf, energyOf, readingsOf, timeOf } from './readings.js'
 import { connectorStatusOf } from './status.js'
 
@@ -34,6 +34,7 @@ export interface HandlerContext {
   readings: Batcher<MeterValueInput, RecordedReading>
   heartbeats: Batcher<{ pileId: number; at: Date }, void>
   logger: OcppLogger
+  verifyVoucher: ChannelVoucherVerifier | undefined
 }
 
 function wireIdTagInfo(info: DbIdTagInfo): IdTagInfo {
@@ -188,7 +189,7 @@ export function chargerHandlers(context: HandlerContext): Record<string, CallHan
     ),
 
     DataTransfer: checked(async (request: DataTransferRequest) => {
-      return answerDataTransfer(db, session, request, logger)
+      return answerDataTransfer(db, session, request, logger, context.verifyVoucher)
     }),
 
     DiagnosticsStatusNotification: checked(async (request: { status: string }) => {
