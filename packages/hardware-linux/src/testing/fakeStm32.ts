@@ -31,6 +31,8 @@ export interface FakeStm32 {
   /** Writes raw bytes, exactly as given. */
   writeRaw(bytes: string | Uint8Array): Promise<void>
   readonly energyKWh: number
+  /** Every energy register value it printed, in order, kWh (a test matches what the driver read against these). */
+  readonly printedKWh: readonly number[]
   close(): Promise<void>
 }
 
@@ -42,6 +44,7 @@ export async function startFakeStm32(options: FakeStm32Options): Promise<FakeStm
   let garbled = false
   let silent = false
   const steps = options.stepsPerPeriod ?? 1
+  const printedKWh: number[] = []
   const write = (text: string | Uint8Array) =>
     new Promise<void>((resolve) => {
       port.write(text, () => port.drain(() => resolve()))
@@ -50,6 +53,7 @@ export async function startFakeStm32(options: FakeStm32Options): Promise<FakeStm
   const tick = () => {
     if (flowing) energyKWh = Math.round((energyKWh + 0.01 * steps) * 100) / 100
     if (silent) return
+    printedKWh.push(energyKWh)
     const energy = energyKWh.toFixed(6)
     // A byte lost on the wire: the decimals come one short, which the driver must not believe.
     const sent = garbled ? energy.slice(0, -1) : energy
@@ -80,6 +84,7 @@ export async function startFakeStm32(options: FakeStm32Options): Promise<FakeStm
     get energyKWh() {
       return energyKWh
     },
+    printedKWh,
     async close() {
       clearInterval(timer)
       await closeSerialPort(port)
