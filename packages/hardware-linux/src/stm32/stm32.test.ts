@@ -17,7 +17,7 @@ async function rig(options: Partial<OpenStm32Options> = {}, fakeOptions = {}) {
   const driver = await openStm32({
     path: pty.devicePath,
     clock,
-    readTimeoutMs: 300,
+    readTimeoutMs: 2_000, // a loaded CI machine can hold a line back for a few hundred ms
     maxPowerW: 1_000_000, // the fake adds 10 Wh every 50 ms
     ...options,
   })
