@@ -104,6 +104,8 @@ export interface RunOptions {
   vehicleMeterError?: number
   /** The car's battery in the simulated world. */
   battery?: { capacityWh?: number; startSoc?: number; taperFromSoc?: number }
+  /** Called with the pile agent before it runs, to follow it from the start (a reporter, command handlers). */
+  attach?: (pile: PileAgent) => void
   /** Called once the pile started charging, to disturb the session. */
   during?: (harness: Harness) => Promise<void> | void
   /** Wraps each end of each link connection (see createLinkBroker). */
@@ -211,6 +213,7 @@ export async function runSession(
     logger: silent,
     clock: world.clock,
   })
+  options.attach?.(pile)
   const controller = new AbortController()
   const vehicleController = new AbortController()
   const pileFinished = once<SessionFinished>((listener) => pile.on('sessionFinished', listener))
