@@ -56,9 +56,12 @@ export function vehicleConfigFor(
   rpcUrl: string,
 ): VehicleConfigInput {
   const { plan } = fleet
-  // biome-ignore lint/complexity/useMathMinMax: prices are bigints, which Math.max does not take.
   const highest = (price: (tariff: PilePlan['tariff']) => bigint) =>
-    plan.piles.reduce((max, { tariff }) => (price(tariff) > max ? price(tariff) : max), 0n)
+    plan.piles.reduce(
+      // biome-ignore lint/complexity/useMathMinMax: prices are bigints, which Math.max does not take.
+      (max, { tariff }) => (price(tariff) > max ? price(tariff) : max),
+      0n,
+    )
   const channelId = fleet.channels.get(car.index)
   const operator = car.operator === undefined ? undefined : operatorOf(plan, car.operator)
   return {

@@ -40,10 +40,10 @@ export function createLinkBroker(options: LinkBrokerOptions = {}): LinkBroker {
       signal.throwIfAborted()
       const peer = theirs.shift()
       if (peer) {
-        const ends = line()
+        const [first, second] = line()
         connections++
-        peer.resolve(ends[1 - myEnd]!)
-        return resolve(ends[myEnd])
+        peer.resolve(myEnd === 0 ? second : first)
+        return resolve(myEnd === 0 ? first : second)
       }
       const waiter: Waiter = {
         resolve: (transport) => {

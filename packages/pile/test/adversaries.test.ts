@@ -1,5 +1,6 @@
 import { openJournal } from '@chargechain/agent-core'
 import { createVehicleAuthNonce, priceOf, signVehicleAuth, toCompactSignature } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { chargers, createChargingSimulation } from '@chargechain/hardware'
 import { createSession } from '@chargechain/link'
 import { createVehicleAgent, vehicleJournal } from '@chargechain/vehicle'
@@ -140,7 +141,7 @@ describe('the car against a pile of another chain or registry', () => {
     const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
     const broker = createLinkBroker()
     const car = chain.client(6)
-    const address = car.account!.address
+    const address = defined(car.account, 'the car client account').address
     const walletBefore = await chain.owner.getBalance({ address })
     const nonceBefore = await chain.owner.getTransactionCount({ address })
     const vehicle = createVehicleAgent({

@@ -12,6 +12,7 @@ import {
   type Signer,
 } from '@chargechain/chain'
 import { type DevChain, startAnvil } from '@chargechain/devchain'
+import { defined } from '@chargechain/errors'
 import { type ChargingSimulation, chargers, createChargingSimulation } from '@chargechain/hardware'
 import { createSession } from '@chargechain/link'
 import {
@@ -46,7 +47,7 @@ export type Chain = Awaited<ReturnType<typeof startChain>>
 export async function startChain() {
   const anvil: DevChain = await startAnvil({ accounts: 10 })
   const signers: Signer[] = anvil.privateKeys.map((key) => privateKeySigner(key))
-  const signer = (index: number) => signers[index]!
+  const signer = (index: number) => defined(signers[index], `signer ${index}`)
   const viemChain = defineChain({
     id: anvil.chainId,
     name: 'anvil',
@@ -314,7 +315,10 @@ export async function startPileAlone(chain: Chain, overrides: Partial<PileConfig
 
 /** The car's escrow sessions at the test pile, oldest first. */
 export function sessionsOf(chain: Chain, car: ChargeChainClient) {
-  return chain.owner.findSessions({ vehicle: car.account!.address, pileId: chain.pileId })
+  return chain.owner.findSessions({
+    vehicle: defined(car.account, 'the car client account').address,
+    pileId: chain.pileId,
+  })
 }
 
 export const NATIVE = '0x0000000000000000000000000000000000000000' as const

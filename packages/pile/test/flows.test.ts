@@ -1,4 +1,5 @@
 import { priceOf } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Chain, runSession, startChain } from './fixture.js'
 
@@ -18,7 +19,9 @@ const links = [
 describe.each(links)('flows over a $name link', ({ bytesPerSecond }) => {
   it("the owner's car charges free and no money moves", async () => {
     const car = chain.cars.owner
-    const before = await chain.owner.getBalance({ address: car.account!.address })
+    const before = await chain.owner.getBalance({
+      address: defined(car.account, 'the car client account').address,
+    })
     const session = await runSession(chain, { car, bytesPerSecond })
     const [pileSide, carSide] = await Promise.all([session.pileFinished, session.vehicleFinished])
     await session.done
@@ -26,7 +29,9 @@ describe.each(links)('flows over a $name link', ({ bytesPerSecond }) => {
     expect(pileSide.energyWh).toBeGreaterThanOrEqual(60)
     expect(pileSide.amount).toBe(0n)
     expect(carSide).toMatchObject({ kind: 'free', outcome: 'free', amount: 0n })
-    expect(await chain.owner.getBalance({ address: car.account!.address })).toBe(before)
+    expect(
+      await chain.owner.getBalance({ address: defined(car.account, 'the car client account').address }),
+    ).toBe(before)
     expect(session.world.state().relayOn).toBe(false)
   })
 
@@ -34,7 +39,10 @@ describe.each(links)('flows over a $name link', ({ bytesPerSecond }) => {
     const car = chain.cars.escrow
     const currency = '0x0000000000000000000000000000000000000000' as const
     const payoutBefore = await chain.owner.balanceOf({ account: chain.payout, currency })
-    const carBefore = await chain.owner.balanceOf({ account: car.account!.address, currency })
+    const carBefore = await chain.owner.balanceOf({
+      account: defined(car.account, 'the car client account').address,
+      currency,
+    })
     const session = await runSession(chain, { car, bytesPerSecond })
     const [pileSide, carSide] = await Promise.all([session.pileFinished, session.vehicleFinished])
     await session.done
@@ -43,7 +51,10 @@ describe.each(links)('flows over a $name link', ({ bytesPerSecond }) => {
     expect(carSide).toMatchObject({ kind: 'escrow', outcome: 'settled', amount: pileSide.amount })
     expect(carSide.settleTx).toBe(pileSide.settleTx)
     const payoutAfter = await chain.owner.balanceOf({ account: chain.payout, currency })
-    const carAfter = await chain.owner.balanceOf({ account: car.account!.address, currency })
+    const carAfter = await chain.owner.balanceOf({
+      account: defined(car.account, 'the car client account').address,
+      currency,
+    })
     expect(payoutAfter - payoutBefore).toBe(pileSide.amount)
     expect(carAfter - carBefore).toBe(2_000_000_000_000_000n - pileSide.amount)
   })

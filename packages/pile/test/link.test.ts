@@ -11,6 +11,7 @@
 //   burst is signed and journaled.
 import { openJournal } from '@chargechain/agent-core'
 import { createVehicleAuthNonce } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { chargers, createChargingSimulation } from '@chargechain/hardware'
 import { createSession, encodeMessage, MessageTypeId } from '@chargechain/link'
 import { createVehicleAgent, vehicleJournal } from '@chargechain/vehicle'
@@ -186,7 +187,7 @@ describe('the agents over a real link', () => {
         idlePerMinute: 0n,
         sessionFee: 0n,
         payee: hexToBytes(chain.payout),
-        agent: hexToBytes(chain.pileAgentClient.account!.address),
+        agent: hexToBytes(defined(chain.pileAgentClient.account, 'the pile agent account').address),
         escrow: hexToBytes(contracts.sessionEscrow),
         minDeposit: 1_000_000_000_000_000n,
         // The registry's terms exactly: the car checks the offer against them.

@@ -1,4 +1,5 @@
 import { priceOf, signVehicleAuth, signVoucher, toCompactSignature } from '@chargechain/chain'
+import { defined } from '@chargechain/errors'
 import { bytesToHex, hexToBytes, type LocalAccount } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -95,7 +96,7 @@ describe('a car that goes silent mid-charge', () => {
     const session = await finished
     expect(session.stopReason).toBe('vouchersBehind')
     // The pile cut at the first reading beyond the credit, not later.
-    const before = readings.at(-1)!
+    const before = defined(readings.at(-1), 'a reading')
     expect(before.energyWh - before.voucheredWh).toBeLessThanOrEqual(creditWh)
     expect(session.energyWh - lastVoucherWh).toBeGreaterThan(creditWh)
     const paid = priceOf(BigInt(lastVoucherWh), PRICE_PER_KWH)
@@ -117,7 +118,7 @@ describe('a car that goes silent mid-charge', () => {
 describe('a car that asks for its refund mid-charge', () => {
   it('makes the pile stop and settle its latest voucher inside the settle window', async () => {
     const car = chain.client(8)
-    const address = car.account!.address
+    const address = defined(car.account, 'the car client account').address
     const payoutBefore = await credited(chain, chain.payout)
     let vouchers = 0
     const session = await runSession(chain, {
@@ -128,7 +129,7 @@ describe('a car that asks for its refund mid-charge', () => {
         vehicle.on('voucher', () => vouchers++)
         await waitFor(() => vouchers >= 2)
         const [opened] = await sessionsOf(chain, car)
-        await car.requestRefund({ session: opened!.session })
+        await car.requestRefund({ session: defined(opened, 'the opened session').session })
       },
     })
     const [pileSide, carSide] = await Promise.all([session.pileFinished, session.vehicleFinished])
@@ -136,7 +137,7 @@ describe('a car that asks for its refund mid-charge', () => {
     expect(pileSide.kind).toBe('escrow')
     expect(pileSide.stopReason).toBe('vehicleRequested')
     const [opened] = await sessionsOf(chain, car)
-    const { state } = await car.getSession({ sessionId: opened!.sessionId })
+    const { state } = await car.getSession({ sessionId: defined(opened, 'the opened session').sessionId })
     expect(state.status).toBe('settled')
     if (state.status !== 'settled') return
     expect(state.amount).toBe(pileSide.amount)
@@ -151,7 +152,7 @@ describe('a car that asks for its refund mid-charge', () => {
 describe('a car that is neither the owner nor on the free list', () => {
   it('is asked to pay; once the owner adds it to the free list, its next session is free', async () => {
     const car = chain.client(9)
-    const address = car.account!.address
+    const address = defined(car.account, 'the car client account').address
     const first = await runSession(chain, { car })
     const [paid] = await Promise.all([first.pileFinished, first.vehicleFinished])
     await first.done

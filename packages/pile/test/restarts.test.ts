@@ -1,5 +1,6 @@
 import { type ChargeChainClient, priceOf } from '@chargechain/chain'
 import { sessionEscrowAbi } from '@chargechain/contracts'
+import { defined } from '@chargechain/errors'
 import { createTestClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Chain, credited, PRICE_PER_KWH, sessionsOf, startChain, waitFor } from './fixture.js'
@@ -87,7 +88,7 @@ describe('restarts in the middle of a session', () => {
     world.plug()
     await waitFor(() => signed.length >= 3)
     await vehicle.kill()
-    const journaledWh = signed.at(-1)!
+    const journaledWh = defined(signed.at(-1), 'a signed voucher')
 
     vehicle = await startCar()
     const after: number[] = []
@@ -103,7 +104,7 @@ describe('restarts in the middle of a session', () => {
     for (const wh of after) expect(wh).toBeGreaterThanOrEqual(journaledWh)
     const sessions = await sessionsOf(chain, car)
     expect(sessions).toHaveLength(1)
-    const { state } = await car.getSession({ sessionId: sessions[0]!.sessionId })
+    const { state } = await car.getSession({ sessionId: defined(sessions[0], 'the session').sessionId })
     expect(state.status).toBe('settled')
     if (state.status !== 'settled') return
     expect(Number(state.energyWh)).toBeGreaterThanOrEqual(journaledWh)
@@ -113,7 +114,7 @@ describe('restarts in the middle of a session', () => {
 
   it('car restarted while opening: one deposit, found by its salt; with no pile to settle, the car takes it back', async () => {
     const base = chain.client(9)
-    const address = base.account!.address
+    const address = defined(base.account, 'the car client account').address
     // The car's process dies right after its opening transaction is mined, before it journals the session.
     let crash: (() => void) | undefined
     const crashingCar: ChargeChainClient = {
@@ -142,7 +143,9 @@ describe('restarts in the middle of a session', () => {
     const refundsAt = new Promise<void>((resolve) => {
       const off = setInterval(async () => {
         const [opened] = await sessionsOf(chain, base)
-        const { state } = await base.getSession({ sessionId: opened!.sessionId })
+        const { state } = await base.getSession({
+          sessionId: defined(opened, 'the opened session').sessionId,
+        })
         if (state.status !== 'refundRequested') return
         clearInterval(off)
         // Chain time jumps past the settle window, as if the pile stayed away for an hour.
@@ -163,7 +166,7 @@ describe('restarts in the middle of a session', () => {
 
     const sessions = await sessionsOf(chain, base)
     expect(sessions).toHaveLength(1)
-    const { state } = await base.getSession({ sessionId: sessions[0]!.sessionId })
+    const { state } = await base.getSession({ sessionId: defined(sessions[0], 'the session').sessionId })
     expect(state).toMatchObject({ status: 'refunded', amount: DEPOSIT })
     expect(await credited(chain, address)).toBe(DEPOSIT)
   })

@@ -9,7 +9,7 @@ import { type AgentProcess, spawnAgent } from '@chargechain/agent-core/testing'
 import { type ChargingSimulation, createChargingSimulation } from '@chargechain/hardware'
 import { pileConfigFor, vehicleConfigFor } from '../../src/agentConfigs.js'
 import type { DevNet } from '../../src/devnet.js'
-import type { CarPlan, PilePlan } from '../../src/fleet.js'
+import { type CarPlan, operatorOf, type PilePlan } from '../../src/fleet.js'
 import type { ProvisionedFleet } from '../../src/provision.js'
 import type { AgentBundles } from './bundles.js'
 import { serveOnSocket } from './hardwareServer.js'
@@ -110,7 +110,7 @@ export async function openLane(options: LaneOptions): Promise<Lane> {
   let pilePort: number | undefined
   const radio: Radio = await openRadio(world, () => pilePort)
 
-  const operator = fleet.plan.operators[pile.operator]!
+  const operator = operatorOf(fleet.plan, pile.operator)
   const ledger = join(directory, 'channels.journal')
   const pileBase = pileConfigFor(fleet.plan, pile, devnet.deployment, pileTap.url)
   const pileConfig = join(directory, 'pile.json')
