@@ -7,6 +7,7 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chargers, meterValues, openDatabase, piles } from '@chargechain/db'
@@ -102,6 +103,9 @@ const measuring = performance.now()
 // The server's own CPU and event-loop use while measuring: steadier than latency on a machine others load too.
 const cpuBefore = process.cpuUsage()
 const loopBefore = performance.eventLoopUtilization()
+// How long the server's event loop was held up: a stall here delays every charger's answer.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+loopDelay.enable()
 await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000))
 const results = await Promise.all(
   children.map(
@@ -117,6 +121,7 @@ const results = await Promise.all(
 const elapsed = (performance.now() - measuring) / 1000
 const cpu = process.cpuUsage(cpuBefore)
 const loop = performance.eventLoopUtilization(loopBefore)
+loopDelay.disable()
 const [after] = await db.select({ rows: count() }).from(meterValues)
 const storedRows = (after?.rows ?? 0) - (before?.rows ?? 0)
 
@@ -146,6 +151,8 @@ const figures = {
   storedRows,
   serverCpuMsPerMessage: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, all.length)).toFixed(2)),
   serverLoopBusy: Number(loop.utilization.toFixed(2)),
+  serverLoopDelayP99Ms: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
+  serverLoopDelayMaxMs: Number((loopDelay.max / 1e6).toFixed(1)),
   errors,
   unanswered,
   connectSeconds: Number(connectSeconds.toFixed(1)),
@@ -160,6 +167,7 @@ console.table({
   'latency p50 / p99 / max': `${figures.p50Ms} / ${figures.p99Ms} / ${figures.maxMs} ms`,
   'meter_values rows stored': storedRows,
   'server CPU per message / event loop busy': `${figures.serverCpuMsPerMessage} ms / ${figures.serverLoopBusy}`,
+  'server event loop delay p99 / max': `${figures.serverLoopDelayP99Ms} / ${figures.serverLoopDelayMaxMs} ms`,
   'CALLERRORs or drops / unanswered': `${errors} / ${unanswered}`,
 })
 console.log(JSON.stringify(figures))
