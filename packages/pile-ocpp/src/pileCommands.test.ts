@@ -1,8 +1,8 @@
 // The dashboard's stop button for one of our piles, end to end: the server's RemoteStopTransaction for the order
 // reaches a real pile agent (on anvil, with a real car) through its OCPP client and pileCommandHandlers; the charge
 // ends 'operatorStopped' and the session settles on chain for what the car vouchered.
-// Break tried (seen failing, restored): pileCommands.ts `stop: ({ ref }) => …` → `stop: () => false` (the server's
-// remoteStop is Rejected and the car charges on).
+// Breaks tried (seen failing, restored): pileCommands.ts `stop: ({ ref }) => …` → `stop: () => false` (the server's
+// remoteStop is Rejected and the car charges on); `stopAt: …` → `stopAt: () => false` (stopAt is Rejected).
 import type { Database } from '@chargechain/db'
 import { testEngines } from '@chargechain/db/testing'
 import {
@@ -19,7 +19,7 @@ import { reportPile } from './reportPile.js'
 
 const password = 'pile-commands-password-1'
 
-describe('a remote stop through OCPP', () => {
+describe('the server stops a charge through OCPP', () => {
   let chain: Chain
   let database: Database
   let served: ServedOcpp
@@ -81,5 +81,31 @@ describe('a remote stop through OCPP', () => {
     if (!escrow) throw new Error('no escrow session')
     const { state } = await chain.owner.getSession({ sessionId: escrow.sessionId })
     expect(state).toMatchObject({ status: 'settled', amount: pileSide.amount })
+  }, 240_000)
+
+  it('stopAt: the charge ends at the first reading at or above the limit', async () => {
+    transactionId = undefined
+    const readings: number[] = []
+    const session = await runSession(chain, {
+      car: chain.cars.escrow,
+      unplugAtWh: 10_000,
+      attach(pile) {
+        Object.assign(handlers, pileCommandHandlers(pile))
+        reportPile(pile, client, { meterIntervalMs: 0 })
+      },
+      during: async ({ pile }) => {
+        await waitFor(() => transactionId !== undefined)
+        if (transactionId === undefined) throw new Error('no transaction')
+        await served.ocpp.commands.stopAt(transactionId, 60)
+        await waitFor(() => pile.status().session?.stopAtWh === 60)
+        pile.on('meter', ({ energyWh }) => readings.push(energyWh))
+      },
+    })
+    const [pileSide, carSide] = await Promise.all([session.pileFinished, session.vehicleFinished])
+    await session.done
+    expect(pileSide.stopReason).toBe('targetReached')
+    expect(pileSide.energyWh).toBeGreaterThanOrEqual(60)
+    expect(readings.at(-1)).toBeLessThan(60)
+    expect(carSide).toMatchObject({ kind: 'escrow', outcome: 'settled', amount: pileSide.amount })
   }, 240_000)
 })
