@@ -4,7 +4,8 @@
 // Raw frames, as a compromised pile would send them; every refusal leaves the ledger as it was.
 // Breaks tried (one line each, seen failing, restored): `if (!signed)` → `if (false)` in dataTransfer.ts recordVoucher
 // (the forged and the other car's vouchers are recorded); the operator check `pile?.owner?… !== operator && …` made
-// `false` (the other operator's pile raises the cumulative).
+// `false` (the other operator's pile raises the cumulative); the not-indexed channel answered with
+// `refuse('unknownChannel')` again (the pile's client takes a refusal as final and drops a voucher the car signed).
 import { signChannelVoucher, verifyChannelVoucher as verifySignature } from '@chargechain/chain'
 import { channels, type Database } from '@chargechain/db'
 import { hexOf, testEngines } from '@chargechain/db/testing'
@@ -24,8 +25,12 @@ const password = 'voucher-check-password-1'
 
 const verify: ChannelVoucherVerifier = (voucher) =>
   verifySignature({ chainId, channels: paymentChannels, ...voucher })
-const sign = (account: typeof car, cumulativeAmount: bigint, channels = paymentChannels) =>
-  signChannelVoucher({ account, chainId, channels, channelId, cumulativeAmount })
+const sign = (
+  account: typeof car,
+  cumulativeAmount: bigint,
+  channels = paymentChannels,
+  channel = channelId,
+) => signChannelVoucher({ account, chainId, channels, channelId: channel, cumulativeAmount })
 
 for (const engine of testEngines) {
   describe(`channelLedger.record checks the voucher on ${engine.name}`, () => {
@@ -56,11 +61,11 @@ for (const engine of testEngines) {
       await database?.close()
     })
 
-    const record = (charger: RawCharger, amount: bigint, signature: string) =>
+    const record = (charger: RawCharger, amount: bigint, signature: string, channel = channelId) =>
       charger.call('DataTransfer', {
         vendorId: 'chargechain',
         messageId: 'channelLedger.record',
-        data: JSON.stringify({ channelId, amount: String(amount), signature }),
+        data: JSON.stringify({ channelId: channel, amount: String(amount), signature }),
       })
     const refused = (error: string, cumulative: string | null = null) => ({
       ok: true,
@@ -94,6 +99,24 @@ for (const engine of testEngines) {
         payload: { status: 'Accepted', data: JSON.stringify({ cumulative: '500' }) },
       })
       expect(await ledger()).toEqual({ amount: 500n, signature })
+    })
+
+    it('answers a voucher for a channel not indexed yet with a retryable error, and records it once indexed', async () => {
+      const later = hexOf(0x1a7e, 32)
+      const signature = await sign(car, 300n, paymentChannels, later)
+      expect(await record(ours, 300n, signature, later)).toMatchObject({ ok: false, code: 'InternalError' })
+      await database.db.insert(channels).values({
+        channelId: later,
+        vehicle: car.address,
+        operator,
+        currency: hexOf(0xe, 20),
+        deposit: 1_000n,
+        openedAt: new Date(Date.UTC(2026, 6, 1)),
+      })
+      expect(await record(ours, 300n, signature, later)).toEqual({
+        ok: true,
+        payload: { status: 'Accepted', data: JSON.stringify({ cumulative: '300' }) },
+      })
     })
   })
 }

@@ -17,6 +17,7 @@ import {
   encodeData,
   vendorId,
 } from '../messages.js'
+import { CallError } from '../rpc.js'
 import type { ChargerSession } from './auth.js'
 
 /**
@@ -124,8 +125,16 @@ async function recordVoucher(
   logger: OcppLogger,
   verifyVoucher: ChannelVoucherVerifier | undefined,
 ) {
+  // Without the deployment the car's signature cannot be checked, and an unchecked voucher is never recorded.
+  if (!verifyVoucher) return refuse('unverifiable')
   const channel = await getChannelLedger(db, request.channelId)
-  if (!channel) return refuse('unknownChannel')
+  // The pile read the channel on chain before it took the car; this server's indexer has not reached it yet. A
+  // refusal would make the pile drop a voucher the car really signed: a retryable error keeps it queued until then.
+  if (!channel)
+    throw new CallError(
+      'InternalError',
+      `Channel ${request.channelId} is not indexed yet; send the voucher again in a moment.`,
+    )
   if (channel.state === 'closed') return refuse('closed')
   if (request.amount > channel.deposit) return refuse('aboveDeposit')
   const pile = await getPile(db, session.pileId)
@@ -137,8 +146,6 @@ async function recordVoucher(
     )
     return refuse('notOperator')
   }
-  // Without the deployment the car's signature cannot be checked, and an unchecked voucher is never recorded.
-  if (!verifyVoucher) return refuse('unverifiable')
   const signed = await verifyVoucher({
     channelId: channel.channelId,
     cumulativeAmount: request.amount,
