@@ -52,6 +52,13 @@ function readings(emit: ReturnType<typeof agentEvents>['emit'], id: `0x${string}
     })
 }
 
+/** The readings both tests leave stored: at most one a minute, then the stop's final register. */
+const storedReadings = [
+  [at(60), 11_200, 72_000, null],
+  [at(120), 12_400, 72_000, null],
+  [at(200), 14_000, null, null],
+]
+
 const finished = (id: `0x${string}`) =>
   ({
     id,
@@ -142,11 +149,7 @@ for (const engine of testEngines) {
           energyWh: 4_000,
         })
         // 30 s and 90 s fall inside the interval after 0 s and 60 s; 150 s inside the one after 120 s.
-        expect(stored).toEqual([
-          [at(60), 11_200, 72_000, null],
-          [at(120), 12_400, 72_000, null],
-          [at(200), 14_000, null, null],
-        ])
+        expect(stored).toEqual(storedReadings)
         expect(connector?.status).toBe('available')
       } finally {
         report.stop()
@@ -187,11 +190,7 @@ for (const engine of testEngines) {
         await second.flushed()
         const { order, stored, connector } = await rowsOf(pileId)
         expect(order).toMatchObject({ kind: 'free', sessionId: id, state: 'settled', energyWh: 4_000 })
-        expect(stored).toEqual([
-          [at(60), 11_200, 72_000, null],
-          [at(120), 12_400, 72_000, null],
-          [at(200), 14_000, null, null],
-        ])
+        expect(stored).toEqual(storedReadings)
         expect(connector?.status).toBe('available')
       } finally {
         await second?.close()

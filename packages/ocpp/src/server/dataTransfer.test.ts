@@ -32,6 +32,17 @@ const sign = (
   channel = channelId,
 ) => signChannelVoucher({ account, chainId, channels, channelId: channel, cumulativeAmount })
 
+/** The car's channel with this operator, as the indexer stores it: 1,000 wei deposited. */
+const indexChannel = (database: Database, id: `0x${string}`) =>
+  database.db.insert(channels).values({
+    channelId: id,
+    vehicle: car.address,
+    operator,
+    currency: hexOf(0xe, 20),
+    deposit: 1_000n,
+    openedAt: new Date(Date.UTC(2026, 6, 1)),
+  })
+
 for (const engine of testEngines) {
   describe(`channelLedger.record checks the voucher on ${engine.name}`, () => {
     let database: Database
@@ -42,14 +53,7 @@ for (const engine of testEngines) {
       database = await engine.open()
       await addTestCharger(database, 'CP-OURS', password, { owner: hexOf(0xb, 20), payout: operator })
       await addTestCharger(database, 'CP-THEIRS', password, { owner: hexOf(0xbad, 20) })
-      await database.db.insert(channels).values({
-        channelId,
-        vehicle: car.address,
-        operator,
-        currency: hexOf(0xe, 20),
-        deposit: 1_000n,
-        openedAt: new Date(Date.UTC(2026, 6, 1)),
-      })
+      await indexChannel(database, channelId)
       served = await serveOcpp(database, { verifyChannelVoucher: verify })
       ours = await openRawCharger({ endpoint: served.endpoint, identity: 'CP-OURS', password })
       theirs = await openRawCharger({ endpoint: served.endpoint, identity: 'CP-THEIRS', password })
@@ -105,14 +109,7 @@ for (const engine of testEngines) {
       const later = hexOf(0x1a7e, 32)
       const signature = await sign(car, 300n, paymentChannels, later)
       expect(await record(ours, 300n, signature, later)).toMatchObject({ ok: false, code: 'InternalError' })
-      await database.db.insert(channels).values({
-        channelId: later,
-        vehicle: car.address,
-        operator,
-        currency: hexOf(0xe, 20),
-        deposit: 1_000n,
-        openedAt: new Date(Date.UTC(2026, 6, 1)),
-      })
+      await indexChannel(database, later)
       expect(await record(ours, 300n, signature, later)).toEqual({
         ok: true,
         payload: { status: 'Accepted', data: JSON.stringify({ cumulative: '300' }) },
@@ -127,14 +124,7 @@ describe('a server without the deployment', () => {
     if (!engine) throw new Error('no test database engine')
     const database = await engine.open()
     await addTestCharger(database, 'CP-BLIND', password, { owner: operator })
-    await database.db.insert(channels).values({
-      channelId,
-      vehicle: car.address,
-      operator,
-      currency: hexOf(0xe, 20),
-      deposit: 1_000n,
-      openedAt: new Date(Date.UTC(2026, 6, 1)),
-    })
+    await indexChannel(database, channelId)
     const served = await serveOcpp(database)
     const charger = await openRawCharger({ endpoint: served.endpoint, identity: 'CP-BLIND', password })
     try {
