@@ -1,6 +1,7 @@
 /**
- * Must show (issue 12): the dashboard in Debian's Chromium (playwright-core, headless) against the real server
- * process serving the built dashboard.
+ * Must show (issue 12): the dashboard in Debian's Chromium (playwright-core, headless) against the real server with
+ * the simulator (what `npm start` runs: the server serving the built dashboard, its fleet charging), signed in as the
+ * admin whose password the simulator printed; the operator adds three piles of its own beside the simulator's.
  *
  * Breaks tried, one line each; each made its test fail, then was restored:
  * - sign-in: Login.tsx navigates to '/login' instead of `next` after the server accepted the password.
@@ -9,14 +10,16 @@
  * - viewer: useIsAdmin returns true for every account (edit controls shown).
  * - language: setLanguage stores the choice but does not call i18n.changeLanguage.
  * - formats: formatDay ignores the locale ('en-US' always).
- * - phone: the `.ant-table-content { overflow-x: auto }` rule removed (the piles table widens the page).
+ * - phone: the `.ant-table-content { overflow-x: auto }` rule removed (the piles table widens the page); the
+ *   `.ant-descriptions-view { overflow-x: auto }` rule removed (a chain pile's hashes widen its page).
  * - accessibility: the theme's colorTextDescription back to antd's rgba(0, 0, 0, 0.45).
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page as ApiPage, Pile } from '../src/api/types'
 import { launchChromium, newContext, screenshot, seriousViolations, signIn } from './browser'
-import { ApiSession, type Stack, startServer } from './stack'
+import { type SimulatorStack, startSimulator } from './simulatorStack'
+import { ApiSession } from './stack'
 
 const viewerAccount = { username: 'viewer', password: 'dashboard-viewer-password' }
 
@@ -52,13 +55,16 @@ function pages(pileId: number) {
   }
 }
 
-let stack: Stack
+let stack: SimulatorStack
 let browser: Browser
 let admin: ApiSession
 let piles: Pile[]
 
 beforeAll(async () => {
-  ;[stack, browser] = await Promise.all([startServer(), launchChromium()])
+  ;[stack, browser] = await Promise.all([
+    startSimulator({ piles: 2, cars: 2, seed: 7, speed: 60 }),
+    launchChromium(),
+  ])
   admin = await ApiSession.signIn(stack.url, stack.admin)
   await admin.json('POST', '/api/accounts', { ...viewerAccount, role: 'viewer' })
   for (const pile of newPiles) await admin.json('POST', '/api/piles', pile)
@@ -137,12 +143,13 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
 
   it('shows a pile on the map, and a click opens it', async () => {
     const page = await signedIn(stack.admin)
-    await open(page, '/map')
+    // The operator's own three piles have no charger connected (offline); the simulator's report over OCPP.
+    await open(page, '/map?state=offline')
     // Three piles 200 m apart: at the fitted zoom they are single markers, not a cluster.
     const markers = page.locator('.leaflet-marker-icon.pile-marker')
-    await expect.poll(() => markers.count()).toBe(piles.length)
-    const first = piles[0]
-    if (!first) throw new Error('no pile')
+    await expect.poll(() => markers.count()).toBe(newPiles.length)
+    const first = piles.find((pile) => pile.dmid === 'SJTU-001')
+    if (!first) throw new Error('no pile SJTU-001')
     await page.locator(`.leaflet-marker-icon[title^="${first.name}"]`).click()
     await page.waitForURL((url) => url.pathname === `/piles/${first.id}`)
     await page.context().close()
@@ -193,6 +200,7 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
   })
 
   it('a phone-sized viewport has no horizontal scroll on any page', async () => {
+    // A simulator's pile: registered on chain, so its detail page shows the on-chain settings and their hashes.
     const pile = piles[0]
     if (!pile) throw new Error('no pile')
     const page = await signedIn(stack.admin, { width: 390, height: 844 })

@@ -44,6 +44,12 @@ const sites: Record<string, { latitude: number; longitude: number; address: stri
 
 const brands = { ac: '特来电', dc: '星星充电' } as const
 
+/** The dashboard's names for the fleet's currencies: the native coin is ETH already; the demo token is CCD. */
+function demoCurrency(devnet: DevNet): Record<string, { symbol: string; decimals: number }> {
+  const token = devnet.deployment.contracts.demoToken
+  return token ? { [token.toLowerCase()]: { symbol: 'CCD', decimals: 18 } } : {}
+}
+
 /** The dashboard's built files, when `npm run build` made them. */
 const dashboardDist = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
 
@@ -83,6 +89,8 @@ export async function startManagement(options: StartManagementOptions): Promise<
       port: options.port,
       indexer,
       ...(existsSync(join(dashboardDist, 'index.html')) ? { staticDir: dashboardDist } : {}),
+      // The demo token is an 18-decimal ERC-20; the dashboard shows it as CCD rather than raw units.
+      dashboard: { currencies: demoCurrency(options.devnet) },
     })
     const running = server
     const ocppUrl = `${running.url.replace(/^http/, 'ws')}/ocpp`

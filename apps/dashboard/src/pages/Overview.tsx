@@ -155,7 +155,8 @@ function EnergyChart({ days, from }: { days: DailyTotal[]; from: string }) {
       grid: { left: 48, right: 16, top: 16, bottom: 32 },
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'category', data: dates.map((day) => f.shortDay(day)) },
-      yAxis: { type: 'value', axisLabel: { formatter: (value: number) => f.number(value) } },
+      // kWh ticks on a quiet day are fractions (0.05, 0.1…): rounded to whole numbers they would all read 0.
+      yAxis: { type: 'value', axisLabel: { formatter: (value: number) => f.number(value, 3) } },
       series: [
         {
           type: 'bar',
