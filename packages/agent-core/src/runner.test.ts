@@ -116,7 +116,7 @@ describe('runMachine', () => {
       charging: async () => ({ event: 'DONE' }),
     }
     const { logger } = capturingLogger()
-    // Seen as any machine, as a table built at run time would be, the types cannot check the events; the runner does.
+    // Typed as AnyMachine, like a table built at run time: the types cannot check the events; the runner does.
     const run = runMachine<AnyMachine, Data>({ machine, actions, journal, logger, initialData: {} })
     await expect(run).rejects.toThrow(new InvalidTransitionError('payment', 'idle', 'DONE', ['ARRIVED']))
     expect(journal.replay()?.value.state).toBe('idle')

@@ -124,7 +124,7 @@ export interface PileAgent {
   status(): PileStatus
   /**
    * The operator stops session `sessionId` (`reason` 'operatorStopped' by default): the relay goes off and the session
-   * settles as any stop does, the car paying what it vouchered. False when that session is not in progress.
+   * settles like every other stop, the car paying what it vouchered. False when that session is not in progress.
    */
   stop(sessionId: string, reason?: StopReason): boolean
   /**
