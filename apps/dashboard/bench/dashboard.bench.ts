@@ -9,8 +9,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '@chargechain/db'
-import { hexOf, insertPile, seedOrders } from '@chargechain/db/testing'
-import { sql } from 'drizzle-orm'
+import { hexOf, seedBenchFleet } from '@chargechain/db/testing'
 import type { Browser, Response } from 'playwright-core'
 import { launchChromium, newContext } from '../test/browser'
 import { ApiSession, type Stack, startServer } from '../test/stack'
@@ -68,21 +67,13 @@ try {
   const database = await openDatabase({ engine: 'pglite', dataDir: join(dataDir, 'db') })
   const seeding = performance.now()
   try {
-    const { db } = database
-    const operator = hexOf(0xa11ce, 20)
-    const piles: number[] = []
-    for (let i = 0; i < PILES; i++)
-      piles.push((await insertPile(db, { dmid: `BENCH-${i}`, owner: operator })).id)
-    await seedOrders(db, {
-      piles,
+    await seedBenchFleet(database.db, {
+      pileCount: PILES,
       count: ORDERS,
       start: new Date(Date.UTC(2026, 0, 1)),
       spacingMs: 5 * 60_000,
       currencies: [hexOf(0, 20), hexOf(0x70ce, 20)],
-      operator,
     })
-    // Plan statistics for the fresh rows, as autovacuum would gather them on a running server.
-    await db.execute(sql`analyze`)
   } finally {
     await database.close()
   }

@@ -6,8 +6,7 @@
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { createAccount, listOrders, openDatabase } from '@chargechain/db'
-import { hexOf, insertPile, seedOrders } from '@chargechain/db/testing'
-import { sql } from 'drizzle-orm'
+import { hexOf, seedBenchFleet } from '@chargechain/db/testing'
 import { hashPassword } from '../src/auth/secrets.js'
 import { createServer } from '../src/server.js'
 import { client, signIn } from '../src/testing/harness.js'
@@ -31,12 +30,9 @@ try {
     { username: 'bench', role: 'viewer', passwordHash: await hashPassword('bench-password') },
     { accountId: null, name: 'bench' },
   )
-  const piles: number[] = []
-  for (let i = 0; i < PILES; i++)
-    piles.push((await insertPile(db, { dmid: `BENCH-${i}`, owner: operator })).id)
   const seeding = performance.now()
-  await seedOrders(db, {
-    piles,
+  const piles = await seedBenchFleet(db, {
+    pileCount: PILES,
     count: ORDERS,
     start,
     spacingMs,
@@ -44,8 +40,6 @@ try {
     operator,
   })
   const seedSeconds = (performance.now() - seeding) / 1000
-  // Plan statistics for the fresh rows, as autovacuum would gather them on a running server.
-  await db.execute(sql`analyze`)
 
   const api = client(server.url, { cookie: await signIn(server.url, 'bench', 'bench-password') })
   const get = async (path: string) => {

@@ -8,7 +8,7 @@ import type { Database } from '../src/database.js'
 import { openDatabase } from '../src/open.js'
 import { listOrders } from '../src/queries/orders.js'
 import { dailyTotals } from '../src/queries/totals.js'
-import { createScratchDatabase, hexOf, insertPile, seedOrders } from '../src/testing/index.js'
+import { createScratchDatabase, hexOf, seedBenchFleet } from '../src/testing/index.js'
 
 const { values } = parseArgs({
   options: { orders: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '200' } },
@@ -30,12 +30,9 @@ interface Result {
 
 async function measure(engine: string, database: Database): Promise<Result> {
   const { db } = database
-  const piles: number[] = []
-  for (let i = 0; i < PILES; i++)
-    piles.push((await insertPile(db, { dmid: `BENCH-${i}`, owner: operator })).id)
   const seeding = performance.now()
-  await seedOrders(db, {
-    piles,
+  const piles = await seedBenchFleet(db, {
+    pileCount: PILES,
     count: ORDERS,
     start,
     spacingMs,
@@ -43,8 +40,6 @@ async function measure(engine: string, database: Database): Promise<Result> {
     operator,
   })
   const seedSeconds = (performance.now() - seeding) / 1000
-  // Plan statistics for the fresh rows, as autovacuum would gather them on a running server.
-  await db.execute('analyze')
 
   const pick = (i: number) => piles[(i * 37) % piles.length] ?? 0
   const time = async (run: () => Promise<unknown>) => {

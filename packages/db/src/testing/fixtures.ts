@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import type { Db } from '../database.js'
 import type { Hex } from '../schema/columns.js'
 import { orders, piles } from '../schema/index.js'
@@ -93,4 +94,24 @@ export async function seedOrders(db: Db, parameters: SeedOrdersParameters): Prom
     }
     await db.insert(orders).values(rows)
   }
+}
+
+export interface SeedBenchFleetParameters extends Omit<SeedOrdersParameters, 'piles'> {
+  /** How many piles (DMIDs BENCH-0, BENCH-1…), all the operator's. */
+  pileCount: number
+}
+
+/**
+ * The fleet the benchmarks measure: `pileCount` piles of one operator, `count` orders over them (`seedOrders`), and
+ * fresh plan statistics, as autovacuum would gather them on a running server. Returns the piles' ids.
+ */
+export async function seedBenchFleet(db: Db, parameters: SeedBenchFleetParameters): Promise<number[]> {
+  const { pileCount, ...orders } = parameters
+  const operator = orders.operator ?? hexOf(0xa11ce, 20)
+  const piles: number[] = []
+  for (let i = 0; i < pileCount; i++)
+    piles.push((await insertPile(db, { dmid: `BENCH-${i}`, owner: operator })).id)
+  await seedOrders(db, { ...orders, operator, piles })
+  await db.execute(sql`analyze`)
+  return piles
 }

@@ -11,6 +11,8 @@ export {
   insertPile,
   type NewOrder,
   type NewPile,
+  type SeedBenchFleetParameters,
   type SeedOrdersParameters,
+  seedBenchFleet,
   seedOrders,
 } from './fixtures.js'
