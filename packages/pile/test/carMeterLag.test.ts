@@ -10,7 +10,7 @@
 // meterMismatch).
 import { priceOf } from '@chargechain/chain'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Chain, PRICE_PER_KWH, runSession, startChain } from './fixture.js'
+import { type Chain, MINUTE_READINGS, PRICE_PER_KWH, runSession, startChain } from './fixture.js'
 
 let chain: Chain
 beforeAll(async () => {
@@ -31,14 +31,7 @@ describe('a car whose own meter answers slowly', () => {
       carMeterLagMs: 800,
       unplugAtWh: 300,
       // A reading a simulated minute (a real second), so the slow car keeps up with them, and the credit to match.
-      pile: {
-        payment: {
-          minDeposit: '1000000000000000',
-          creditWh: 1_000,
-          meterIntervalMs: 60_000,
-          confirmations: 1,
-        },
-      },
+      pile: { payment: MINUTE_READINGS },
     })
     session.vehicle.on('meterMismatch', (mismatch) => mismatches.push(mismatch))
     const [pileSide, carSide] = await Promise.all([session.pileFinished, session.vehicleFinished])

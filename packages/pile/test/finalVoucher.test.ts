@@ -12,9 +12,9 @@
 //   (7.02e13 against 7.38e13 wei).
 import { decodeMessage, FrameDecoder, MessageTypeId } from '@chargechain/link'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Chain, PRICE_PER_KWH, startChain, waitFor } from './fixture.js'
+import { type Chain, MINUTE_READINGS, startChain, waitFor } from './fixture.js'
 import { type LinkTap, tapLink } from './linkTap.js'
-import { DEPOSIT, restartableWorld } from './restartable.js'
+import { channelCar, expectLedgerAtFinalVoucher, restartableWorld, vouchersOf } from './restartable.js'
 
 /** The pile's floor for the car's answer, in real time. */
 const VOUCHER_WAIT_MS = 1_000
@@ -38,25 +38,16 @@ describe("the pile's wait for the final voucher", () => {
     let fromCar: LinkTap | undefined
     let refusals = 0
     let staleRefusals = 0
-    const { world, startPile, startCar, channelLedger } = await restartableWorld(chain, car, {
-      vehicle: {
-        payment: {
-          maxPricePerKWh: String(PRICE_PER_KWH),
-          deposit: String(DEPOSIT),
-          channels: [{ channelId: chain.channelId, operator: chain.payout }],
-          preference: 'channel',
-        },
-        link: { silenceTimeoutMs: 3_600_000, answerTimeoutMs: 3_600_000, reconnectTimeoutMs: 3_600_000 },
-      },
+    const { startPile, startCar, plugIn, finish, channelLedger } = await restartableWorld(chain, car, {
+      vehicle: channelCar(chain, {
+        silenceTimeoutMs: 3_600_000,
+        answerTimeoutMs: 3_600_000,
+        reconnectTimeoutMs: 3_600_000,
+      }),
       // A register that counts every Wh, and a reading a minute: each voucher pays for more energy than the one before.
       pileMeterResolutionWh: 1,
       pile: {
-        payment: {
-          minDeposit: '1000000000000000',
-          creditWh: 1_000,
-          meterIntervalMs: 60_000,
-          confirmations: 1,
-        },
+        payment: MINUTE_READINGS,
         // An hour of answer time on the 60× clock is a real minute: only the cut-short wait ends before the car answers.
         link: { voucherWaitMs: VOUCHER_WAIT_MS, answerTimeoutMs: 3_600_000, reconnectTimeoutMs: 3_600_000 },
       },
@@ -80,8 +71,6 @@ describe("the pile's wait for the final voucher", () => {
       },
     })
     const pile = await startPile()
-    const signed: { amount: bigint; state: string }[] = []
-    let carState = ''
     let finalSigned: () => void = () => {}
     const carAnswering = new Promise<void>((resolve) => {
       finalSigned = resolve
@@ -110,31 +99,16 @@ describe("the pile's wait for the final voucher", () => {
         until: late,
       },
     })
-    vehicle.agent.on('state', ({ state }) => {
-      carState = state
-    })
-    vehicle.agent.on('voucher', ({ amount }) => signed.push({ amount, state: carState }))
-    world.arrive()
-    world.plug()
-    await waitFor(() => signed.length >= 2)
-    await world.clock.sleep(5_000)
-    world.unplug()
+    const signed = vouchersOf(vehicle.agent)
+    await plugIn(() => signed.length >= 2, 5_000)
     await late
     await waitFor(() => pile.agent.status().state === 'departing')
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
     // The stale voucher is the car's first: below what the pile held, refused once.
     const first = decodeMessage(MessageTypeId.Voucher, toPile[0] ?? new Uint8Array())
     expect(first).toMatchObject({ type: 'Voucher', amount: signed[0]?.amount })
     expect(staleRefusals).toBe(1)
-    const last = signed.at(-1)
-    expect(last?.state).toBe('stopped')
-    expect(last?.amount).toBeGreaterThan(signed.at(-2)?.amount ?? 0n)
-    expect(vehicle.journal.replay()?.value.data.channels[chain.channelId.toLowerCase()]).toBe(last?.amount)
-    expect((await channelLedger.get(chain.channelId))?.cumulativeAmount).toBe(last?.amount)
+    await expectLedgerAtFinalVoucher(chain, signed, vehicle.journal, channelLedger)
   })
 })

@@ -41,6 +41,13 @@ import { createLinkBroker, type LinkBrokerOptions } from '../src/testing.js'
 
 export const PRICE_PER_KWH = 300_000_000_000_000n // 0.0003 ETH
 export const CHANNEL_DEPOSIT = 10n ** 17n
+/** A pile payment that reads the meter once a simulated minute (a real second at 60×), with the credit to match. */
+export const MINUTE_READINGS = {
+  minDeposit: '1000000000000000',
+  creditWh: 1_000,
+  meterIntervalMs: 60_000,
+  confirmations: 1,
+} satisfies PileConfigInput['payment']
 
 export type Chain = Awaited<ReturnType<typeof startChain>>
 

@@ -31,8 +31,14 @@ import type { VehicleSnapshot } from '@chargechain/vehicle'
 import { zeroHash } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PileSnapshot } from '../src/index.js'
-import { type Chain, PRICE_PER_KWH, sessionsOf, startChain, waitFor } from './fixture.js'
-import { DEPOSIT, restartableWorld } from './restartable.js'
+import { type Chain, MINUTE_READINGS, PRICE_PER_KWH, sessionsOf, startChain, waitFor } from './fixture.js'
+import {
+  channelCar,
+  DEPOSIT,
+  expectLedgerAtFinalVoucher,
+  restartableWorld,
+  vouchersOf,
+} from './restartable.js'
 
 const PRICE_PER_MINUTE = 20_000_000_000_000n
 
@@ -58,7 +64,7 @@ function carBooks(journal: { replay(): { value: VehicleSnapshot } | undefined })
 describe('an agent killed between telling the other side and journaling it', () => {
   it('A: pile killed as it accepts the payment: it never asks again; one deposit, one settle at the last voucher', async () => {
     const car = chain.client(7)
-    const { world, startPile, startCar } = await restartableWorld(chain, car)
+    const { world, startPile, startCar, finish } = await restartableWorld(chain, car)
     let pile = await startPile({ dieBefore: pileEnters('starting') })
     const vehicle = await startCar()
     const signed: bigint[] = []
@@ -71,11 +77,7 @@ describe('an agent killed between telling the other side and journaling it', () 
     await waitFor(() => signed.length >= 2)
     world.unplug()
     const pileSide = await finished
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
     const sessions = await sessionsOf(chain, car)
     expect(sessions).toHaveLength(1)
@@ -86,16 +88,12 @@ describe('an agent killed between telling the other side and journaling it', () 
 
   /** A free visit whose pile dies before the journal write `dieBefore` picks; the car's agent stays on, as in a car. */
   async function freeVisit(dieBefore: (snapshot: PileSnapshot) => boolean) {
-    const { world, startPile, startCar } = await restartableWorld(chain, chain.cars.owner)
+    const { world, startPile, startCar, plugIn } = await restartableWorld(chain, chain.cars.owner)
     let pile = await startPile({ dieBefore })
     const vehicle = await startCar({ once: false })
     const failures: unknown[] = []
     vehicle.agent.on('stepFailed', ({ error }) => failures.push(error))
-    world.arrive()
-    world.plug()
-    await waitFor(() => pile.agent.status().state === 'charging')
-    await world.clock.sleep(3_000)
-    world.unplug()
+    await plugIn(() => pile.agent.status().state === 'charging', 3_000)
     await pile.stopped
     pile = await startPile()
     await waitFor(() => pile.agent.status().state === 'departing')
@@ -127,82 +125,44 @@ describe('an agent killed between telling the other side and journaling it', () 
 
   it('D: pile killed after the link acknowledged the final channel voucher, before journaling it: the car delivers it again', async () => {
     const car = chain.cars.channel
-    const { world, startPile, startCar, channelLedger } = await restartableWorld(chain, car, {
-      vehicle: {
-        payment: {
-          maxPricePerKWh: String(PRICE_PER_KWH),
-          deposit: String(DEPOSIT),
-          channels: [{ channelId: chain.channelId, operator: chain.payout }],
-          preference: 'channel',
-        },
-        link: { silenceTimeoutMs: 600_000, answerTimeoutMs: 600_000, reconnectTimeoutMs: 3_600_000 },
-      },
+    const { startPile, startCar, plugIn, finish, channelLedger } = await restartableWorld(chain, car, {
+      vehicle: channelCar(chain, {
+        silenceTimeoutMs: 600_000,
+        answerTimeoutMs: 600_000,
+        reconnectTimeoutMs: 3_600_000,
+      }),
       // A register that counts every Wh, and a reading a minute: the energy after the last reading shows in the final
       // one, with no reading in between to voucher it first.
       pileMeterResolutionWh: 1,
-      pile: {
-        payment: {
-          minDeposit: '1000000000000000',
-          creditWh: 1_000,
-          meterIntervalMs: 60_000,
-          confirmations: 1,
-        },
-      },
+      pile: { payment: MINUTE_READINGS },
     })
     let pile = await startPile({ dieBefore: pileEnters('settling', 'channel') })
     const vehicle = await startCar()
-    const signed: { amount: bigint; state: string }[] = []
-    let carState = ''
-    vehicle.agent.on('state', ({ state }) => {
-      carState = state
-    })
-    vehicle.agent.on('voucher', ({ amount }) => signed.push({ amount, state: carState }))
-    world.arrive()
-    world.plug()
-    await waitFor(() => signed.length >= 2)
-    await world.clock.sleep(5_000)
-    world.unplug()
+    const signed = vouchersOf(vehicle.agent)
+    await plugIn(() => signed.length >= 2, 5_000)
     await pile.stopped
     pile = await startPile()
     await waitFor(() => pile.agent.status().state === 'departing')
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
     // The final voucher is signed after ChargingStopped, so the pile had not journaled it before it died.
-    const last = signed.at(-1)
-    expect(last?.state).toBe('stopped')
-    expect(last?.amount).toBeGreaterThan(signed.at(-2)?.amount ?? 0n)
-    expect(vehicle.journal.replay()?.value.data.channels[chain.channelId.toLowerCase()]).toBe(last?.amount)
-    expect((await channelLedger.get(chain.channelId))?.cumulativeAmount).toBe(last?.amount)
+    await expectLedgerAtFinalVoucher(chain, signed, vehicle.journal, channelLedger)
   })
 
   it('finding 4: car killed as the free charge stopped: the pile waits for it and hands it the receipt', async () => {
-    const { world, startPile, startCar } = await restartableWorld(chain, chain.cars.listed)
+    const { startPile, startCar, plugIn, finish } = await restartableWorld(chain, chain.cars.listed)
     const pile = await startPile()
     const pileSide = new Promise<{ energyWh: number }>((resolve) => pile.agent.on('sessionFinished', resolve))
     // Killed once it heard ChargingStopped, before journaling it: restarted, it rejoins from `charging`.
     let vehicle = await startCar({ dieBefore: (snapshot) => snapshot.state === 'stopped' })
-    world.arrive()
-    world.plug()
-    await waitFor(() => pile.agent.status().state === 'charging')
-    await world.clock.sleep(3_000)
-    world.unplug()
+    await plugIn(() => pile.agent.status().state === 'charging', 3_000)
     await vehicle.stopped
     vehicle = await startCar()
     await waitFor(() => pile.agent.status().state === 'departing')
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
     // The car closed the visit with the pile's receipt, not after giving up on the pile.
-    const closed = (await carRecords(vehicle.journal.path)).findLast(
-      (record) => record.state === 'settlement',
-    )
+    const closed = await visitClosing(vehicle.journal.path)
     expect(closed?.event).toBe('RECEIPT')
     expect(closed?.data.session).toMatchObject({
       kind: 'free',
@@ -212,7 +172,7 @@ describe('an agent killed between telling the other side and journaling it', () 
   })
 
   it('finding 4: a car slow to journal finds the link closed with the receipt on it: it reads it, no rejoin', async () => {
-    const { world, startPile, startCar } = await restartableWorld(chain, chain.cars.listed)
+    const { startPile, startCar, plugIn, finish } = await restartableWorld(chain, chain.cars.listed)
     const pile = await startPile()
     const pileLeft = new Promise<void>((resolve) =>
       pile.agent.on('state', ({ state }) => state === 'departing' && resolve()),
@@ -221,45 +181,25 @@ describe('an agent killed between telling the other side and journaling it', () 
     const vehicle = await startCar({
       holdBefore: { write: (snapshot) => snapshot.state === 'finishing', until: pileLeft },
     })
-    world.arrive()
-    world.plug()
-    await waitFor(() => pile.agent.status().state === 'charging')
-    await world.clock.sleep(3_000)
-    world.unplug()
+    await plugIn(() => pile.agent.status().state === 'charging', 3_000)
     await pileLeft
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
-    const closed = (await carRecords(vehicle.journal.path)).findLast(
-      (record) => record.state === 'settlement',
-    )
+    const closed = await visitClosing(vehicle.journal.path)
     expect(closed?.event).toBe('RECEIPT')
   })
 
   it('finding 4: car killed once its receipt arrived, before journaling it: the pile hands it over again', async () => {
-    const { world, startPile, startCar } = await restartableWorld(chain, chain.cars.listed)
+    const { startPile, startCar, plugIn, finish } = await restartableWorld(chain, chain.cars.listed)
     const pile = await startPile()
     let vehicle = await startCar({ dieBefore: (snapshot) => snapshot.state === 'settlement' })
-    world.arrive()
-    world.plug()
-    await waitFor(() => pile.agent.status().state === 'charging')
-    await world.clock.sleep(3_000)
-    world.unplug()
+    await plugIn(() => pile.agent.status().state === 'charging', 3_000)
     await vehicle.stopped
     vehicle = await startCar()
     await waitFor(() => pile.agent.status().state === 'departing')
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
-    const closed = (await carRecords(vehicle.journal.path)).findLast(
-      (record) => record.state === 'settlement',
-    )
+    const closed = await visitClosing(vehicle.journal.path)
     expect(closed?.event).toBe('RECEIPT')
     expect(vehicle.journal.replay()?.value).toMatchObject({ state: 'waiting', data: { completed: 1 } })
   })
@@ -271,7 +211,7 @@ describe('an agent killed between telling the other side and journaling it', () 
       tariff: { ...chain.terms.tariff, pricePerMinute: PRICE_PER_MINUTE },
     })
     const car = chain.client(8)
-    const { world, startPile, startCar } = await restartableWorld(chain, car, {
+    const { startPile, startCar, plugIn, finish } = await restartableWorld(chain, car, {
       vehicle: {
         payment: {
           maxPricePerKWh: String(PRICE_PER_KWH),
@@ -283,14 +223,7 @@ describe('an agent killed between telling the other side and journaling it', () 
       // A 1 kWh register reads 0 all visit long: the vouchers differ in their seconds only; and a reading a minute, so
       // none comes between the last voucher and the unplugging.
       pileMeterResolutionWh: 1_000,
-      pile: {
-        payment: {
-          minDeposit: '1000000000000000',
-          creditWh: 1_000,
-          meterIntervalMs: 60_000,
-          confirmations: 1,
-        },
-      },
+      pile: { payment: MINUTE_READINGS },
     })
     const pile = await startPile()
     const signed: bigint[] = []
@@ -298,20 +231,12 @@ describe('an agent killed between telling the other side and journaling it', () 
     // its journaled voucher again — for the energy of the final reading, not its seconds.
     let vehicle = await startCar({ dieBefore: (snapshot) => snapshot.state === 'stopped' })
     vehicle.agent.on('voucher', ({ amount }) => signed.push(amount))
-    world.arrive()
-    world.plug()
-    await waitFor(() => signed.length >= 2)
-    await world.clock.sleep(5_000)
-    world.unplug()
+    await plugIn(() => signed.length >= 2, 5_000)
     await vehicle.stopped
     vehicle = await startCar()
     vehicle.agent.on('voucher', ({ amount }) => signed.push(amount))
     await waitFor(() => pile.agent.status().state === 'departing')
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
     const last = signed.at(-1)
     expect(last).toBeGreaterThan(signed.at(-2) ?? 0n)
@@ -322,12 +247,12 @@ describe('an agent killed between telling the other side and journaling it', () 
   })
 })
 
-/** Every snapshot in a car's journal file, oldest first (bigints as the journal writes them). */
-async function carRecords(path: string): Promise<VehicleSnapshot[]> {
+/** The last snapshot of `settlement` in a car's journal file: how the car closed its visit. */
+async function visitClosing(path: string): Promise<VehicleSnapshot | undefined> {
   const revive = (_key: string, value: unknown) =>
     value && typeof value === 'object' && '$bigint' in value ? BigInt(String(value.$bigint)) : value
   const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean)
-  return lines.map(
-    (line) => (JSON.parse(line, revive) as { record: { value: VehicleSnapshot } }).record.value,
-  )
+  return lines
+    .map((line) => (JSON.parse(line, revive) as { record: { value: VehicleSnapshot } }).record.value)
+    .findLast((record) => record.state === 'settlement')
 }

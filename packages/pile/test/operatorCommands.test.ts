@@ -68,9 +68,9 @@ describe('the operator commands the pile', () => {
 
   it('stopAt survives a restart: the journaled limit stops the resumed charge', async () => {
     const car = chain.client(7)
-    const { world, startPile, startCar } = await restartableWorld(chain, car)
+    const { world, startPile, startCar, finish } = await restartableWorld(chain, car)
     let pile = await startPile()
-    const vehicle = await startCar()
+    await startCar()
     world.arrive()
     world.plug()
     await waitFor(() => pile.agent.status().state === 'charging')
@@ -85,11 +85,7 @@ describe('the operator commands the pile', () => {
     )
     const pileSide = await finished
     world.unplug()
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
     expect(pileSide.stopReason).toBe('targetReached')
     expect(pileSide.energyWh).toBeGreaterThanOrEqual(120)
     expect(pileSide.energyWh).toBeLessThan(400)

@@ -1,5 +1,6 @@
 // Both agents on journals that outlive them, so either can be stopped and rebuilt mid-session — or made to die right
 // before one of its journal writes, which is where a kill -9 leaves an agent that has already told the other side.
+// The harness of the kill and restart tests: a channel car, the voucher record, plugging in and seeing the visit off.
 import { type Journal, openJournal } from '@chargechain/agent-core'
 import type { ChargeChainClient } from '@chargechain/chain'
 import { chargers, createChargingSimulation } from '@chargechain/hardware'
@@ -10,7 +11,9 @@ import {
   type VehicleSnapshot,
   vehicleJournal,
 } from '@chargechain/vehicle'
+import { expect } from 'vitest'
 import {
+  type ChannelLedger,
   createPileAgent,
   type PileAgent,
   type PileConfigInput,
@@ -26,6 +29,7 @@ import {
   silent,
   tempJournal,
   vehicleConfig,
+  waitFor,
 } from './fixture.js'
 
 export const DEPOSIT = 2_000_000_000_000_000n
@@ -67,6 +71,9 @@ export async function restartableWorld(
   const paths = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
   // The operator's ledger outlives the pile agent's process.
   const channelLedger = channelLedgerFor(chain)
+  // The agents last started: the ones `finish` waits for and stops.
+  let lastPile: ReturnType<typeof running<PileAgent, Journal<PileSnapshot>>> | undefined
+  let lastCar: ReturnType<typeof running<VehicleAgent, Journal<VehicleSnapshot>>> | undefined
   const startPile = async (hooks: StartOptions<PileSnapshot> = {}) => {
     const controller = new AbortController()
     const journal = await openJournal(paths.pile, pileJournal)
@@ -84,7 +91,8 @@ export async function restartableWorld(
       clock: world.clock,
       channelLedger,
     })
-    return running(agent, controller, (signal) => agent.run(signal), journal)
+    lastPile = running(agent, controller, (signal) => agent.run(signal), journal)
+    return lastPile
   }
   /** `once`: the car's agent ends after its visit (`runOnce`); else it stays on, waiting for the next pile. */
   const startCar = async ({
@@ -102,9 +110,75 @@ export async function restartableWorld(
       logger: silent,
       clock: world.clock,
     })
-    return running(agent, controller, (signal) => (once ? agent.runOnce(signal) : agent.run(signal)), journal)
+    lastCar = running(
+      agent,
+      controller,
+      (signal) => (once ? agent.runOnce(signal) : agent.run(signal)),
+      journal,
+    )
+    return lastCar
   }
-  return { world, startPile, startCar, channelLedger }
+  /** The driver arrives and plugs in; `chargingMs` of world time after `charging()` holds, unplugs. */
+  const plugIn = async (charging: () => boolean, chargingMs: number) => {
+    world.arrive()
+    world.plug()
+    await waitFor(charging)
+    await world.clock.sleep(chargingMs)
+    world.unplug()
+  }
+  /** The driver leaves: the car's visit ends and the pile goes idle; then the pile stops and the world closes. */
+  const finish = async () => {
+    world.leave()
+    await lastCar?.done
+    const pile = lastPile
+    if (pile) {
+      await waitFor(() => pile.agent.status().state === 'idle')
+      await pile.kill()
+    }
+    await world.close()
+  }
+  return { world, startPile, startCar, plugIn, finish, channelLedger }
+}
+
+/** A car that pays through the test chain's channel, with the link timeouts `link` sets. */
+export function channelCar(chain: Chain, link: VehicleConfigInput['link']): Partial<VehicleConfigInput> {
+  return {
+    payment: {
+      maxPricePerKWh: String(PRICE_PER_KWH),
+      deposit: String(DEPOSIT),
+      channels: [{ channelId: chain.channelId, operator: chain.payout }],
+      preference: 'channel',
+    },
+    link,
+  }
+}
+
+/** Every voucher the car's agent signs, with the state it signed it in (the final one: `stopped`). */
+export function vouchersOf(agent: VehicleAgent): { amount: bigint; state: string }[] {
+  const signed: { amount: bigint; state: string }[] = []
+  let state = ''
+  agent.on('state', (event) => {
+    state = event.state
+  })
+  agent.on('voucher', ({ amount }) => signed.push({ amount, state }))
+  return signed
+}
+
+/**
+ * The car's final channel voucher, signed after ChargingStopped and for more than the one before, is what its
+ * journal keeps and what the operator's ledger settles.
+ */
+export async function expectLedgerAtFinalVoucher(
+  chain: Chain,
+  signed: readonly { amount: bigint; state: string }[],
+  car: Journal<VehicleSnapshot>,
+  ledger: ChannelLedger,
+) {
+  const last = signed.at(-1)
+  expect(last?.state).toBe('stopped')
+  expect(last?.amount).toBeGreaterThan(signed.at(-2)?.amount ?? 0n)
+  expect(car.replay()?.value.data.channels[chain.channelId.toLowerCase()]).toBe(last?.amount)
+  expect((await ledger.get(chain.channelId))?.cumulativeAmount).toBe(last?.amount)
 }
 
 /** The journal, except that the write `dieBefore` picks stops the agent instead, and the one `holdBefore` picks waits. */

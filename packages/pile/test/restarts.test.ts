@@ -19,7 +19,7 @@ describe('restarts in the middle of a session', () => {
   // step) ends the charge at the restart, so no voucher follows it.
   it('pile restarted while charging: the car reconnects, the same paid session charges on and settles once', async () => {
     const car = chain.client(7)
-    const { world, startPile, startCar } = await restartableWorld(chain, car)
+    const { world, startPile, startCar, finish } = await restartableWorld(chain, car)
     let pile = await startPile()
     const vehicle = await startCar()
     const signed: { energyWh: number; amount: bigint }[] = []
@@ -42,11 +42,7 @@ describe('restarts in the middle of a session', () => {
     expect(pile.agent.status().state).toBe('charging')
     world.unplug()
     const pileSide = await finished
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
     // Never a voucher below what the car signed before the pile went down.
     for (const [index, voucher] of signed.entries())
@@ -76,7 +72,7 @@ describe('restarts in the middle of a session', () => {
 
   it('car restarted while charging: it resends its journaled voucher, never less, and the pile settles once', async () => {
     const car = chain.client(8)
-    const { world, startPile, startCar } = await restartableWorld(chain, car)
+    const { world, startPile, startCar, finish } = await restartableWorld(chain, car)
     const pile = await startPile()
     let vehicle = await startCar()
     const signed: number[] = []
@@ -95,11 +91,7 @@ describe('restarts in the middle of a session', () => {
     vehicle.agent.on('voucher', ({ energyWh }) => after.push(energyWh))
     const pileSide = await finished
     world.unplug()
-    world.leave()
-    await vehicle.done
-    await waitFor(() => pile.agent.status().state === 'idle')
-    await pile.kill()
-    await world.close()
+    await finish()
 
     for (const wh of after) expect(wh).toBeGreaterThanOrEqual(journaledWh)
     const sessions = await sessionsOf(chain, car)
