@@ -1,5 +1,4 @@
-import { createInterface } from 'node:readline'
-import { Writable } from 'node:stream'
+import { read } from 'read'
 import { UsageError } from './errors.js'
 
 export const passwordEnvVariable = 'CHARGECHAIN_KEY_PASSWORD'
@@ -19,22 +18,9 @@ export async function readPassword(prompt: string, options: { confirm?: boolean 
   return password
 }
 
+/** On stderr, so that stdout keeps only the command's answer; the muted Enter leaves the line to end here. */
 async function askHidden(prompt: string): Promise<string> {
-  let muted = false
-  const output = new Writable({
-    write(chunk, _encoding, callback) {
-      if (!muted) process.stderr.write(chunk)
-      callback()
-    },
-  })
-  const reader = createInterface({ input: process.stdin, output, terminal: true })
-  try {
-    process.stderr.write(prompt)
-    muted = true
-    const answer = await new Promise<string>((resolve) => reader.question('', resolve))
-    process.stderr.write('\n')
-    return answer
-  } finally {
-    reader.close()
-  }
+  const answer = await read({ prompt, silent: true, output: process.stderr, terminal: true })
+  process.stderr.write('\n')
+  return answer
 }
