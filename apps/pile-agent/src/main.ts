@@ -1,18 +1,20 @@
 #!/usr/bin/env -S node --import tsx
 // The pile agent's process: config file → drivers, key, chain client, journal, link → the pile agent, until SIGINT or
-// SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running, 2 a configuration problem.
+// SIGTERM. Exit codes: 0 stopped by a signal, 1 a failure while running or a Hard reset from the management server
+// (systemd restarts it), 2 a configuration problem.
 import { ConfigError } from '@chargechain/agent-core'
 import { isToolCommand, runAgentMain, startSystemdWatchdog } from '@chargechain/agent-main'
 import { createChargeChainClient, loadSignerFromConfig } from '@chargechain/chain'
 import { GpioToolMissingError, GpioToolVersionError, MeterProfileError } from '@chargechain/hardware-linux'
 import { OcppOptionsError } from '@chargechain/ocpp'
-import { createPileAgent, PileAgentOptionError, pileJournal } from '@chargechain/pile'
+import { PileAgentOptionError, pileJournal } from '@chargechain/pile'
 import { openChannelLedger } from './channels.js'
 import { loadPileAgentConfig } from './config.js'
 import { ManagementConfigError } from './errors.js'
 import { openPileHardware } from './hardware.js'
 import { openPileLink } from './link.js'
 import { connectManagement } from './management.js'
+import { runPileService } from './service.js'
 import { runPileTools } from './tools.js'
 
 if (isToolCommand(process.argv)) await runPileTools(process.argv)
@@ -56,11 +58,10 @@ await runAgentMain({
     const linkStatus = config.hardware.driver === 'linux' ? hardware.devices.linkStatus : undefined
     const link = await openPileLink(config.link, logger, linkStatus)
     defer(() => link.close())
-    const management = config.management ? await connectManagement(config.management, logger) : undefined
-    if (management) defer(() => management.close())
+    const { management } = config
     const channelLedger = config.channels
       ? await openChannelLedger(config.channels, config.pile.channelSettle, deployment, rpcUrl)
-      : management?.ledger
+      : undefined
     if (channelLedger) defer(() => channelLedger.close())
 
     logger.info(
@@ -68,17 +69,22 @@ await runAgentMain({
       'pile agent starting',
     )
     stopWhenLost(hardware.lost)
-    const agent = createPileAgent({
-      config: config.pile,
-      hardware: hardware.devices,
-      link,
-      chain,
-      journal,
-      logger,
-      clock: hardware.clock,
-      ...(channelLedger ? { channelLedger } : {}),
-    })
-    management?.report(agent)
-    await agent.run(signal)
+    await runPileService(
+      {
+        agent: {
+          config: config.pile,
+          hardware: hardware.devices,
+          link,
+          chain,
+          journal,
+          logger,
+          clock: hardware.clock,
+        },
+        ...(channelLedger ? { channelLedger } : {}),
+        ...(management ? { connectManagement: () => connectManagement(management, logger) } : {}),
+        logger,
+      },
+      signal,
+    )
   },
 })

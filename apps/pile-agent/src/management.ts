@@ -39,8 +39,11 @@ export interface Management {
   client: OcppClient
   /** The operator's channel ledger on the server. */
   ledger: ChannelLedger
-  /** Reports `agent` until close, and has it answer the server's commands (stop, stop at, availability). */
-  report(agent: Pick<PileAgent, 'on' | 'stop' | 'stopAt' | 'setAvailable' | 'status'>): void
+  /**
+   * Reports `agent` until close, and has it answer the server's commands (stop, stop at, availability, trigger
+   * message, reset: `restart` is called once the session in progress has ended).
+   */
+  report(agent: PileAgent, restart: (type: 'Soft' | 'Hard') => void): void
   /** Stops reporting and closes the connection once every report is in the queue. */
   close(): Promise<void>
 }
@@ -100,12 +103,19 @@ export async function connectManagement(
   return {
     client,
     ledger: ocppChannelLedger(client),
-    report(agent) {
-      Object.assign(handlers, pileCommandHandlers(agent))
+    report(agent, restart) {
       report = reportPile(agent, client, {
         meterIntervalMs: config.meterIntervalSeconds * 1000,
         onError: (error) => logger.warn({ err: error }, 'a report to the management server was not queued'),
       })
+      Object.assign(
+        handlers,
+        pileCommandHandlers(agent, {
+          report,
+          restart,
+          onError: (error) => logger.warn({ err: error }, 'the meter reading the server asked for failed'),
+        }),
+      )
     },
     async close() {
       report?.stop()

@@ -1,3 +1,3 @@
 export { ocppChannelLedger } from './ocppChannelLedger.js'
-export { pileCommandHandlers } from './pileCommands.js'
+export { type PileCommandOptions, pileCommandHandlers } from './pileCommands.js'
 export { type PileReport, type ReportPileOptions, reportPile, statusOfState } from './reportPile.js'

@@ -13,7 +13,7 @@ import { connectors, type Database, meterValues, orders } from '@chargechain/db'
 import { hexOf, testEngines } from '@chargechain/db/testing'
 import { createOcppClient, type OcppClient, openFileQueue } from '@chargechain/ocpp'
 import { addTestCharger, freePort, serveOcpp } from '@chargechain/ocpp/testing'
-import type { PileAgent, PileAgentEvents } from '@chargechain/pile'
+import type { PileAgent, PileAgentEvents, PileState } from '@chargechain/pile'
 import { asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reportPile } from './reportPile.js'
@@ -23,15 +23,20 @@ const at = (seconds: number) => t0 + seconds * 1000
 const password = 'pile-reporter-password-1'
 const vehicle = hexOf(0xca7, 20)
 
-/** The pile agent's event surface, driven by the test as the agent would drive it. */
+/** The pile agent's event surface, driven by the test as the agent would drive it; its status follows the states. */
 function agentEvents() {
   const emitter = new EventEmitter()
-  const agent: Pick<PileAgent, 'on'> = {
+  let state: PileState = 'idle'
+  const agent: Pick<PileAgent, 'on' | 'status'> = {
     on(event, listener) {
       emitter.on(event, listener)
       return () => emitter.off(event, listener)
     },
+    status: () => ({ state, available: true, completed: 0 }),
   }
+  agent.on('state', (change) => {
+    state = change.state
+  })
   const emit = <E extends keyof PileAgentEvents>(event: E, ...args: PileAgentEvents[E]) => {
     emitter.emit(event, ...args)
   }

@@ -31,17 +31,23 @@ export interface PileReport {
   stop(): void
   /** Resolves once everything reported so far is in the client's queue: wait for it before closing the client. */
   queued(): Promise<void>
+  /**
+   * Reports a reading taken on demand (TriggerMessage MeterValues): under the open transaction while there is one,
+   * else as the connector's register alone. Queued after everything reported before it.
+   */
+  reading(reading: Pick<Awaited<ReturnType<PileAgent['readMeter']>>, 'energyWh' | 'powerW' | 'at'>): void
 }
 
 /**
- * Reports a pile agent to the management server through `client`: a status on each state change (Unavailable when the
- * operator made an idle pile so), a transaction per
+ * Reports a pile agent to the management server through `client`: its status at once, as a charger does after it
+ * boots (so a restarted pile the operator made unavailable says Unavailable), then a status on each state change
+ * (Unavailable when the operator made an idle pile so), a transaction per
  * session filed under its chain session, meter values at most every `meterIntervalMs`, and the stop with the
  * register. Each transaction's reference is the session id, so a pile restarted mid-session (same file queue)
  * still reports the session it resumes. Reports are queued one after another, in the order the agent emitted them.
  */
 export function reportPile(
-  agent: Pick<PileAgent, 'on'>,
+  agent: Pick<PileAgent, 'on' | 'status'>,
   client: Pick<OcppClient, 'status' | 'startTransaction' | 'meterValues' | 'stopTransaction'>,
   options: ReportPileOptions = {},
 ): PileReport {
@@ -54,11 +60,13 @@ export function reportPile(
     tail = tail.then(send).then(() => {}, onError)
   }
   let lastStatus: ChargePointStatus | undefined
-  let state: PileState | undefined
-  let available = true
+  const now = agent.status()
+  let state: PileState = now.state
+  let available = now.available
   const lastMeterAt = new Map<string, number>()
+  /** The session whose transaction is open: started and not yet stopped. */
+  let open: string | undefined
   const reportStatus = () => {
-    if (state === undefined) return
     // Unavailable shows once the pile is idle: a car already charging is served to the end.
     const status = !available && state === 'idle' ? 'Unavailable' : statusOfState[state]
     if (status === lastStatus) return
@@ -77,6 +85,7 @@ export function reportPile(
     }),
     agent.on('sessionStarted', ({ id, kind, vehicle, meterStartWh, at }) => {
       lastMeterAt.set(id, at)
+      open = id
       report(() =>
         client.startTransaction({
           connector,
@@ -90,6 +99,8 @@ export function reportPile(
       )
     }),
     agent.on('meter', ({ id, registerWh, powerW, at }) => {
+      // A pile restarted mid-session resumes its transaction without a new start.
+      open = id
       const last = lastMeterAt.get(id)
       if (last !== undefined && at - last < meterIntervalMs) return
       lastMeterAt.set(id, at)
@@ -97,6 +108,7 @@ export function reportPile(
     }),
     agent.on('sessionFinished', ({ id, energyWh, meterStartWh, endedAt }) => {
       lastMeterAt.delete(id)
+      if (open === id) open = undefined
       // A session that never charged has no transaction to stop.
       if (meterStartWh === undefined) return
       const meterStopWh = meterStartWh + energyWh
@@ -112,10 +124,15 @@ export function reportPile(
       )
     }),
   ]
+  reportStatus()
   return {
     stop() {
       for (const off of offs) off()
     },
     queued: () => tail,
+    reading({ energyWh, powerW, at }) {
+      const transaction = open ?? null
+      report(() => client.meterValues(connector, transaction, [{ at: dateOf(at), energyWh, powerW }]))
+    },
   }
 }

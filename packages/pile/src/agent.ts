@@ -4,7 +4,7 @@ import type { StopReason } from '@chargechain/link'
 import { createCommandBox } from './commands.js'
 import { PileAgentBusyError, PileAgentOptionError } from './errors.js'
 import { type PileMachine, pileMachine } from './machine.js'
-import { closeLink, createRegistryCache, type PileRuntime } from './runtime.js'
+import { closeLink, createRegistryCache, type PileRuntime, readMeter } from './runtime.js'
 import type { PileSession } from './session.js'
 import { connecting, departing, idle } from './steps/arrival.js'
 import { charging, starting, stopping } from './steps/charging.js'
@@ -111,6 +111,8 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
       runtime.commands.request(sessionId, { stopAtWh: energyWh })
       return true
     },
+    // The meter's driver takes one request at a time, so this read waits its turn beside the charging step's.
+    readMeter: () => readMeter(runtime, new AbortController().signal, logger),
     setAvailable(available) {
       if (available === runtime.commands.available) return
       runtime.commands.setAvailable(available)

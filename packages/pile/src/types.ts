@@ -6,6 +6,7 @@ import type {
   EnergyMeter,
   GunSensor,
   LinkStatus,
+  MeterReading,
   PowerSwitch,
   Relay,
 } from '@chargechain/hardware'
@@ -132,6 +133,11 @@ export interface PileAgent {
    * or above it. The limit is journaled and survives a restart. False when that session is not charging.
    */
   stopAt(sessionId: string, energyWh: number): boolean
+  /**
+   * Reads the pile's meter now, whatever the pile is doing (the operator asked for it: OCPP's TriggerMessage
+   * MeterValues). Retries as `config.meter` says; `MeterUnavailableError` after too many failures.
+   */
+  readMeter(): Promise<MeterReading>
   /** An unavailable pile takes no new car; a car already charging carries on. Not journaled: a restart makes it available. */
   setAvailable(available: boolean): void
   on<E extends keyof PileAgentEvents>(event: E, listener: (...args: PileAgentEvents[E]) => void): () => void
