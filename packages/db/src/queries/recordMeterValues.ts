@@ -1,8 +1,10 @@
-import { asc, inArray, sql } from 'drizzle-orm'
+import { inArray, sql } from 'drizzle-orm'
+import { PgTransaction } from 'drizzle-orm/pg-core'
 import { checkReading, type MeterFlag, type Reading, type ReadingLimits } from '../checkReading.js'
 import type { Db } from '../database.js'
 import { NotFoundError } from '../errors.js'
 import { connectors, meterValues, orders, piles } from '../schema/index.js'
+import { queryRows } from './raw.js'
 
 export interface MeterValueInput {
   pileId: number
@@ -40,14 +42,24 @@ interface StoredRow {
 
 const unknownPile: RecordedReading = { stored: false, reason: 'unknownPile' }
 
+/** A connector's row as the batch found it, locked, with its pile's rated power. */
+interface Found {
+  ratedPowerW: number | null
+  /** False when the connector has no row yet (its first reading). */
+  present: boolean
+  reference: Reading | undefined
+}
+
 /**
  * Stores readings, each judged against its connector's last counted reading and its pile's rated power
  * (`checkReading`); readings of one connector in the batch are judged in order, each against the last counted
  * before it. A counted reading becomes the connector's current meter value; a flagged one is stored for the record
  * and changes nothing else. Connector rows are locked, so concurrent batches judge one connector one at a time.
- * A batch costs five statements however many readings it holds: the OCPP endpoint can gather a few milliseconds of
- * MeterValues and store them together (six when some name an order). A reading for a pile that no longer exists is
- * not stored and does not fail the others.
+ * A batch costs two statements however many readings it holds (three when some name an order, two more when a
+ * connector reports for the first time), so the OCPP endpoint can gather a few milliseconds of MeterValues and store
+ * them together. Inside a caller's transaction it runs in that transaction (no savepoint: a failure fails the
+ * caller's); alone, in one of its own. A reading for a pile that no longer exists is not stored and does not fail
+ * the others.
  */
 export async function recordMeterValues(
   db: Db,
@@ -55,111 +67,150 @@ export async function recordMeterValues(
   limits: Omit<ReadingLimits, 'ratedPowerW'> = {},
 ): Promise<RecordedReading[]> {
   if (inputs.length === 0) return []
-  return db.transaction(async (tx) => {
-    const known = await tx
-      .select({ id: piles.id, ratedPowerW: piles.ratedPowerW })
-      .from(piles)
-      .where(inArray(piles.id, [...new Set(inputs.map((input) => input.pileId))]))
-    const ratedPower = new Map(known.map((pile) => [pile.id, pile.ratedPowerW]))
-    const orderIds = [...new Set(inputs.flatMap((input) => (input.orderId == null ? [] : [input.orderId])))]
-    const orderPile = new Map(
-      orderIds.length === 0
-        ? []
-        : (
-            await tx
-              .select({ id: orders.id, pileId: orders.pileId })
-              .from(orders)
-              .where(inArray(orders.id, orderIds))
-          ).map((order) => [order.id, order.pileId]),
-    )
-    const keys = [
-      ...new Map(
-        inputs
-          .filter((input) => ratedPower.has(input.pileId))
-          .map((input) => [key(input), { pileId: input.pileId, connector: input.connector }]),
-      ).values(),
-    ].sort((a, b) => a.pileId - b.pileId || a.connector - b.connector)
-    if (keys.length === 0) return inputs.map(() => unknownPile)
+  if (inTransaction(db)) return record(db, inputs, limits)
+  return db.transaction((tx) => record(tx, inputs, limits))
+}
 
-    // A connector's row appears with its first reading; then all of the batch's are locked, in key order. Keys and
-    // rows travel as one JSON parameter each: thousands of bind parameters cost PGlite far more than parsing JSON.
-    const keyRows = sql`jsonb_to_recordset(${JSON.stringify(
-      keys.map((k) => ({ pile_id: k.pileId, connector: k.connector })),
-    )}::jsonb) as k (pile_id integer, connector smallint)`
+/** Whether `db` is a transaction already (a plain boolean: narrowing to drizzle's class would lose the schema). */
+function inTransaction(db: Db): boolean {
+  return db instanceof PgTransaction
+}
+
+async function record(
+  tx: Db,
+  inputs: readonly MeterValueInput[],
+  limits: Omit<ReadingLimits, 'ratedPowerW'>,
+): Promise<RecordedReading[]> {
+  const keys = [
+    ...new Map(
+      inputs.map((input) => [key(input), { pileId: input.pileId, connector: input.connector }]),
+    ).values(),
+  ].sort((a, b) => a.pileId - b.pileId || a.connector - b.connector)
+  const found = await lockConnectors(tx, keys)
+  const missing = keys.filter((k) => found.get(key(k))?.present === false)
+  if (missing.length > 0) {
+    // A connector's row appears with its first reading; locked like the others once it exists.
     await tx.execute(
-      sql`insert into ${connectors} (pile_id, connector) select pile_id, connector from ${keyRows} on conflict do nothing`,
+      sql`insert into ${connectors} (pile_id, connector) select pile_id, connector from ${keyRows(missing)} on conflict do nothing`,
     )
-    const rows = await tx
-      .select({
-        pileId: connectors.pileId,
-        connector: connectors.connector,
-        meterWh: connectors.meterWh,
-        meterAt: connectors.meterAt,
-      })
-      .from(connectors)
-      .where(
-        sql`(${connectors.pileId}, ${connectors.connector}) in (select pile_id, connector from ${keyRows})`,
-      )
-      .orderBy(asc(connectors.pileId), asc(connectors.connector))
-      .for('update')
-    const reference = new Map<string, Reading | undefined>(
-      rows.map((row) => [
-        key(row),
-        row.meterWh === null || row.meterAt === null ? undefined : { energyWh: row.meterWh, at: row.meterAt },
-      ]),
-    )
-    const counted = new Map<string, { pileId: number; connector: number; reading: Reading }>()
+    for (const [k, row] of await lockConnectors(tx, missing)) found.set(k, row)
+  }
+  const orderIds = [...new Set(inputs.flatMap((input) => (input.orderId == null ? [] : [input.orderId])))]
+  const orderPile = new Map(
+    orderIds.length === 0
+      ? []
+      : (
+          await tx
+            .select({ id: orders.id, pileId: orders.pileId })
+            .from(orders)
+            .where(inArray(orders.id, orderIds))
+        ).map((order) => [order.id, order.pileId]),
+  )
 
-    const results: RecordedReading[] = []
-    const stored: StoredRow[] = []
-    for (const input of inputs) {
-      if (!ratedPower.has(input.pileId)) {
-        results.push(unknownPile)
-        continue
-      }
-      const reading = { energyWh: input.energyWh, at: input.measuredAt }
-      const flag = checkReading(reference.get(key(input)), reading, {
-        ...limits,
-        ratedPowerW: ratedPower.get(input.pileId),
-      })
-      if (flag === null) {
-        reference.set(key(input), reading)
-        counted.set(key(input), { pileId: input.pileId, connector: input.connector, reading })
-      }
-      const orderId =
-        input.orderId != null && orderPile.get(input.orderId) === input.pileId ? input.orderId : null
-      stored.push({
-        pile_id: input.pileId,
-        connector: input.connector,
-        order_id: orderId,
-        measured_at: input.measuredAt,
-        energy_wh: input.energyWh,
-        power_w: input.powerW ?? null,
-        voltage_v: input.voltageV ?? null,
-        current_a: input.currentA ?? null,
-        flag,
-      })
-      results.push({ stored: true, flag, orderId })
+  const counted = new Map<string, { pileId: number; connector: number; reading: Reading }>()
+  const results: RecordedReading[] = []
+  const stored: StoredRow[] = []
+  for (const input of inputs) {
+    const connector = found.get(key(input))
+    if (connector === undefined) {
+      results.push(unknownPile)
+      continue
     }
-    await tx.execute(sql`
-      insert into ${meterValues} (pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag)
-      select pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag
-      from jsonb_populate_recordset(null::meter_values, ${JSON.stringify(stored)}::jsonb)`)
-    if (counted.size > 0) {
-      const values = [...counted.values()].map(({ pileId, connector, reading }) => ({
-        pile_id: pileId,
-        connector,
-        energy_wh: reading.energyWh,
-        at: reading.at,
-      }))
-      await tx.execute(sql`
-        update ${connectors} set meter_wh = v.energy_wh, meter_at = v.at
-        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
-          as v (pile_id integer, connector smallint, energy_wh bigint, at timestamptz)
-        where ${connectors.pileId} = v.pile_id and ${connectors.connector} = v.connector`)
+    const reading = { energyWh: input.energyWh, at: input.measuredAt }
+    const flag = checkReading(connector.reference, reading, { ...limits, ratedPowerW: connector.ratedPowerW })
+    if (flag === null) {
+      connector.reference = reading
+      counted.set(key(input), { pileId: input.pileId, connector: input.connector, reading })
     }
+    const orderId =
+      input.orderId != null && orderPile.get(input.orderId) === input.pileId ? input.orderId : null
+    stored.push({
+      pile_id: input.pileId,
+      connector: input.connector,
+      order_id: orderId,
+      measured_at: input.measuredAt,
+      energy_wh: input.energyWh,
+      power_w: input.powerW ?? null,
+      voltage_v: input.voltageV ?? null,
+      current_a: input.currentA ?? null,
+      flag,
+    })
+    results.push({ stored: true, flag, orderId })
+  }
+  if (stored.length === 0) return results
+  // The rows and the counted connectors' new meter values in one statement (a data-modifying WITH runs in full).
+  const insert = sql`insert into ${meterValues} (pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag)
+    select pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag
+    from jsonb_populate_recordset(null::meter_values, ${JSON.stringify(stored)}::jsonb)`
+  if (counted.size === 0) {
+    await tx.execute(insert)
     return results
-  })
+  }
+  const values = [...counted.values()].map(({ pileId, connector, reading }) => ({
+    pile_id: pileId,
+    connector,
+    energy_wh: reading.energyWh,
+    at: reading.at,
+  }))
+  // `pile_id = any(…)` lets the planner reach the rows through the key even without statistics (PGlite never
+  // analyzes); joined to the JSON alone it scans every connector of the fleet.
+  await tx.execute(sql`
+    with stored as (${insert})
+    update ${connectors} set meter_wh = v.energy_wh, meter_at = v.at
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+      as v (pile_id integer, connector smallint, energy_wh bigint, at timestamptz)
+    where ${connectors.pileId} = any(${integerArray(values.map((v) => v.pile_id))})
+      and ${connectors.pileId} = v.pile_id and ${connectors.connector} = v.connector`)
+  return results
+}
+
+type Key = { pileId: number; connector: number }
+
+/** Keys as one JSON parameter: thousands of bind parameters cost PGlite far more than parsing JSON. */
+function keyRows(keys: readonly Key[]) {
+  const rows = keys.map((k) => ({ pile_id: k.pileId, connector: k.connector }))
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as k (pile_id integer, connector smallint)`
+}
+
+/** A whole-number array as one parameter (a literal PostgreSQL parses), not one bind parameter each. */
+function integerArray(values: readonly number[]) {
+  return sql`${`{${values.join(',')}}`}::integer[]`
+}
+
+/**
+ * Locks the connectors of `keys` (in key order, so two batches never wait on each other in a circle) and reads each
+ * one's last counted reading and its pile's rated power; a key whose pile does not exist is left out. One lookup by
+ * primary key per key: the lateral subqueries with their row locks cannot be turned into a scan of the whole table
+ * by a planner without statistics. The pile's key-share lock is the one storing the row's reference to it takes.
+ */
+async function lockConnectors(tx: Db, keys: readonly Key[]): Promise<Map<string, Found>> {
+  const rows = await queryRows(
+    tx,
+    sql`select k.pile_id, k.connector, p.rated_power_w, c.present, c.meter_wh::float8 as meter_wh,
+        (extract(epoch from c.meter_at) * 1000)::float8 as meter_at_ms
+      from ${keyRows(keys)}
+      cross join lateral (select ${piles.ratedPowerW} from ${piles} where ${piles.id} = k.pile_id for key share) p
+      left join lateral (
+        select true as present, ${connectors.meterWh}, ${connectors.meterAt} from ${connectors}
+        where ${connectors.pileId} = k.pile_id and ${connectors.connector} = k.connector for update
+      ) c on true`,
+  )
+  const found = new Map<string, Found>()
+  for (const row of rows) {
+    const meterWh = numberOrNull(row.meter_wh)
+    const meterAtMs = numberOrNull(row.meter_at_ms)
+    found.set(key({ pileId: Number(row.pile_id), connector: Number(row.connector) }), {
+      ratedPowerW: numberOrNull(row.rated_power_w),
+      present: row.present === true,
+      reference:
+        meterWh === null || meterAtMs === null ? undefined : { energyWh: meterWh, at: new Date(meterAtMs) },
+    })
+  }
+  return found
+}
+
+function numberOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value)
 }
 
 /** One reading; throws NotFoundError if its pile does not exist. Returns its flag (null: counted). */
@@ -173,6 +224,6 @@ export async function recordMeterValue(
   return result.flag
 }
 
-function key(reading: { pileId: number; connector: number }): string {
+function key(reading: Key): string {
   return `${reading.pileId}:${reading.connector}`
 }
