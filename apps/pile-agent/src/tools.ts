@@ -1,14 +1,7 @@
 // The installer's commands: `pile-agent probe …` checks one device and prints what it read, its last line JSON;
 // `pile-agent keygen FILE` makes the pile's agent key. The program and `probe link` are agent-main's.
-import { readFile } from 'node:fs/promises'
-import { createToolProgram, nonNegativeNumber } from '@chargechain/agent-main'
+import { createToolProgram, nonNegativeNumber, readHardwareSection } from '@chargechain/agent-main'
 import { pileGpioSchema, probeGpio, probeMeter, probeStm32 } from '@chargechain/hardware-linux'
-
-/** The GPIO section of a pile-agent config file (or of a file holding just the hardware section). */
-async function gpioSection(file: string) {
-  const json = JSON.parse(await readFile(file, 'utf8')) as { hardware?: { gpio?: unknown }; gpio?: unknown }
-  return pileGpioSchema.parse(json.hardware?.gpio ?? json.gpio)
-}
 
 export async function runPileTools(argv: readonly string[]): Promise<never> {
   const { probe, exitWithProbe, run } = createToolProgram('pile-agent', "The pile agent's installer tools.")
@@ -49,7 +42,13 @@ export async function runPileTools(argv: readonly string[]): Promise<never> {
     .option('--seconds <n>', 'how long to show the inputs', nonNegativeNumber('--seconds'), 10)
     .action((options: { config: string; seconds: number }) =>
       exitWithProbe(async (print) =>
-        probeGpio({ gpio: await gpioSection(options.config), seconds: options.seconds }, print),
+        probeGpio(
+          {
+            gpio: await readHardwareSection(options.config, 'gpio', pileGpioSchema),
+            seconds: options.seconds,
+          },
+          print,
+        ),
       ),
     )
   return run(argv)

@@ -1,7 +1,6 @@
 // The installer's commands: `vehicle-agent probe …` checks one device and prints what it read, its last line JSON;
 // `vehicle-agent keygen FILE` makes the car's key. The program and `probe link` are agent-main's.
-import { readFile } from 'node:fs/promises'
-import { createToolProgram, nonNegativeNumber } from '@chargechain/agent-main'
+import { createToolProgram, nonNegativeNumber, readHardwareSection } from '@chargechain/agent-main'
 import { obdMapSchema, probeCan, type SlcanBitrate, slcanBitrates } from '@chargechain/hardware-linux'
 import { InvalidArgumentError } from 'commander'
 
@@ -10,12 +9,6 @@ const bitrate = (value: string): SlcanBitrate => {
   if (rate === undefined)
     throw new InvalidArgumentError(`--bitrate must be one of ${slcanBitrates.join(', ')}.`)
   return rate
-}
-
-/** The OBD PID map of a vehicle-agent config file (or of a file holding just the hardware section). */
-async function obdMap(file: string) {
-  const json = JSON.parse(await readFile(file, 'utf8')) as { hardware?: { obd?: unknown }; obd?: unknown }
-  return obdMapSchema.parse(json.hardware?.obd ?? json.obd)
 }
 
 export async function runVehicleTools(argv: readonly string[]): Promise<never> {
@@ -48,7 +41,9 @@ export async function runVehicleTools(argv: readonly string[]): Promise<never> {
           return process.exit(2)
         }
         return exitWithProbe(async (print) => {
-          const map = options.config ? await obdMap(options.config) : undefined
+          const map = options.config
+            ? await readHardwareSection(options.config, 'obd', obdMapSchema)
+            : undefined
           const bus = options.port
             ? { port: options.port, bitrate: options.bitrate }
             : { interface: options.interface ?? '' }

@@ -15,4 +15,10 @@ export { registerKeygenCommand } from './keygen.js'
 export { type ErrorClass, isConfigurationProblem } from './problems.js'
 export { type AgentMainContext, type AgentMainOptions, runAgentMain } from './runAgentMain.js'
 export { startSystemdWatchdog } from './systemdWatchdog.js'
-export { createToolProgram, isToolCommand, nonNegativeNumber, type ToolProgram } from './tools.js'
+export {
+  createToolProgram,
+  isToolCommand,
+  nonNegativeNumber,
+  readHardwareSection,
+  type ToolProgram,
+} from './tools.js'

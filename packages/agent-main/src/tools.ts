@@ -1,8 +1,10 @@
 // The installer's commands of an agent's main program: `<agent> keygen FILE` makes the agent's key, `<agent> probe …`
 // checks one device and prints what it read, its last line JSON. Every agent has an HC-05 to probe (`probe link`);
 // each adds its own devices to `probe`.
+import { readFile } from 'node:fs/promises'
 import { probeHc05, runProbe } from '@chargechain/hardware-linux'
 import { Command, InvalidArgumentError } from 'commander'
+import type { z } from 'zod'
 import { registerKeygenCommand } from './keygen.js'
 
 /** Whether the command line asks for a tool rather than the agent. */
@@ -17,6 +19,24 @@ export const nonNegativeNumber =
       throw new InvalidArgumentError(`${name} must be a number ≥ 0.`)
     return number
   }
+
+/**
+ * One section of an agent config file's `hardware` (`gpio`, `obd`) for a probe: from the whole config file, or from
+ * a file holding just the hardware section.
+ */
+export async function readHardwareSection<Schema extends z.ZodType>(
+  file: string,
+  section: string,
+  schema: Schema,
+): Promise<z.output<Schema>> {
+  const json: unknown = JSON.parse(await readFile(file, 'utf8'))
+  const hardware = field(json, 'hardware')
+  return schema.parse(field(hardware, section) ?? field(json, section))
+}
+
+function field(value: unknown, name: string): unknown {
+  return value !== null && typeof value === 'object' ? Reflect.get(value, name) : undefined
+}
 
 export interface ToolProgram {
   /** `probe`: add one subcommand per device of this agent (`probe link` is there already). */
