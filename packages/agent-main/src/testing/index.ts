@@ -1,1 +1,2 @@
 export { type MainResult, placeholderDeployment, runMain, writeConfigFile } from './mainProcess.js'
+export { type AgentMainSuiteOptions, describeAgentMain } from './mainSuite.js'
