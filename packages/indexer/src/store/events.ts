@@ -1,31 +1,32 @@
 import { chainEvents, type Db, type Hex } from '@chargechain/db'
 import { and, eq, sql } from 'drizzle-orm'
 import type { StoredEvent } from '../events.js'
-import { jsonRows, query, textList } from './sql.js'
+import { column, query, textList } from './sql.js'
 
 export type Contract = StoredEvent['contract']
 
-/** Stores a batch's events, in one statement. The primary key (chain, block, log index) refuses a second copy. */
+/**
+ * Stores a batch's events, in one statement: each column as one array, the arguments as one JSON array, `unnest` and
+ * `jsonb_array_elements` side by side in the select list yielding the rows in step. The primary key (chain, block,
+ * log index) refuses a second copy.
+ */
 export async function insertEvents(tx: Db, chainId: number, events: readonly StoredEvent[]): Promise<void> {
   if (events.length === 0) return
-  const rows = events.map((event) => ({
-    chain_id: chainId,
-    block_number: event.blockNumber,
-    log_index: event.logIndex,
-    block_hash: event.blockHash,
-    block_time: event.blockTime.toISOString(),
-    transaction_hash: event.transactionHash,
-    contract: event.contract,
-    event_name: event.eventName,
-    subject: event.subject,
-    args: event.args,
-  }))
+  const columns = [
+    column('bigint', events, (event) => event.blockNumber),
+    column('integer', events, (event) => event.logIndex),
+    column('text', events, (event) => event.blockHash),
+    column('timestamptz', events, (event) => event.blockTime.toISOString()),
+    column('text', events, (event) => event.transactionHash),
+    column('text', events, (event) => event.contract),
+    column('text', events, (event) => event.eventName),
+    column('text', events, (event) => event.subject),
+    sql`jsonb_array_elements(${JSON.stringify(events.map((event) => event.args))}::jsonb)`,
+  ]
   await tx.execute(sql`
     insert into chain_events
       (chain_id, block_number, log_index, block_hash, block_time, transaction_hash, contract, event_name, subject, args)
-    select * from jsonb_to_recordset(${jsonRows(rows)}) as r(
-      chain_id integer, block_number bigint, log_index integer, block_hash text, block_time timestamptz,
-      transaction_hash text, contract text, event_name text, subject text, args jsonb)`)
+    select ${chainId}::integer, ${sql.join(columns, sql`, `)}`)
 }
 
 /** Deletes the events above `blockNumber` (an abandoned branch) and returns the subjects they were about. */

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import { keccak256, stringToBytes } from 'viem'
 import { MissingHistoryError } from '../errors.js'
 import type { ChannelFacts, DisputeFacts, PileFacts, SessionFacts } from '../indexing/world.js'
-import { jsonRows, query, textList } from './sql.js'
+import { column, jsonRows, query, textList } from './sql.js'
 
 /*
  * The rows the chain decides, written from the facts of a batch's subjects: one statement per table and kind of
@@ -138,26 +138,26 @@ export async function writeSessions(
 ): Promise<LiveEvent[]> {
   const live: LiveEvent[] = []
   if (present.length > 0) {
-    const rows = present.map((session) => ({
-      session_id: session.sessionId,
-      chain_pile_id: session.chainPileId,
-      vehicle: session.vehicle,
-      operator: session.operator,
-      state: session.state,
-      opened_at: iso(session.openedAt),
-      ended_at: iso(session.endedAt),
-      energy_wh: session.energyWh,
-      charging_seconds: session.chargingSeconds,
-      idle_seconds: session.idleSeconds,
-      currency: session.currency,
-      deposit: session.deposit,
-      amount_due: session.amountDue,
-      amount_received: session.amountReceived,
-      refund: session.refund,
-      terms_hash: session.termsHash,
-      salt: session.salt,
-      chain_block: session.chainBlock,
-    }))
+    const columns = [
+      column('text', present, (session) => session.sessionId),
+      column('text', present, (session) => session.chainPileId),
+      column('text', present, (session) => session.vehicle),
+      column('text', present, (session) => session.operator),
+      column('text', present, (session) => session.state),
+      column('timestamptz', present, (session) => iso(session.openedAt)),
+      column('timestamptz', present, (session) => iso(session.endedAt)),
+      column('bigint', present, (session) => session.energyWh),
+      column('integer', present, (session) => session.chargingSeconds),
+      column('integer', present, (session) => session.idleSeconds),
+      column('text', present, (session) => session.currency),
+      column('numeric', present, (session) => session.deposit),
+      column('numeric', present, (session) => session.amountDue),
+      column('numeric', present, (session) => session.amountReceived),
+      column('numeric', present, (session) => session.refund),
+      column('text', present, (session) => session.termsHash),
+      column('text', present, (session) => session.salt),
+      column('bigint', present, (session) => session.chainBlock),
+    ]
     const written = await query(
       tx,
       sql`
@@ -167,10 +167,9 @@ export async function writeSessions(
       select 'escrow', p.id, r.session_id, r.vehicle, r.operator, r.state::order_state, r.opened_at, r.ended_at,
         r.energy_wh, r.charging_seconds, r.idle_seconds, r.currency, r.deposit, r.amount_due, r.amount_received,
         r.refund, r.terms_hash, r.salt, r.chain_block
-      from jsonb_to_recordset(${jsonRows(rows)}) as r(session_id text, chain_pile_id text, vehicle text,
-        operator text, state text, opened_at timestamptz, ended_at timestamptz, energy_wh bigint,
-        charging_seconds integer, idle_seconds integer, currency text, deposit numeric, amount_due numeric,
-        amount_received numeric, refund numeric, terms_hash text, salt text, chain_block bigint)
+      from (select ${sql.join(columns, sql`, `)}) as r(session_id, chain_pile_id, vehicle, operator, state,
+        opened_at, ended_at, energy_wh, charging_seconds, idle_seconds, currency, deposit, amount_due,
+        amount_received, refund, terms_hash, salt, chain_block)
       join piles p on p.chain_pile_id = r.chain_pile_id
       on conflict (session_id) do update set kind = excluded.kind, pile_id = excluded.pile_id,
         vehicle = excluded.vehicle, operator = excluded.operator,
