@@ -4,8 +4,7 @@ import type { ConnectorStatus, Pile, PileState } from './api/types'
  * A whole pile's state, as the overview counts piles: faulted if any connector (or the pile, connector 0) is,
  * else charging if any connector charges, else online if any connector reports, else offline.
  */
-export function pileState(pile: Pick<Pile, 'connectors' | 'state'>): PileState {
-  if (pile.state) return pile.state
+export function pileState(pile: Pick<Pile, 'connectors'>): PileState {
   const statuses: ConnectorStatus[] = pile.connectors.map((connector) => connector.status)
   if (statuses.includes('faulted')) return 'faulted'
   if (statuses.includes('charging')) return 'charging'

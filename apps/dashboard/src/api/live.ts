@@ -117,9 +117,7 @@ function patchConnector(client: QueryClient, event: ConnectorEvent): void {
     const connectors = known
       ? pile.connectors.map((connector) => (connector.connector === event.connector ? updated : connector))
       : [...pile.connectors, updated].sort((a, b) => a.connector - b.connector)
-    // A state the server computed is stale now; the dashboard derives it from the connectors instead.
-    const { state: _stale, ...rest } = pile
-    return { ...rest, connectors }
+    return { ...pile, connectors }
   }
   client.setQueriesData<Page<Pile> | Pile[]>({ queryKey: keys.piles() }, (data) => {
     if (!data) return data
@@ -142,6 +140,7 @@ function appendReading(client: QueryClient, orderId: number, event: MeterEvent):
             connector: event.connector,
             orderId,
             measuredAt: event.at,
+            receivedAt: event.at,
             energyWh: event.energyWh,
             powerW: event.powerW,
             voltageV: null,

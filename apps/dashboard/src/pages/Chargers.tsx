@@ -1,7 +1,6 @@
 import { DeleteOutlined, EditOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons'
 import {
   App,
-  Badge,
   Button,
   Card,
   DatePicker,
@@ -93,17 +92,6 @@ function ChargerList() {
             key: 'pile',
             title: t('charger.pile'),
             render: (_, charger) => <Link to={`/piles/${charger.pileId}`}>#{charger.pileId}</Link>,
-          },
-          {
-            key: 'connected',
-            title: t('charger.connected'),
-            render: (_, charger) =>
-              charger.connected === undefined ? null : (
-                <Badge
-                  status={charger.connected ? 'success' : 'default'}
-                  text={charger.connected ? t('common.yes') : t('common.no')}
-                />
-              ),
           },
           {
             key: 'last',
