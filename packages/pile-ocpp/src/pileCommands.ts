@@ -39,9 +39,10 @@ export function pileCommandHandlers(
     stop: ({ ref }) => ref !== undefined && agent.stop(ref, 'operatorStopped'),
     stopAt: ({ ref }, energyWh) =>
       ref !== undefined && Number.isSafeInteger(energyWh) && energyWh >= 0 && agent.stopAt(ref, energyWh),
-    availability(connectorId, type) {
+    async availability(connectorId, type) {
       if (!ours(connectorId)) return 'Rejected'
-      agent.setAvailable(type === 'Operative')
+      // Answered once journaled: a pile restarted after the answer keeps it.
+      await agent.setAvailable(type === 'Operative')
       // A car already at the pile is served to the end; the pile takes no new one after it.
       return type === 'Inoperative' && agent.status().session ? 'Scheduled' : 'Accepted'
     },

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { type EntryAction, type EntryActions, runMachine } from '@chargechain/agent-core'
 import type { StopReason } from '@chargechain/link'
+import { journalAvailability } from './availability.js'
 import { createCommandBox } from './commands.js'
 import { PileAgentBusyError, PileAgentOptionError } from './errors.js'
 import { type PileMachine, pileMachine } from './machine.js'
@@ -25,7 +26,7 @@ import type {
  * the agent owns no process concerns (signals, config files, logging destinations).
  */
 export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
-  const { config, hardware, chain, journal, logger, clock, link, channelLedger } = options
+  const { config, hardware, chain, logger, clock, link, channelLedger } = options
   for (const part of ['arrival', 'gun', 'relay', 'meter'] as const) {
     if (!hardware?.[part])
       throw new PileAgentOptionError(`The pile agent needs hardware.${part}; pass its driver.`)
@@ -52,8 +53,10 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
     stopGunWatch: undefined,
     emit,
     registry: createRegistryCache(chain, config, clock),
-    commands: createCommandBox(),
+    commands: createCommandBox(!options.journal.replay()?.value.data.unavailable),
   }
+  const availability = journalAvailability(options.journal, () => runtime.commands.available)
+  const { journal } = availability
   let current: { state: PileState; data: PileData } = {
     state: journal.replay()?.value.state ?? pileMachine.initial,
     data: journal.replay()?.value.data ?? { completed: 0 },
@@ -113,10 +116,11 @@ export function createPileAgent(options: CreatePileAgentOptions): PileAgent {
     },
     // The meter's driver takes one request at a time, so this read waits its turn beside the charging step's.
     readMeter: () => readMeter(runtime, new AbortController().signal, logger),
-    setAvailable(available) {
+    async setAvailable(available) {
       if (available === runtime.commands.available) return
       runtime.commands.setAvailable(available)
       emit('availability', { available })
+      await availability.write()
     },
     async run(signal) {
       if (running)

@@ -23,10 +23,11 @@ export interface CommandBox {
   untilAvailable(signal: AbortSignal): Promise<void>
 }
 
-export function createCommandBox(): CommandBox {
+/** `available`: as the journal left the pile (true for a new one). */
+export function createCommandBox(initiallyAvailable: boolean): CommandBox {
   let wake = new AbortController()
   let pending: { sessionId: string; commands: SessionCommands } | undefined
-  let available = true
+  let available = initiallyAvailable
   const waiting = new Set<() => void>()
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
   return {

@@ -54,6 +54,8 @@ export interface PileData {
   session?: PileSession
   /** Sessions finished since the journal began; for status. */
   completed: number
+  /** The operator made the pile unavailable (ChangeAvailability Inoperative); kept across restarts. */
+  unavailable?: true
 }
 
 export type PileSnapshot = Snapshot<PileState, PileData>
@@ -138,7 +140,10 @@ export interface PileAgent {
    * MeterValues). Retries as `config.meter` says; `MeterUnavailableError` after too many failures.
    */
   readMeter(): Promise<MeterReading>
-  /** An unavailable pile takes no new car; a car already charging carries on. Not journaled: a restart makes it available. */
-  setAvailable(available: boolean): void
+  /**
+   * An unavailable pile takes no new car; a car already charging carries on. Journaled: a restarted pile stays as the
+   * operator left it. Resolves once it is on disk.
+   */
+  setAvailable(available: boolean): Promise<void>
   on<E extends keyof PileAgentEvents>(event: E, listener: (...args: PileAgentEvents[E]) => void): () => void
 }
