@@ -80,25 +80,5 @@ export type ApiToken = Schemas['ApiToken'] & { token?: string }
 
 export type AuditEntry = Schemas['AuditEntry']
 
-export type LiveEvent =
-  | { type: 'pile'; pileId: number }
-  | {
-      type: 'connector'
-      pileId: number
-      connector: number
-      status: ConnectorStatus
-      orderId: number | null
-      at: string
-    }
-  | {
-      type: 'meter'
-      pileId: number
-      connector: number
-      orderId: number | null
-      energyWh: number
-      powerW: number | null
-      at: string
-    }
-  | { type: 'order'; orderId: number; pileId: number; state: OrderState }
-  | { type: 'dispute'; orderId: number }
-  | { type: 'charger'; chargerId: string; pileId: number; connected: boolean }
+/** The live stream's events, as the server publishes them (a type only: nothing of the database reaches the page). */
+export type { LiveEvent } from '@chargechain/db'
