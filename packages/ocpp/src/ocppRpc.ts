@@ -135,6 +135,9 @@ export function createRpcServer<Session>(options: RpcServerOptions<Session>): Rp
     strictMode: true,
     callTimeoutMs: 30_000,
     pingIntervalMs: options.pingIntervalMs,
+    // Every frame in puts the next ping off: 10,000 chargers that report every few seconds need no pings, and a
+    // ping each 30 s would cost the server a write and a timer turn per charger.
+    deferPingsOnActivity: true,
     maxBadMessages,
     wssOptions: { maxPayload: options.maxPayloadBytes },
   })

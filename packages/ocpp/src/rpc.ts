@@ -74,7 +74,10 @@ export type UpgradeVerdict<Session> =
 
 export interface RpcServerOptions<Session> {
   maxPayloadBytes: number
-  /** Websocket pings, to find dead connections. */
+  /**
+   * Websocket pings, to find dead connections: one after this long without a frame from the charger (a charger
+   * that reports is alive), and the connection is dropped when it goes unanswered as long again.
+   */
   pingIntervalMs: number
   /** Decides before the websocket opens; a refusal is an HTTP status. A throw refuses with 503. */
   authenticate(upgrade: UpgradeRequest): Promise<UpgradeVerdict<Session>>
