@@ -81,3 +81,14 @@ export class IndexerUnavailableError extends IndexerError {
     )
   }
 }
+
+/**
+ * A log's data or topics do not decode as its event's ABI (a bool other than 0 or 1, data too short…). Never
+ * thrown out of the indexer: such a log is left out, as decodeChargeChainLogs leaves it out.
+ */
+export class LogDecodingError extends IndexerError {
+  override readonly name = 'LogDecodingError'
+  constructor(reason: string) {
+    super(`A log does not decode as its event (${reason}); it is left out.`)
+  }
+}
