@@ -70,14 +70,18 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
   const { rpcUrl } = devnet.chain
   const { deployment } = devnet
 
-  const ledgers: ChannelLedger[] = plan.operators.map((operator) =>
-    createMemoryChannelLedger({
-      policy: { everySessions: 5, minAmount: 0n },
-      settle: chainChannelSettler(
-        devnet.clientFor(privateKeySigner(operator.payout.privateKey, operator.name)),
-      ),
-    }),
-  )
+  // With a management server the piles use its ledger (their reporters'), as real piles do; without one, each
+  // operator's ledger lives in this process.
+  const ledgers: ChannelLedger[] = options.reporterFor
+    ? []
+    : plan.operators.map((operator) =>
+        createMemoryChannelLedger({
+          policy: { everySessions: 5, minAmount: 0n },
+          settle: chainChannelSettler(
+            devnet.clientFor(privateKeySigner(operator.payout.privateKey, operator.name)),
+          ),
+        }),
+      )
   const cars: SimulatedCar[] = await Promise.all(
     plan.cars.map(async (car) => ({
       plan: car,
@@ -87,21 +91,22 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
     })),
   )
   const stations: Station[] = await Promise.all(
-    plan.piles.map(async (pile) =>
-      openStation({
+    plan.piles.map(async (pile) => {
+      const reporter = await options.reporterFor?.(pile, logger)
+      return openStation({
         pile,
         config: pileConfigSchema.parse(pileConfigFor(plan, pile, deployment, rpcUrl, options.timing)),
         chain: devnet.clientFor(privateKeySigner(pile.agent.privateKey, pile.dmid)),
-        channelLedger: ledgers[pile.operator],
+        channelLedger: reporter ? reporter.ledger : ledgers[pile.operator],
         link: await createPileLink(options.link),
         clock,
         directory,
         logger,
         random,
         scenario: options.scenario ?? defaultScenario,
-        ...(options.reporterFor ? { reporter: await options.reporterFor(pile, logger) } : {}),
-      }),
-    ),
+        ...(reporter ? { reporter } : {}),
+      })
+    }),
   )
 
   const busy = new Set<SimulatedCar>()

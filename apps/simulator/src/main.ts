@@ -82,6 +82,12 @@ try {
     exitCode = 1
   }
 } finally {
+  // The vouchers the piles recorded on the server's ledger go on chain before the chain stops.
+  await management
+    ?.settleChannels()
+    .catch((error: unknown) =>
+      process.stderr.write(`simulator: settling channels failed: ${String(error)}\n`),
+    )
   await management?.close()
   await devnet.stop()
 }

@@ -4,10 +4,12 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { privateKeySigner, verifyChannelVoucher } from '@chargechain/chain'
 import { addCharger, createPile, type Database, openDatabase } from '@chargechain/db'
 import { createIndexer } from '@chargechain/indexer'
-import { hashChargerPassword } from '@chargechain/ocpp'
+import { type ChannelVoucherVerifier, hashChargerPassword } from '@chargechain/ocpp'
 import { createServer, ensureFirstAdmin, type RunningServer } from '@chargechain/server'
+import { type ChannelSettler, createChannelSettler } from '@chargechain/settler'
 import { createClient, http } from 'viem'
 import type { DevNet } from './devnet.js'
 import type { FleetPlan, PilePlan } from './fleet.js'
@@ -22,6 +24,8 @@ export interface Management {
   readonly admin: { username: string; password: string | undefined } | undefined
   /** Each pile's OCPP identity (its DMID) and password, registered on the server. */
   readonly chargers: ReadonlyMap<string, ChargerCredentials>
+  /** Settles every channel with an unsettled voucher on chain now (the settler also does so every minute). */
+  settleChannels(): Promise<void>
   close(): Promise<void>
 }
 
@@ -53,15 +57,20 @@ function demoCurrency(devnet: DevNet): Record<string, { symbol: string; decimals
 /** The dashboard's built files, when `npm run build` made them. */
 const dashboardDist = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
 
+/** Channel vouchers the piles record, settled on chain this often (and when the simulator stops). */
+const settleIntervalMs = 60_000
+
 /**
  * The management server beside the simulated fleet: a fresh PGlite folder (the dev chain is new each run), the
  * fleet's piles with the metadata an operator would enter, the chain indexer on the dev chain, and the dashboard;
- * the server runs its own OCPP endpoint, to which the simulated piles report.
+ * the server runs its own OCPP endpoint, to which the simulated piles report, and keeps every operator's channel
+ * ledger, which it settles on chain with the operators' keys, as `chargechain-server start --operator-keystore` does.
  */
 export async function startManagement(options: StartManagementOptions): Promise<Management> {
   const dataDir = await mkdtemp(join(tmpdir(), 'chargechain-server-'))
   const database = await openDatabase({ engine: 'pglite', dataDir: join(dataDir, 'db') })
   let server: RunningServer | undefined
+  let settler: ChannelSettler | undefined
   try {
     const random = createRandom(options.seed)
     const credentials: Array<{ dmid: string; password: string; pileId: number }> = []
@@ -84,15 +93,34 @@ export async function startManagement(options: StartManagementOptions): Promise<
       confirmations: 1,
       pollIntervalMs: 500,
     })
+    // The channels the fleet opened are on the server before any pile asks its ledger about them.
+    await indexer.syncOnce()
+    const { deployment } = options.devnet
+    const verify: ChannelVoucherVerifier = (voucher) =>
+      verifyChannelVoucher({
+        chainId: deployment.chainId,
+        channels: deployment.contracts.paymentChannels,
+        ...voucher,
+      })
     server = await createServer({
       database,
       port: options.port,
       indexer,
+      ocpp: { verifyChannelVoucher: verify },
       ...(existsSync(join(dashboardDist, 'index.html')) ? { staticDir: dashboardDist } : {}),
       // The demo token is an 18-decimal ERC-20; the dashboard shows it as CCD rather than raw units.
       dashboard: { currencies: demoCurrency(options.devnet) },
     })
+    settler = createChannelSettler({
+      database,
+      operators: options.plan.operators.map((operator) =>
+        options.devnet.clientFor(privateKeySigner(operator.payout.privateKey, operator.name)),
+      ),
+      intervalMs: settleIntervalMs,
+    })
+    settler.start()
     const running = server
+    const settling = settler
     const ocppUrl = `${running.url.replace(/^http/, 'ws')}/ocpp`
     return {
       url: running.url,
@@ -102,12 +130,17 @@ export async function startManagement(options: StartManagementOptions): Promise<
       chargers: new Map(
         credentials.map(({ dmid, password }) => [dmid, { url: ocppUrl, identity: dmid, password }]),
       ),
+      async settleChannels() {
+        await settling.settleDue('all')
+      },
       async close() {
+        await settling.stop()
         await running.close()
         await database.close()
       },
     }
   } catch (error) {
+    await settler?.stop()
     await server?.close()
     await database.close()
     throw error

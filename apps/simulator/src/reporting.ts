@@ -1,13 +1,16 @@
 import { createMemoryQueue, createOcppClient, type OcppClient } from '@chargechain/ocpp'
-import type { PileAgent } from '@chargechain/pile'
-import { reportPile } from '@chargechain/pile-ocpp'
+import type { ChannelLedger, PileAgent } from '@chargechain/pile'
+import { ocppChannelLedger, reportPile } from '@chargechain/pile-ocpp'
 import type { Logger } from 'pino'
 import type { PilePlan } from './fleet.js'
 
 /** Reports one simulated pile to the management server over OCPP, as a real pile agent does. */
 export interface PileReporter {
+  /** The operator's channel ledger on the server, reached over this pile's connection. */
+  ledger: ChannelLedger
   /** Follows one visit's pile agent until the returned function is called. */
   watch(agent: PileAgent): () => void
+  /** Closes the connection once everything reported (the vouchers recorded above all) reached the server. */
   close(): Promise<void>
 }
 
@@ -46,6 +49,7 @@ export async function connectPileReporter(
   await client.start()
   let last = Promise.resolve()
   return {
+    ledger: ocppChannelLedger(client),
     watch(agent) {
       const report = reportPile(agent, client, {
         onError: (error) => logger.warn({ err: error, pile: pile.dmid }, 'OCPP report failed'),
@@ -57,6 +61,8 @@ export async function connectPileReporter(
     },
     async close() {
       await last
+      // The queue is in memory: what is not delivered now is lost, and a voucher lost is never settled.
+      await client.flushed()
       await client.close()
     },
   }
