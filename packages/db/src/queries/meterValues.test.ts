@@ -1,7 +1,8 @@
 // Meter values through the database: a counted reading becomes the connector's reference, a flagged one is stored
 // with its flag and changes nothing (SteVe #1297: a meterStop below meterStart is flagged, not billed). Break: make
 // recordMeterValue update the connector for flagged readings too, and "a flagged reading leaves the reference" fails;
-// stop chaining the reference inside a batch and "judges a batch exactly as one reading at a time" fails (tried).
+// stop chaining the reference inside a batch and "judges a batch exactly as one reading at a time" fails (tried);
+// drop `for update` from lockConnectors and "judges concurrent batches…" fails on PostgreSQL (both judged against t0, the last to commit wins).
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../database.js'
@@ -127,6 +128,27 @@ for (const engine of testEngines) {
         [2, 640, t(150)],
       ])
       expect(await recordMeterValues(db, [])).toEqual([])
+    })
+
+    it('judges concurrent batches of one connector one after the other', async () => {
+      const { db } = database
+      // On PostgreSQL the two batches run on two connections at once; on PGlite one after the other.
+      for (let round = 0; round < 10; round++) {
+        const pile = await insertPile(db, { ratedPowerW: 7000 })
+        const reading = (seconds: number, energyWh: number) => [
+          { pileId: pile.id, connector: 1, measuredAt: t(seconds), energyWh },
+        ]
+        await recordMeterValues(db, reading(0, 1000))
+        const [early, late] = await Promise.all([
+          recordMeterValues(db, reading(10, 1020)),
+          recordMeterValues(db, reading(20, 1040)),
+        ])
+        // The late one counts either way; the early one only if it came first (after it, it is out of order).
+        expect(late).toEqual([{ stored: true, flag: null, orderId: null }])
+        expect([null, 'notAfterPrevious']).toContain(early?.[0]?.stored && early[0].flag)
+        const [connector] = await db.select().from(connectors).where(eq(connectors.pileId, pile.id))
+        expect([connector?.meterWh, connector?.meterAt]).toEqual([1040, t(20)])
+      }
     })
 
     it('refuses a reading for a pile that does not exist', async () => {
