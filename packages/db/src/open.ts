@@ -59,11 +59,17 @@ export function databaseConfigFromEnv(dataDir: string, env: NodeJS.ProcessEnv = 
   return url ? { engine: 'postgres', url } : { engine: 'pglite', dataDir }
 }
 
+// A new WAL segment is created by writing its 16 MB of zeros first, which PGlite's in-memory file system does by
+// growing the file write after write, copying it each time (a 10,000-session catch-up writes 30 MB of WAL: ~60 ms
+// of its ~1 s in the database). Without the zeros the segment is created at its full size at once. PGlite runs with
+// fsync off anyway: the zeros only reserve disk space ahead, they make nothing more durable.
+const startParams = [...PGlite.defaultStartParams, '-c', 'wal_init_zero=off']
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const unlock = dataDir === undefined ? async () => {} : await lockDataDir(dataDir)
   let client: PGlite
   try {
-    client = await PGlite.create(dataDir === undefined ? {} : { dataDir })
+    client = await PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), startParams })
   } catch (error) {
     await unlock()
     throw new DatabaseUnavailableError(dataDir ?? 'memory', error)
