@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Logger } from '@chargechain/agent-core'
+import { readSecret } from '@chargechain/chain'
 import { createOcppClient, type OcppClient, type OcppClientHandlers, openFileQueue } from '@chargechain/ocpp'
 import type { ChannelLedger, PileAgent } from '@chargechain/pile'
 import { ocppChannelLedger, pileCommandHandlers, reportPile } from '@chargechain/pile-ocpp'
@@ -48,24 +49,6 @@ export interface Management {
   close(): Promise<void>
 }
 
-async function passwordOf(config: ManagementConfig, env: NodeJS.ProcessEnv): Promise<string> {
-  if (config.passwordFile !== undefined) {
-    const text = await readFile(config.passwordFile, 'utf8').catch((error: unknown) => {
-      throw new ManagementConfigError(
-        `Cannot read the OCPP password file ${config.passwordFile}; check it exists and the agent may read it.`,
-        { cause: error },
-      )
-    })
-    return text.replace(/\r?\n$/, '')
-  }
-  const password = env[config.passwordEnv]
-  if (password === undefined || password === '')
-    throw new ManagementConfigError(
-      `Environment variable ${config.passwordEnv} is not set; set it to the password of charger ${config.identity}.`,
-    )
-  return password
-}
-
 /**
  * Connects to the management server over OCPP (reconnecting with backoff; reports wait in the file queue while it is
  * unreachable) and gives the operator's channel ledger there.
@@ -75,7 +58,10 @@ export async function connectManagement(
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Management> {
-  const password = await passwordOf(config, env)
+  const password = await readSecret(
+    { file: config.passwordFile, variable: config.passwordEnv },
+    { purpose: `the password of charger ${config.identity}`, error: ManagementConfigError, env },
+  )
   const ca =
     config.ca === undefined
       ? undefined

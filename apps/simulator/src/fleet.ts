@@ -7,6 +7,9 @@ import { SimulatorOptionError } from './errors.js'
 import { createRandom } from './random.js'
 
 export type CurrencyKind = 'native' | 'demoToken'
+
+/** The demo token's symbol (DemoToken.sol's), as the dashboard and the progress line name it. */
+export const demoTokenSymbol = 'CCD'
 export type CarKind = 'owner' | 'escrow' | 'channel'
 
 export interface Account {

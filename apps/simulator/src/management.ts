@@ -12,7 +12,7 @@ import { createServer, ensureFirstAdmin, type RunningServer } from '@chargechain
 import { type ChannelSettler, createChannelSettler } from '@chargechain/settler'
 import { createClient, http } from 'viem'
 import type { DevNet } from './devnet.js'
-import type { FleetPlan, PilePlan } from './fleet.js'
+import { demoTokenSymbol, type FleetPlan, type PilePlan } from './fleet.js'
 import { createRandom } from './random.js'
 import type { ChargerCredentials } from './reporting.js'
 
@@ -48,10 +48,10 @@ const sites: Record<string, { latitude: number; longitude: number; address: stri
 
 const brands = { ac: '特来电', dc: '星星充电' } as const
 
-/** The dashboard's names for the fleet's currencies: the native coin is ETH already; the demo token is CCD. */
+/** The dashboard's names for the fleet's currencies: the native coin is ETH already; the demo token gets its symbol. */
 function demoCurrency(devnet: DevNet): Record<string, { symbol: string; decimals: number }> {
   const token = devnet.deployment.contracts.demoToken
-  return token ? { [token.toLowerCase()]: { symbol: 'CCD', decimals: 18 } } : {}
+  return token ? { [token.toLowerCase()]: { symbol: demoTokenSymbol, decimals: 18 } } : {}
 }
 
 /** The dashboard's built files, when `npm run build` made them. */
@@ -108,7 +108,7 @@ export async function startManagement(options: StartManagementOptions): Promise<
       indexer,
       ocpp: { verifyChannelVoucher: verify },
       ...(existsSync(join(dashboardDist, 'index.html')) ? { staticDir: dashboardDist } : {}),
-      // The demo token is an 18-decimal ERC-20; the dashboard shows it as CCD rather than raw units.
+      // The demo token is an 18-decimal ERC-20; the dashboard shows it by its symbol rather than in raw units.
       dashboard: { currencies: demoCurrency(options.devnet) },
     })
     settler = createChannelSettler({

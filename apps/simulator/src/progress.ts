@@ -1,5 +1,5 @@
 import { formatEther } from 'viem'
-import type { CarKind, CurrencyKind } from './fleet.js'
+import { type CarKind, type CurrencyKind, demoTokenSymbol } from './fleet.js'
 
 /** The payment kind of a finished session, as the simulator counts them. */
 export type SessionKind = 'free' | 'escrow' | 'channel'
@@ -77,7 +77,7 @@ export function formatProgress(snapshot: ProgressSnapshot, now: number = Date.no
   return [
     `sessions ${total} (free ${sessions.free} · escrow ${sessions.escrow} · channel ${sessions.channel})`,
     `${(snapshot.energyWh / 1_000).toFixed(1)} kWh`,
-    `paid ${decimals(snapshot.paid.native, 4)} ETH + ${decimals(snapshot.paid.demoToken, 2)} CCD`,
+    `paid ${decimals(snapshot.paid.native, 4)} ETH + ${decimals(snapshot.paid.demoToken, 2)} ${demoTokenSymbol}`,
     `errors ${snapshot.errors}`,
     `abandoned ${snapshot.abandoned}`,
     `${seconds} s`,

@@ -340,6 +340,7 @@ export {
   type LoadKeystoreParameters,
   loadKeystoreSigner,
 } from './signer/keystore.js'
+export { type ReadSecretOptions, readSecret, type SecretSource } from './signer/secret.js'
 export { privateKeySigner, type Signer } from './signer/signer.js'
 export {
   type DefineTermsParameters,

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { KeyLoadError } from '../errors/signer.js'
 import { loadKeystoreSigner } from './keystore.js'
+import { readSecret } from './secret.js'
 import { privateKeySigner, type Signer } from './signer.js'
 
 /**
@@ -43,20 +43,9 @@ export async function loadSignerFromConfig(
 ): Promise<Signer> {
   if ('devPrivateKey' in source)
     return privateKeySigner(source.devPrivateKey, 'dev private key from the config')
-  if (source.passwordFile !== undefined) {
-    const password = await readFile(source.passwordFile, 'utf8').catch((error: unknown) => {
-      throw new KeyLoadError(
-        `Cannot read the keystore password file ${source.passwordFile}; check it exists and the agent may read it.`,
-        { cause: error },
-      )
-    })
-    return loadKeystoreSigner({ path: source.keystore, password: password.replace(/\r?\n$/, '') })
-  }
-  const password = env[source.passwordEnv]
-  if (password === undefined) {
-    throw new KeyLoadError(
-      `Environment variable ${source.passwordEnv} is not set; set it to the password of keystore ${source.keystore}.`,
-    )
-  }
+  const password = await readSecret(
+    { file: source.passwordFile, variable: source.passwordEnv },
+    { purpose: `the password of keystore ${source.keystore}`, error: KeyLoadError, env },
+  )
   return loadKeystoreSigner({ path: source.keystore, password })
 }
