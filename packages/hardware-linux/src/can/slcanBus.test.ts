@@ -41,7 +41,8 @@ describeVehicleEnergyMeterContract('OBD over an slcan adapter on a pty', async (
   const { adapter, bus, close } = await rig()
   adapter.ecu.setCurrent(-20)
   return {
-    meter: createObdVehicleMeter({ bus, map, clock, timeoutMs: 300 }),
+    // A real-time answer over a pty: 1.5 s leaves room for a loaded CI machine (300 ms timed out at load 30).
+    meter: createObdVehicleMeter({ bus, map, clock, timeoutMs: 1_500 }),
     flow: async () => adapter.ecu.charge(500),
     // Each read starts with the state-of-charge request: an unanswered one fails that read.
     failNext: (count) => adapter.ecu.ignoreNext(count),
@@ -61,7 +62,7 @@ describe('slcan bus', () => {
     const { adapter, bus } = current
     expect(adapter.commands).toEqual(['C', 'S6', 'O'])
     expect(adapter.open).toBe(true)
-    const meter = createObdVehicleMeter({ bus, map, clock, timeoutMs: 300 })
+    const meter = createObdVehicleMeter({ bus, map, clock, timeoutMs: 1_500 })
     adapter.ecu.setCurrent(-10)
     const reading = await meter.read()
     expect(reading).toMatchObject({ energyWh: 1_234_500, voltageV: 356.4, currentA: 10, powerW: 3_564 })

@@ -64,7 +64,7 @@ describeEnergyMeterContract('STM32 lines over a pty', async () => {
 const failures = (driver: OpenedStm32) => driver.stats().failedReads
 
 describeDigitalInputContract('STM32 gun line over a pty', async () => {
-  const { fake, driver, close } = await rig({ gunDebounceMs: 60 })
+  const { fake, driver, close } = await rig({ gunDebounceMs: 200 })
   await waitFor(() => driver.stats().plugged === false)
   return {
     input: driver.gun,
