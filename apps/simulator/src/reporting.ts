@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createMemoryQueue, createOcppClient, type OcppClient } from '@chargechain/ocpp'
 import type { ChannelLedger, PileAgent } from '@chargechain/pile'
 import { ocppChannelLedger, reportPile } from '@chargechain/pile-ocpp'
@@ -13,6 +14,9 @@ export interface PileReporter {
   /** Closes the connection once everything reported (the vouchers recorded above all) reached the server. */
   close(): Promise<void>
 }
+
+/** How long closing waits for the server to take what is still queued. */
+const flushWaitMs = 15_000
 
 export interface ChargerCredentials {
   /** `ws://host:port/ocpp` */
@@ -61,8 +65,14 @@ export async function connectPileReporter(
     },
     async close() {
       await last
-      // The queue is in memory: what is not delivered now is lost, and a voucher lost is never settled.
-      await client.flushed()
+      // The queue is in memory: what is not delivered now is lost, and a voucher lost is never settled. A server
+      // gone for good must not hold the simulator's exit, though.
+      const flushed = await Promise.race([
+        client.flushed().then(() => true),
+        sleep(flushWaitMs, false, { ref: false }),
+      ])
+      if (!flushed)
+        logger.warn({ pile: pile.dmid }, 'OCPP reports not delivered before the simulator stopped')
       await client.close()
     },
   }
