@@ -78,10 +78,20 @@ export async function syncOnce(context: SyncContext): Promise<SyncReturnType> {
       }
     } else {
       const historical = from <= finalizedTarget
-      const readAhead = ahead?.from === from ? ahead.read : undefined
+      let readAhead = ahead?.from === from ? ahead.read : undefined
       ahead = undefined
+      const to = Math.min(from + range.size - 1, finalizedTarget)
+      if (historical && !readAhead && to > from) {
+        // Nothing read ahead yet (this call's first final range): read it as two halves at once, so the node
+        // serves the second while the first is written, and a first range too large for the provider's cap
+        // (often the case in a backfill) is not asked for whole only to be refused.
+        const half = from + Math.floor((to - from + 1) / 2)
+        readAhead = readFinal(context, from, half - 1)
+        ahead = { from: half, read: readFinal(context, half, to) }
+        ahead.read.catch(() => {})
+      }
       const read = historical
-        ? await (readAhead ?? readFinal(context, from, Math.min(from + range.size - 1, finalizedTarget)))
+        ? await (readAhead ?? readFinal(context, from, to))
         : await readUnfinalised(context, from, Math.min(from + range.size - 1, head), base?.hash)
       if (read === 'capped' || read === 'reorged') {
         // Check the cursor again: a reorg found above must be found again, and one may have begun meanwhile.
@@ -97,7 +107,7 @@ export async function syncOnce(context: SyncContext): Promise<SyncReturnType> {
         finalizedBlock: finalizedBlock(read.last.number),
       }
       const next = read.last.number + 1
-      if (historical && next <= finalizedTarget) {
+      if (historical && next <= finalizedTarget && ahead?.from !== next) {
         const reading = readFinal(context, next, Math.min(next + range.size - 1, finalizedTarget))
         // Dropped unread when the batch races or fails; its failure then matters to nobody.
         reading.catch(() => {})
