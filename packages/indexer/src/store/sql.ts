@@ -27,20 +27,24 @@ export type ArrayElement = string | number | bigint | null
 // An element PostgreSQL's array input would read as something else unless quoted.
 const needsQuotes = /^$|^null$|[{}",\\\s]/i
 
-/**
- * One column of a batch (`field` of each row) as one array parameter, `unnest(…)` in a select list turning it back
- * into rows: far less to send and parse than the same rows as JSON objects (no key per value, no object per row),
- * which on PGlite is most of a large batch's cost. `type` is the element type (`bigint`, `text`, `timestamptz`…).
- */
-export function column<T>(type: string, rows: readonly T[], field: (row: T) => ArrayElement): SQL {
+/** `values` as one PostgreSQL array parameter of `type` (`bigint`, `text`, `timestamptz`…). */
+export function array(type: string, values: readonly ArrayElement[]): SQL {
   let text = '{'
-  for (const [i, row] of rows.entries()) {
-    const value = field(row)
+  for (const [i, value] of values.entries()) {
     if (i > 0) text += ','
     if (value === null) text += 'NULL'
     else if (typeof value !== 'string') text += String(value)
     else if (needsQuotes.test(value)) text += `"${value.replace(/["\\]/g, '\\$&')}"`
     else text += value
   }
-  return sql`unnest(${`${text}}`}::${sql.raw(type)}[])`
+  return sql`${`${text}}`}::${sql.raw(type)}[]`
+}
+
+/**
+ * One column of a batch (`field` of each row) as one array parameter, `unnest(…)` in a select list turning it back
+ * into rows: far less to send and parse than the same rows as JSON objects (no key per value, no object per row),
+ * which on PGlite is most of a large batch's cost.
+ */
+export function column<T>(type: string, rows: readonly T[], field: (row: T) => ArrayElement): SQL {
+  return sql`unnest(${array(type, rows.map(field))})`
 }
