@@ -5,7 +5,8 @@
 // Breaks tried, each failing here: drain without waiting for each answer (fire all queued calls at once: the order
 // check sees meter values before the StartTransaction's order exists and stores them without it); QueueState
 // forgetting `learned` ("across a restart": the stop after the restart goes out without a transactionId and is
-// dropped); the client not appending the `session` DataTransfer ("a chain session" gets an ocpp order).
+// dropped); the client not appending the `session` DataTransfer ("a chain session" gets an ocpp order); TriggerMessage
+// without the connector check (a trigger for connector 2 of a one-connector pile is Accepted).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +24,7 @@ import { hexOf, testEngines } from '@chargechain/db/testing'
 import { asc, eq } from 'drizzle-orm'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ChargerRejectedError } from '../errors.js'
 import { addTestCharger, freePort, serveOcpp } from '../testing/serve.js'
 import type { CommandTransaction } from './commands.js'
 import { type CreateOcppClientOptions, createOcppClient } from './createOcppClient.js'
@@ -256,6 +258,12 @@ for (const engine of testEngines) {
         await client.flushed()
         expect(await client.channelLedger(channelId)).toMatchObject({ cumulative: 250n, state: 'open' })
         expect(await client.channelLedger(hexOf(0xdead, 32))).toBeUndefined()
+
+        // A trigger for a connector the pile lacks is refused; its own connector's status is sent.
+        await expect(
+          served.ocpp.commands.triggerMessage(pileId, 'StatusNotification', 2),
+        ).rejects.toBeInstanceOf(ChargerRejectedError)
+        await served.ocpp.commands.triggerMessage(pileId, 'StatusNotification', 1)
       } finally {
         await client.close()
         await served.close()

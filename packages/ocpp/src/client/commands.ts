@@ -94,6 +94,10 @@ export function commandHandlers(context: CommandContext): Record<string, CallHan
     }),
     TriggerMessage: checked(async (request: { requestedMessage: string; connectorId?: number }) => {
       const { requestedMessage, connectorId } = request
+      // A connector this pile does not have gets nothing sent (0 is the pile itself); Boot and Heartbeat ignore it.
+      const perConnector = requestedMessage === 'StatusNotification' || requestedMessage === 'MeterValues'
+      if (perConnector && connectorId !== undefined && connectorId > context.connectors)
+        return { status: 'Rejected' }
       if (
         requestedMessage === 'BootNotification' ||
         requestedMessage === 'Heartbeat' ||
