@@ -1,11 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createMemoryQueue, createOcppClient, type OcppClient } from '@chargechain/ocpp'
+import {
+  createMemoryQueue,
+  createOcppClient,
+  type OcppClient,
+  type OcppClientHandlers,
+} from '@chargechain/ocpp'
 import type { ChannelLedger, PileAgent } from '@chargechain/pile'
-import { ocppChannelLedger, reportPile } from '@chargechain/pile-ocpp'
+import { ocppChannelLedger, pileCommandHandlers, reportPile } from '@chargechain/pile-ocpp'
 import type { Logger } from 'pino'
 import type { PilePlan } from './fleet.js'
 
-/** Reports one simulated pile to the management server over OCPP, as a real pile agent does. */
+/** Reports one simulated pile to the management server over OCPP, as a real pile agent does, and takes its stops. */
 export interface PileReporter {
   /** The operator's channel ledger on the server, reached over this pile's connection. */
   ledger: ChannelLedger
@@ -37,7 +42,11 @@ export async function connectPileReporter(
   credentials: ChargerCredentials,
   logger: Logger,
 ): Promise<PileReporter> {
+  // The operator's stops reach the visit being watched. Availability and Reset are left out: a simulated pile's
+  // agent lives for one visit, so neither would outlast it (the client answers Rejected).
+  const handlers: OcppClientHandlers = {}
   const client: OcppClient = await createOcppClient({
+    handlers,
     url: credentials.url,
     identity: credentials.identity,
     password: credentials.password,
@@ -58,7 +67,15 @@ export async function connectPileReporter(
       const report = reportPile(agent, client, {
         onError: (error) => logger.warn({ err: error, pile: pile.dmid }, 'OCPP report failed'),
       })
+      const { stop, stopAt, triggerMeterValues } = pileCommandHandlers(agent, {
+        report,
+        onError: (error) => logger.warn({ err: error, pile: pile.dmid }, 'a meter reading asked for failed'),
+      })
+      Object.assign(handlers, { stop, stopAt, triggerMeterValues })
       return () => {
+        delete handlers.stop
+        delete handlers.stopAt
+        delete handlers.triggerMeterValues
         report.stop()
         last = report.queued()
       }
