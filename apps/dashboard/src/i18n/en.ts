@@ -224,6 +224,7 @@ export const en = {
     tagsTitle: 'Id tags',
     id: 'Charge point id',
     pile: 'Pile',
+    connected: 'Connected',
     lastConnected: 'Last connected',
     created: 'Added',
     add: 'Add charger',

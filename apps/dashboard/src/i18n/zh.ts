@@ -226,6 +226,7 @@ export const zh: Labels = {
     tagsTitle: '充电卡',
     id: '充电点编号',
     pile: '充电桩',
+    connected: '在线',
     lastConnected: '最近连接',
     created: '添加时间',
     add: '添加充电机',

@@ -12,6 +12,7 @@ import {
   Space,
   Table,
   Tabs,
+  Tag,
   Typography,
 } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
@@ -92,6 +93,15 @@ function ChargerList() {
             key: 'pile',
             title: t('charger.pile'),
             render: (_, charger) => <Link to={`/piles/${charger.pileId}`}>#{charger.pileId}</Link>,
+          },
+          {
+            key: 'connected',
+            title: t('charger.connected'),
+            render: (_, charger) => (
+              <Tag color={charger.connected ? 'green' : 'default'}>
+                {t(charger.connected ? 'common.yes' : 'common.no')}
+              </Tag>
+            ),
           },
           {
             key: 'last',

@@ -196,7 +196,19 @@ export const DisputeSchema = z
   .openapi('Dispute')
 
 export const ChargerSchema = z
-  .object({ id: z.string(), pileId: z.number(), createdAt: time, lastConnectedAt: time.nullable() })
+  .object({
+    id: z.string(),
+    pileId: z.number(),
+    createdAt: time,
+    lastConnectedAt: time.nullable(),
+    disconnectedAt: time
+      .nullable()
+      .openapi({ description: 'when the last connection closed; null while it is open' }),
+    connected: z.boolean().openapi({
+      description:
+        'its newest connection is open (after a crash of the server holding it: until it connects again)',
+    }),
+  })
   .openapi('Charger')
 
 export const IdTagSchema = z

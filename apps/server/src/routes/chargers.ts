@@ -1,5 +1,6 @@
 import {
   addCharger,
+  chargerView,
   type Database,
   listChargers,
   listIdTags,
@@ -45,7 +46,7 @@ const listChargersRoute = apiRoute({
   method: 'get',
   path: '/api/chargers',
   tags: ['chargers'],
-  summary: 'OCPP chargers: identity, pile, last connection (never the password)',
+  summary: 'OCPP chargers: identity, pile, whether connected now, last connection (never the password)',
   responses: {
     200: { description: 'Chargers', content: { 'application/json': { schema: z.array(ChargerSchema) } } },
   },
@@ -153,12 +154,12 @@ export function registerChargerRoutes(app: OpenAPIHono<AppEnv>, database: Databa
 
   app.openapi(addChargerRoute, async (c) => {
     const { id, pileId, password } = c.req.valid('json')
-    const { passwordHash: _hash, ...charger } = await addCharger(
+    const charger = await addCharger(
       db,
       { id, pileId, passwordHash: await hashChargerPassword(password) },
       c.get('actor'),
     )
-    return c.json(toJson(charger), 201)
+    return c.json(toJson(chargerView(charger)), 201)
   })
 
   app.openapi(removeChargerRoute, async (c) => {

@@ -96,4 +96,12 @@ export const migrations: readonly Migration[] = [
       "CREATE TRIGGER orders_daily_totals_delete AFTER DELETE ON orders\nREFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION chargechain_order_totals();",
     ],
   },
+  {
+    tag: "0004_charger_disconnected_at",
+    hash: "f796835fb5cb8043aa6ee89332575b6cc28447561381a92fe4be41ed36c5f7d2",
+    statements: [
+      "-- A charger is connected while the connection recorded at last_connected_at has no disconnected_at. Connections\n-- made before this column existed never recorded their close, so they count as closed: a charger connected now\n-- connects again after the upgrade's restart, which clears it.\nALTER TABLE \"chargers\" ADD COLUMN \"disconnected_at\" timestamp (3) with time zone;",
+      "UPDATE \"chargers\" SET \"disconnected_at\" = \"last_connected_at\" WHERE \"last_connected_at\" IS NOT NULL;",
+    ],
+  },
 ]

@@ -36,20 +36,31 @@ export async function findCharger(db: Db, id: string): Promise<Charger | undefin
   return row
 }
 
-/** A charger as listed: never its password hash. */
-export type ChargerView = Omit<Charger, 'passwordHash'>
+/** A charger as listed: never its password hash; connected while its newest connection has not recorded a close. */
+export type ChargerView = Omit<Charger, 'passwordHash'> & { connected: boolean }
+
+/** A charger's row as the operator sees it. */
+export function chargerView({ passwordHash: _hash, ...row }: Charger): ChargerView {
+  return { ...row, connected: isConnected(row) }
+}
 
 /** Every registered charger, by identity. */
 export async function listChargers(db: Db): Promise<ChargerView[]> {
-  return db
+  const rows = await db
     .select({
       id: chargers.id,
       pileId: chargers.pileId,
       createdAt: chargers.createdAt,
       lastConnectedAt: chargers.lastConnectedAt,
+      disconnectedAt: chargers.disconnectedAt,
     })
     .from(chargers)
     .orderBy(asc(chargers.id))
+  return rows.map((row) => ({ ...row, connected: isConnected(row) }))
+}
+
+function isConnected(row: Pick<Charger, 'lastConnectedAt' | 'disconnectedAt'>): boolean {
+  return row.lastConnectedAt !== null && row.disconnectedAt === null
 }
 
 export async function setChargerPassword(
@@ -74,8 +85,9 @@ export async function removeCharger(db: Db, id: string, actor: Actor): Promise<v
   })
 }
 
+/** A connection of the charger opened at `at`: it is the newest, and open until markChargerOffline closes it. */
 export async function recordChargerConnected(db: Db, id: string, at: Date): Promise<void> {
-  await db.update(chargers).set({ lastConnectedAt: at }).where(eq(chargers.id, id))
+  await db.update(chargers).set({ lastConnectedAt: at, disconnectedAt: null }).where(eq(chargers.id, id))
 }
 
 export type IdTagInput = Pick<

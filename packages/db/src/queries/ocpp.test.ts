@@ -1,13 +1,15 @@
 // What the OCPP endpoint writes: transactions (sent again after a lost answer, linked to a chain session, stopped
 // with an implausible meter), a charger's connection closing after a newer one opened, the channel ledger.
 // Breaks tried, each failing its test: skip the repeat lookup in startOcppTransaction ("sent again" makes two
-// orders); mark offline whenever lastConnectedAt is set ("leaves a newer connection's connectors alone"); drop
+// orders); mark offline whenever lastConnectedAt is set, or write disconnectedAt before that guard, or
+// recordChargerConnected not clearing it ("leaves a newer connection's connectors alone"); drop
 // `lt(voucherAmount, amount)` from recordChannelVoucher ("only above the ledger's").
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../database.js'
 import { channels, chargers, connectors, orders } from '../schema/index.js'
 import { hexOf, insertPile, testEngines } from '../testing/index.js'
+import { listChargers, recordChargerConnected } from './chargers.js'
 import {
   linkChainSession,
   markChargerOffline,
@@ -121,17 +123,26 @@ for (const engine of testEngines) {
       expect(count?.id).toBe(order?.id)
     })
 
-    it('leaves a newer connection’s connectors alone', async () => {
+    it('leaves a newer connection’s connectors alone, and the charger connected', async () => {
       const { db } = database
       const pile = await insertPile(db)
       await db
         .insert(chargers)
         .values({ id: 'CP-OFF', pileId: pile.id, passwordHash: 'x', lastConnectedAt: t(5) })
       await setConnectorStatus(db, { pileId: pile.id, connector: 1, status: 'available', at: t(6) })
+      const listed = async () => {
+        const charger = (await listChargers(db)).find((row) => row.id === 'CP-OFF')
+        return [charger?.connected, charger?.disconnectedAt]
+      }
+      expect(await listed()).toEqual([true, null])
       expect(await markChargerOffline(db, 'CP-OFF', t(1), t(7))).toBeUndefined()
       expect((await getPile(db, pile.id))?.connectors.map((c) => c.status)).toEqual(['available'])
+      expect(await listed()).toEqual([true, null])
       const offline = await markChargerOffline(db, 'CP-OFF', t(5), t(8))
       expect(offline?.connectors.map((c) => [c.connector, c.status])).toEqual([[1, 'offline']])
+      expect(await listed()).toEqual([false, t(8)])
+      await recordChargerConnected(db, 'CP-OFF', t(9))
+      expect(await listed()).toEqual([true, null])
     })
 
     it('records a voucher only above the ledger’s and within the deposit', async () => {

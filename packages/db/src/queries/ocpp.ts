@@ -245,9 +245,9 @@ export async function stopOcppTransaction(
 }
 
 /**
- * The charger's connection that opened at `connectedAt` closed: its pile's connectors go offline, unless a newer
- * connection of it (on this instance or another) was recorded meanwhile. Returns the connectors it took offline, or
- * undefined when a newer connection holds the charger.
+ * The charger's connection that opened at `connectedAt` closed: the charger (disconnectedAt) and its pile's
+ * connectors go offline, unless a newer connection of it (on this instance or another) was recorded meanwhile.
+ * Returns the connectors it took offline, or undefined when a newer connection holds the charger.
  */
 export async function markChargerOffline(
   db: Db,
@@ -262,6 +262,7 @@ export async function markChargerOffline(
       .where(eq(chargers.id, chargerId))
       .for('update')
     if (!charger || charger.lastConnectedAt?.getTime() !== connectedAt.getTime()) return undefined
+    await tx.update(chargers).set({ disconnectedAt: at }).where(eq(chargers.id, chargerId))
     const rows = await tx
       .update(connectors)
       .set({ status: 'offline', statusAt: at })

@@ -17,6 +17,12 @@ export const chargers = pgTable('chargers', {
   passwordHash: text().notNull(),
   createdAt: createdAt(),
   lastConnectedAt: instant(),
+  /**
+   * When the connection opened at `lastConnectedAt` closed; null while it is open (a connect clears it). A server
+   * that stops records its chargers' closes; one that crashes cannot, so its chargers stay connected here until
+   * they connect again (to any instance), which records the new connection.
+   */
+  disconnectedAt: instant(),
 })
 
 /** RFID cards a third-party charger may start with; a tag not here is `Invalid`. */

@@ -2682,7 +2682,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** OCPP chargers: identity, pile, last connection (never the password) */
+        /** OCPP chargers: identity, pile, whether connected now, last connection (never the password) */
         get: {
             parameters: {
                 query?: never;
@@ -3673,6 +3673,13 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             lastConnectedAt: string | null;
+            /**
+             * Format: date-time
+             * @description when the last connection closed; null while it is open
+             */
+            disconnectedAt: string | null;
+            /** @description its newest connection is open (after a crash of the server holding it: until it connects again) */
+            connected: boolean;
         };
         IdTag: {
             tag: string;
