@@ -13,10 +13,11 @@
  * - phone: the `.ant-table-content { overflow-x: auto }` rule removed (the piles table widens the page); the
  *   `.ant-descriptions-view { overflow-x: auto }` rule removed (a chain pile's hashes widen its page).
  * - accessibility: the theme's colorTextDescription back to antd's rgba(0, 0, 0, 0.45).
+ * - connected: Chargers.tsx's Connected cell always says No (`t('common.no')`).
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Page as ApiPage, Pile } from '../src/api/types'
+import type { Page as ApiPage, Charger, Pile } from '../src/api/types'
 import { launchChromium, newContext, screenshot, seriousViolations, signIn } from './browser'
 import { type SimulatorStack, startSimulator } from './simulatorStack'
 import { ApiSession } from './stack'
@@ -138,6 +139,39 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
       .locator('.ant-table-tbody tr[data-row-key]')
       .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-row-key'))))
     expect(shown).toEqual(piles.map((pile) => pile.id))
+    await page.context().close()
+  })
+
+  it('the Chargers page shows which chargers are connected now', async () => {
+    const added = {
+      id: 'SJTU-CP-1',
+      pileId: piles.find((pile) => pile.dmid === 'SJTU-001')?.id,
+      password: 'x'.repeat(16),
+    }
+    await admin.json('POST', '/api/chargers', added)
+    // The simulator's piles speak OCPP to the server: each is connected once it has connected.
+    const chargers = () => admin.json<Charger[]>('GET', '/api/chargers')
+    await expect
+      .poll(async () => (await chargers()).filter((charger) => charger.connected).length, { timeout: 30_000 })
+      .toBe((await chargers()).length - 1)
+    const expected = Object.fromEntries(
+      (await chargers()).map((charger) => [charger.id, charger.connected ? 'Yes' : 'No']),
+    )
+    // The simulator's two piles, then the one just added.
+    expect(Object.values(expected).sort()).toEqual(['No', 'Yes', 'Yes'])
+    expect(expected[added.id]).toBe('No')
+    const page = await signedIn(stack.admin)
+    await open(page, '/chargers')
+    const headers = await page.locator('.ant-table-thead th').allTextContents()
+    const column = headers.indexOf('Connected')
+    const shown = await page
+      .locator('.ant-table-tbody tr[data-row-key]')
+      .evaluateAll(
+        (rows, index) =>
+          rows.map((row) => [row.getAttribute('data-row-key'), row.children[index]?.textContent]),
+        column,
+      )
+    expect(Object.fromEntries(shown)).toEqual(expected)
     await page.context().close()
   })
 
