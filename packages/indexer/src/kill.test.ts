@@ -6,22 +6,18 @@
 // Break: in applyBatch, write the cursor in a statement of its own after the rows' transaction — on PostgreSQL the
 // restart applies that batch again, chain_events' key refuses it, the process retries it forever and the test fails
 // (tried: it times out).
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { writeDeployment } from '@chargechain/chain'
 import { type Database, type DatabaseConfig, openDatabase, rebuildDailyTotals } from '@chargechain/db'
 import { createScratchDatabase, testDatabaseUrl } from '@chargechain/db/testing'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { address, type Chain, indexerFor, open, registerPiles, settle, startChain } from '../test/fixture.js'
+import { startIndexerProcess } from '../test/indexerProcess.js'
 import { indexedTables } from '../test/tables.js'
 import { query } from './store/sql.js'
-
-const bin = fileURLToPath(new URL('./bin.ts', import.meta.url))
-const root = fileURLToPath(new URL('../../..', import.meta.url))
 
 interface Engine {
   name: string
@@ -58,40 +54,20 @@ const engines: Engine[] = [
 ]
 
 /** Runs the indexer process; resolves with its exit, or kills it (SIGKILL) once a batch reaches block `killAt`. */
-function runIndexerProcess(args: string[], env: Record<string, string>, killAt?: number) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
+async function runIndexerProcess(args: string[], env: Record<string, string>, killAt?: number) {
+  const indexer = startIndexerProcess(args, env)
   let killedAt: number | undefined
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString()
-    if (killAt === undefined || killedAt !== undefined) return
-    for (const line of output.split('\n')) {
-      if (!line.startsWith('{')) continue
-      const entry = JSON.parse(line) as { msg?: string; to?: number }
-      if (entry.msg === 'blocks applied' && (entry.to ?? 0) >= killAt) {
-        killedAt = entry.to
-        child.kill('SIGKILL')
-        return
-      }
-    }
-  })
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString()
-  })
-  return new Promise<{
-    code: number | null
-    signal: NodeJS.Signals | null
-    output: string
-    killedAt?: number
-  }>((resolve) =>
-    child.once('exit', (code, signal) =>
-      resolve({ code, signal, output, ...(killedAt === undefined ? {} : { killedAt }) }),
-    ),
-  )
+  // On the chunk that logs the batch, not at a later poll: the kill lands where the batch left off. The helper's own
+  // listener, added first, has already taken the chunk in.
+  if (killAt !== undefined)
+    indexer.child.stdout?.on('data', () => {
+      const reached = indexer.applied().find((entry) => (entry.to ?? 0) >= killAt)
+      if (reached === undefined || killedAt !== undefined) return
+      killedAt = reached.to
+      indexer.child.kill('SIGKILL')
+    })
+  const { code, signal } = await indexer.exited
+  return { code, signal, output: indexer.output(), ...(killedAt === undefined ? {} : { killedAt }) }
 }
 
 /**
@@ -103,12 +79,7 @@ async function killWhileWritingCursor(url: string, args: string[], env: Record<s
   try {
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`select * from indexer_cursors for update`)
-      const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-        cwd: root,
-        env: { ...process.env, ...env },
-        stdio: 'ignore',
-      })
-      const exited = new Promise((resolve) => child.once('exit', resolve))
+      const indexer = startIndexerProcess(args, env)
       for (;;) {
         const [row] = await query(
           database.db,
@@ -118,8 +89,8 @@ async function killWhileWritingCursor(url: string, args: string[], env: Record<s
         if (Number(row?.waiting) > 0) break
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
-      child.kill('SIGKILL')
-      await exited
+      indexer.child.kill('SIGKILL')
+      await indexer.exited
       // Its connection went with it: a backend waiting on a lock would only notice once granted.
       await query(
         database.db,
