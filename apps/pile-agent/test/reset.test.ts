@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type Chain,
   channelLedgerFor,
+  lastSessionState,
   pileConfig,
   silent,
   startChain,
@@ -132,14 +133,10 @@ describe('the management server resets a pile agent', () => {
       const carSide = await finished
       expect(carSide).toMatchObject({ kind: 'escrow', outcome: 'settled' })
       expect(carSide.amount).toBeGreaterThan(0n)
-      const escrows = await chain.owner.findSessions({
-        vehicle: chain.cars.escrow.account?.address ?? '0x',
-        pileId: chain.pileId,
+      expect(await lastSessionState(chain, chain.cars.escrow)).toMatchObject({
+        status: 'settled',
+        amount: carSide.amount,
       })
-      const last = escrows.at(-1)
-      if (!last) throw new Error('no escrow session')
-      const { state } = await chain.owner.getSession({ sessionId: last.sessionId })
-      expect(state).toMatchObject({ status: 'settled', amount: carSide.amount })
       world.unplug()
       world.leave()
       await carRun

@@ -23,7 +23,14 @@ import { addTestCharger, type ServedOcpp, serveOcpp } from '@chargechain/ocpp/te
 import type { PileAgent } from '@chargechain/pile'
 import { asc, desc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Chain, runSession, startChain, startPileAlone, waitFor } from '../../pile/test/fixture.js'
+import {
+  type Chain,
+  lastSessionState,
+  runSession,
+  startChain,
+  startPileAlone,
+  waitFor,
+} from '../../pile/test/fixture.js'
 import { type PileCommandOptions, pileCommandHandlers } from './pileCommands.js'
 import { type PileReport, reportPile } from './reportPile.js'
 
@@ -212,14 +219,10 @@ describe('the server stops a charge through OCPP', () => {
     await session.done
     expect(pileSide.stopReason).toBe('operatorStopped')
     expect(carSide).toMatchObject({ kind: 'escrow', outcome: 'settled', amount: pileSide.amount })
-    const escrows = await chain.owner.findSessions({
-      vehicle: chain.cars.escrow.account?.address ?? '0x',
-      pileId: chain.pileId,
+    expect(await lastSessionState(chain, chain.cars.escrow)).toMatchObject({
+      status: 'settled',
+      amount: pileSide.amount,
     })
-    const last = escrows.at(-1)
-    if (!last) throw new Error('no escrow session')
-    const { state } = await chain.owner.getSession({ sessionId: last.sessionId })
-    expect(state).toMatchObject({ status: 'settled', amount: pileSide.amount })
     expect(happened).toEqual(['sessionFinished', 'restart Soft'])
   }, 240_000)
 })

@@ -328,6 +328,13 @@ export function sessionsOf(chain: Chain, car: ChargeChainClient) {
   })
 }
 
+/** The chain's record of the car's latest escrow session at the test pile. */
+export async function lastSessionState(chain: Chain, car: ChargeChainClient) {
+  const last = defined((await sessionsOf(chain, car)).at(-1), "the car's escrow session")
+  const { state } = await chain.owner.getSession({ sessionId: last.sessionId })
+  return state
+}
+
 export const NATIVE = '0x0000000000000000000000000000000000000000' as const
 
 /** What the escrow credits an account (withdrawable balance, native currency). */
