@@ -114,29 +114,34 @@ for (const engine of testEngines) {
           [transactionId, at(120), 300, 6000, null],
           [transactionId, at(180), 400, null, null],
         ])
-        expect(
-          live
-            .filter((event) => event.type !== 'charger')
-            .map((event) => [
-              event.type,
-              'status' in event
-                ? event.status
-                : 'state' in event
-                  ? event.state
-                  : 'energyWh' in event
-                    ? event.energyWh
-                    : '',
-            ]),
-        ).toEqual([
-          ['connector', 'preparing'],
-          ['order', 'charging'],
-          ['connector', 'charging'],
-          ['meter', 200],
-          ['meter', 300],
-          ['meter', 400],
-          ['order', 'settled'],
-          ['connector', 'available'],
-        ])
+        // Notifications come on a connection of their own (LISTEN on PostgreSQL): the last may still be on its way.
+        await expect
+          .poll(
+            () =>
+              live
+                .filter((event) => event.type !== 'charger')
+                .map((event) => [
+                  event.type,
+                  'status' in event
+                    ? event.status
+                    : 'state' in event
+                      ? event.state
+                      : 'energyWh' in event
+                        ? event.energyWh
+                        : '',
+                ]),
+            { timeout: 5_000 },
+          )
+          .toEqual([
+            ['connector', 'preparing'],
+            ['order', 'charging'],
+            ['connector', 'charging'],
+            ['meter', 200],
+            ['meter', 300],
+            ['meter', 400],
+            ['order', 'settled'],
+            ['connector', 'available'],
+          ])
       } finally {
         await client.close()
         await served.close()
