@@ -1,5 +1,6 @@
 export { type AppOptions, createApp } from './app.js'
 export { defaultLoginLimits, type LoginLimits } from './auth/loginLimiter.js'
+export { channelVoucherVerifier } from './channelVouchers.js'
 export { type EmbeddedServer, type StartEmbeddedServerOptions, startEmbeddedServer } from './embedded.js'
 export { HttpProblem, ListenError, ServerError, TlsConfigError, UsageError } from './errors.js'
 export { adminPasswordVariable, adminUserVariable, ensureFirstAdmin, type FirstAdmin } from './firstAdmin.js'

@@ -4,11 +4,16 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { privateKeySigner, verifyChannelVoucher } from '@chargechain/chain'
+import { privateKeySigner } from '@chargechain/chain'
 import { addCharger, createPile, type Database, openDatabase } from '@chargechain/db'
 import { createIndexer } from '@chargechain/indexer'
-import { type ChannelVoucherVerifier, hashChargerPassword } from '@chargechain/ocpp'
-import { createServer, ensureFirstAdmin, type RunningServer } from '@chargechain/server'
+import { hashChargerPassword } from '@chargechain/ocpp'
+import {
+  channelVoucherVerifier,
+  createServer,
+  ensureFirstAdmin,
+  type RunningServer,
+} from '@chargechain/server'
 import { type ChannelSettler, createChannelSettler } from '@chargechain/settler'
 import { createClient, http } from 'viem'
 import type { DevNet } from './devnet.js'
@@ -95,18 +100,11 @@ export async function startManagement(options: StartManagementOptions): Promise<
     })
     // The channels the fleet opened are on the server before any pile asks its ledger about them.
     await indexer.syncOnce()
-    const { deployment } = options.devnet
-    const verify: ChannelVoucherVerifier = (voucher) =>
-      verifyChannelVoucher({
-        chainId: deployment.chainId,
-        channels: deployment.contracts.paymentChannels,
-        ...voucher,
-      })
     server = await createServer({
       database,
       port: options.port,
       indexer,
-      ocpp: { verifyChannelVoucher: verify },
+      ocpp: { verifyChannelVoucher: channelVoucherVerifier(options.devnet.deployment) },
       ...(existsSync(join(dashboardDist, 'index.html')) ? { staticDir: dashboardDist } : {}),
       // The demo token is an 18-decimal ERC-20; the dashboard shows it by its symbol rather than in raw units.
       dashboard: { currencies: demoCurrency(options.devnet) },

@@ -3,8 +3,8 @@
 // key. After the run the chain holds, for each channel, exactly the sum of its sessions.
 // Breaks tried (seen failing, restored): fleetRunner.ts `channelLedger: reporter ? reporter.ledger : …` →
 // `ledgers[pile.operator]` with no in-process ledger made (the piles take no channel: no channel session happens);
-// management.ts `ocpp: { verifyChannelVoucher: verify }` removed (the server cannot check and refuses every voucher:
-// the channels settle at 0).
+// management.ts `ocpp: { verifyChannelVoucher: channelVoucherVerifier(…) }` removed (the server cannot check and
+// refuses every voucher: the channels settle at 0).
 import { channels } from '@chargechain/db'
 import type { SessionFinished } from '@chargechain/pile'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

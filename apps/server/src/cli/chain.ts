@@ -3,7 +3,6 @@ import {
   type Deployment,
   loadKeystoreSigner,
   readDeployment,
-  verifyChannelVoucher,
 } from '@chargechain/chain'
 import type { Database } from '@chargechain/db'
 import { createIndexer, type Indexer } from '@chargechain/indexer'
@@ -11,6 +10,7 @@ import type { ChannelVoucherVerifier } from '@chargechain/ocpp'
 import { type ChannelSettler, createChannelSettler } from '@chargechain/settler'
 import type { Logger } from 'pino'
 import { createClient, http } from 'viem'
+import { channelVoucherVerifier } from '../channelVouchers.js'
 import { UsageError } from '../errors.js'
 
 /** The variable the operator keystore's password comes from: a server asks nobody at a terminal. */
@@ -62,12 +62,7 @@ export async function chainParts(
     logger: logger.child({ part: 'indexer' }),
   })
   indexer.done.catch((error: unknown) => logger.error({ err: error }, 'the chain indexer stopped'))
-  const verify: ChannelVoucherVerifier = (voucher) =>
-    verifyChannelVoucher({
-      chainId: deployment.chainId,
-      channels: deployment.contracts.paymentChannels,
-      ...voucher,
-    })
+  const verify = channelVoucherVerifier(deployment)
   if (settings.operatorKeystore === undefined || !password)
     return { indexer, verifyChannelVoucher: verify, settler: undefined }
 
