@@ -6,6 +6,17 @@ import type { components } from './generated/openapi'
 
 type Schemas = components['schemas']
 
+/**
+ * A list of every value of the union `T`, for menus and filters: a value the server adds and the list lacks fails to
+ * compile (a plain `satisfies T[]` would catch only a value the server does not have).
+ */
+const everyValueOf =
+  <T extends string>() =>
+  <const L extends readonly T[]>(
+    list: L & ([Exclude<T, L[number]>] extends [never] ? unknown : { missing: Exclude<T, L[number]> }),
+  ): L =>
+    list
+
 export type Hex = `0x${string}`
 export type Me = Schemas['Me']
 export type Role = Me['role']
@@ -15,14 +26,14 @@ export type ServerConfig = Partial<Schemas['ServerConfig']>
 
 export type Connector = Schemas['Connector']
 export type ConnectorStatus = Connector['status']
-export const connectorStatuses = [
+export const connectorStatuses = everyValueOf<ConnectorStatus>()([
   'offline',
   'available',
   'preparing',
   'charging',
   'finishing',
   'faulted',
-] as const satisfies readonly ConnectorStatus[]
+])
 
 /** How the operator sees a whole pile: the worst of its connectors (overview counts the same four). */
 export type PileState = keyof Schemas['Overview']['piles']
@@ -48,16 +59,16 @@ export interface CursorPage<T> {
 
 export type Order = Schemas['Order']
 export type OrderState = Order['state']
-export const orderStates = [
+export const orderStates = everyValueOf<OrderState>()([
   'open',
   'charging',
   'settled',
   'refunded',
   'disputed',
   'resolved',
-] as const satisfies readonly OrderState[]
+])
 export type OrderKind = Order['kind']
-export const orderKinds = ['escrow', 'channel', 'free', 'ocpp'] as const satisfies readonly OrderKind[]
+export const orderKinds = everyValueOf<OrderKind>()(['escrow', 'channel', 'free', 'ocpp'])
 
 export type OrderDetail = Schemas['OrderDetail']
 export type Revenue = Schemas['Revenue']

@@ -7,11 +7,10 @@ import {
   putIdTag,
 } from '@chargechain/db'
 import { hashChargerPassword } from '@chargechain/ocpp'
-import { z } from '@hono/zod-openapi'
 import type { Command } from 'commander'
 import { generatePassword, hashPassword } from '../auth/secrets.js'
 import { UsageError } from '../errors.js'
-import { idText, timeText } from '../http/schemas.js'
+import { idTagStatusSchema, idText, timeText } from '../http/schemas.js'
 import { passwordSchema, usernameSchema } from '../routes/accounts.js'
 import { chargerIdSchema, chargerPasswordSchema, idTagSchema } from '../routes/chargers.js'
 import { PileInputSchema } from '../routes/piles.js'
@@ -20,7 +19,6 @@ import { parse } from './parse.js'
 import { promptNewPassword } from './prompt.js'
 
 const cli = { accountId: null, name: 'cli' }
-const statusSchema = z.enum(['accepted', 'blocked', 'expired'])
 
 export interface SetupContext {
   env: NodeJS.ProcessEnv
@@ -158,7 +156,7 @@ export function registerSetupCommands(program: Command, context: SetupContext): 
       ) => {
         const input = {
           tag: parse(idTagSchema, tag, 'The tag'),
-          status: parse(statusSchema, options.status, '--status'),
+          status: parse(idTagStatusSchema, options.status, '--status'),
           expiresAt: options.expires === undefined ? null : parse(timeText, options.expires, '--expires'),
           parentTag: options.parent === undefined ? null : parse(idTagSchema, options.parent, '--parent'),
           label: options.label ?? null,

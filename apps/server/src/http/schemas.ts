@@ -1,4 +1,24 @@
+import {
+  accountRole,
+  connectorStatus,
+  currentType,
+  disputeState,
+  idTagStatus,
+  meterFlag,
+  orderKind,
+  orderState,
+} from '@chargechain/db'
 import { z } from '@hono/zod-openapi'
+
+/** The database's enums as API schemas: the values are the schema's, listed once. */
+export const connectorStatusSchema = z.enum(connectorStatus.enumValues)
+export const currentTypeSchema = z.enum(currentType.enumValues)
+export const orderKindSchema = z.enum(orderKind.enumValues)
+export const orderStateSchema = z.enum(orderState.enumValues)
+export const meterFlagSchema = z.enum(meterFlag.enumValues)
+export const disputeStateSchema = z.enum(disputeState.enumValues)
+export const idTagStatusSchema = z.enum(idTagStatus.enumValues)
+export const accountRoleSchema = z.enum(accountRole.enumValues)
 
 // Schemas shared by the routes: inputs are strict (an unknown field is refused, not ignored) and parse text
 // exactly (no `1e3` for 1000, no silent trimming); outputs document what the dashboard gets.
@@ -58,7 +78,7 @@ export const ConnectorSchema = z
   .object({
     pileId: z.number(),
     connector: z.number(),
-    status: z.enum(['offline', 'available', 'preparing', 'charging', 'finishing', 'faulted']),
+    status: connectorStatusSchema,
     errorCode: z.string().nullable(),
     statusAt: time.nullable(),
     meterWh: z.number().nullable(),
@@ -86,7 +106,7 @@ export const PileSchema = z
     installedOn: z.string().nullable(),
     brand: z.string().nullable(),
     model: z.string().nullable(),
-    currentType: z.enum(['ac', 'dc']).nullable(),
+    currentType: currentTypeSchema.nullable(),
     guns: z.number(),
     ratedPowerW: z.number().nullable(),
     firmwareVersion: z.string().nullable(),
@@ -122,7 +142,7 @@ export const PileViewSchema = PileSchema.extend({
 export const OrderSchema = z
   .object({
     id: z.number(),
-    kind: z.enum(['escrow', 'channel', 'free', 'ocpp']),
+    kind: orderKindSchema,
     pileId: z.number(),
     connector: z.number().nullable(),
     sessionId: hex.nullable(),
@@ -130,7 +150,7 @@ export const OrderSchema = z
     vehicle: hex.nullable(),
     idTag: z.string().nullable(),
     operator: hex.nullable(),
-    state: z.enum(['open', 'charging', 'settled', 'refunded', 'disputed', 'resolved']),
+    state: orderStateSchema,
     openedAt: time,
     endedAt: time.nullable(),
     energyWh: z.number(),
@@ -164,7 +184,7 @@ export const MeterValueSchema = z
     powerW: z.number().nullable(),
     voltageV: z.number().nullable(),
     currentA: z.number().nullable(),
-    flag: z.enum(['decreasing', 'implausibleJump', 'notAfterPrevious']).nullable(),
+    flag: meterFlagSchema.nullable(),
   })
   .openapi('MeterValue')
 
@@ -179,7 +199,7 @@ export const DailyTotalSchema = z
 export const DisputeSchema = z
   .object({
     orderId: z.number(),
-    state: z.enum(['open', 'decided', 'expired']),
+    state: disputeStateSchema,
     openedAt: time,
     deadline: time,
     voucherEnergyWh: z.number(),
@@ -214,7 +234,7 @@ export const ChargerSchema = z
 export const IdTagSchema = z
   .object({
     tag: z.string(),
-    status: z.enum(['accepted', 'blocked', 'expired']),
+    status: idTagStatusSchema,
     expiresAt: time.nullable(),
     parentTag: z.string().nullable(),
     label: z.string().nullable(),
@@ -226,7 +246,7 @@ export const AccountSchema = z
   .object({
     id: z.number(),
     username: z.string(),
-    role: z.enum(['admin', 'viewer']),
+    role: accountRoleSchema,
     createdAt: time,
     lastLoginAt: time.nullable(),
   })

@@ -17,7 +17,7 @@ import type { AppEnv } from '../http/env.js'
 import { toJson } from '../http/json.js'
 import { errorResponses } from '../http/problems.js'
 import { apiRoute } from '../http/route.js'
-import { AccountSchema, ApiTokenSchema, idText, timeText } from '../http/schemas.js'
+import { AccountSchema, ApiTokenSchema, accountRoleSchema, idText, timeText } from '../http/schemas.js'
 
 export const usernameSchema = z
   .string()
@@ -31,7 +31,7 @@ export const passwordSchema = z
   .min(passwordRule.min, `must be at least ${passwordRule.min} characters`)
   .max(passwordRule.max, `must be at most ${passwordRule.max} characters`)
 
-const role = z.enum(['admin', 'viewer'])
+const role = accountRoleSchema
 const idParam = z.strictObject({ id: idText('id') })
 
 const listAccountsRoute = apiRoute(

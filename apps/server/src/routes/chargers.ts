@@ -15,7 +15,7 @@ import type { AppEnv } from '../http/env.js'
 import { toJson } from '../http/json.js'
 import { errorResponses } from '../http/problems.js'
 import { apiRoute } from '../http/route.js'
-import { ChargerSchema, IdTagSchema, timeText } from '../http/schemas.js'
+import { ChargerSchema, IdTagSchema, idTagStatusSchema, timeText } from '../http/schemas.js'
 
 /** A charge point identity as it appears in ws://host/ocpp/ID: no slash, no dot first, 48 at most (OCPP's). */
 export const chargerIdSchema = z
@@ -123,7 +123,7 @@ const putTagRoute = apiRoute({
       content: {
         'application/json': {
           schema: z.strictObject({
-            status: z.enum(['accepted', 'blocked', 'expired']).optional(),
+            status: idTagStatusSchema.optional(),
             expiresAt: timeText.nullable().optional(),
             parentTag: idTagSchema.nullable().optional(),
             label: z.string().max(200).nullable().optional(),

@@ -21,6 +21,8 @@ import {
   idText,
   MeterValueSchema,
   OrderSchema,
+  orderKindSchema,
+  orderStateSchema,
   TransactionSchema,
   timeText,
 } from '../http/schemas.js'
@@ -38,8 +40,8 @@ const filenameText = z
 const orderFilter = {
   pileId: idText('pileId').optional(),
   vehicle: addressText.optional(),
-  state: z.enum(['open', 'charging', 'settled', 'refunded', 'disputed', 'resolved']).optional(),
-  kind: z.enum(['escrow', 'channel', 'free', 'ocpp']).optional(),
+  state: orderStateSchema.optional(),
+  kind: orderKindSchema.optional(),
   from: timeText.optional().openapi({ description: 'Opened at or after' }),
   to: timeText.optional().openapi({ description: 'Opened before' }),
   sort: z.enum(['openedAt', 'energyWh']).optional(),

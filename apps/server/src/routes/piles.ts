@@ -14,7 +14,14 @@ import type { AppEnv } from '../http/env.js'
 import { toJson } from '../http/json.js'
 import { errorResponses } from '../http/problems.js'
 import { apiRoute } from '../http/route.js'
-import { countText, idText, PileSchema, PileViewSchema, TransactionSchema } from '../http/schemas.js'
+import {
+  countText,
+  currentTypeSchema,
+  idText,
+  PileSchema,
+  PileViewSchema,
+  TransactionSchema,
+} from '../http/schemas.js'
 
 const text = (max: number) => z.string().max(max)
 
@@ -30,7 +37,7 @@ export const PileInputSchema = z
     installedOn: z.iso.date('must be a day as YYYY-MM-DD').nullable(),
     brand: text(100).nullable(),
     model: text(100).nullable(),
-    currentType: z.enum(['ac', 'dc']).nullable(),
+    currentType: currentTypeSchema.nullable(),
     guns: z.number().int().min(1).max(16),
     ratedPowerW: z.number().int().min(1).max(2_000_000).nullable(),
     firmwareVersion: text(100).nullable(),

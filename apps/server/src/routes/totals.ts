@@ -18,7 +18,9 @@ import {
   DailyTotalSchema,
   DisputeSchema,
   dayText,
+  disputeStateSchema,
   idText,
+  meterFlagSchema,
   RevenueSchema,
 } from '../http/schemas.js'
 
@@ -92,7 +94,7 @@ const disputesRoute = apiRoute({
   path: '/api/disputes',
   tags: ['disputes'],
   summary: 'Disputes in a state (open by default), those closing first first, with their orders',
-  request: { query: z.strictObject({ state: z.enum(['open', 'decided', 'expired']).optional() }) },
+  request: { query: z.strictObject({ state: disputeStateSchema.optional() }) },
   responses: {
     200: { description: 'Disputes', content: { 'application/json': { schema: z.array(DisputeSchema) } } },
   },
@@ -115,7 +117,7 @@ const disputeRoute = apiRoute({
                 measuredAt: z.string(),
                 energyWh: z.number(),
                 powerW: z.number().nullable(),
-                flag: z.enum(['decreasing', 'implausibleJump', 'notAfterPrevious']).nullable(),
+                flag: meterFlagSchema.nullable(),
               }),
             ),
           }).openapi('DisputeEvidence'),
