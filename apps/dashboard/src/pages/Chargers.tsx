@@ -1,9 +1,8 @@
-import { DeleteOutlined, EditOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons'
+import { DeleteOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons'
 import {
   App,
   Button,
   Card,
-  DatePicker,
   Form,
   Input,
   Modal,
@@ -15,13 +14,13 @@ import {
   Tag,
   Typography,
 } from 'antd'
-import dayjs, { type Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { api } from '../api/client'
-import { keys, useAllPiles, useApiMutation, useChargers, useIdTags } from '../api/queries'
-import type { Charger, IdTag, IdTagStatus } from '../api/types'
+import { keys, useAllPiles, useApiMutation, useChargers } from '../api/queries'
+import type { Charger } from '../api/types'
 import { ApiErrorAlert } from '../components/ApiErrorAlert'
+import { IdTagList } from '../components/IdTags'
 import { useFormat } from '../components/useFormat'
 import { useIsAdmin } from '../layout/me'
 
@@ -252,155 +251,6 @@ function ChargerPassword({ charger, onClose }: { charger: Charger | null; onClos
         </Form.Item>
       </Form>
       <ApiErrorAlert error={set.error} />
-    </Modal>
-  )
-}
-
-interface TagValues {
-  tag: string
-  status: IdTagStatus
-  expiresAt: Dayjs | null
-  parentTag: string | null
-  label: string | null
-}
-
-function IdTagList() {
-  const f = useFormat()
-  const { t } = f
-  const admin = useIsAdmin()
-  const tags = useIdTags()
-  const [editing, setEditing] = useState<IdTag | 'new' | null>(null)
-  const remove = useApiMutation(
-    (tag: string) => api(`/api/id-tags/${encodeURIComponent(tag)}`, { method: 'DELETE' }),
-    [keys.idTags],
-  )
-  return (
-    <Space orientation="vertical" style={{ width: '100%' }}>
-      {admin ? (
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-          {t('charger.addTag')}
-        </Button>
-      ) : null}
-      <ApiErrorAlert error={tags.error ?? remove.error} />
-      <Table<IdTag>
-        rowKey="tag"
-        size="small"
-        dataSource={tags.data}
-        loading={tags.isPending}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        columns={[
-          {
-            key: 'tag',
-            title: t('charger.tag'),
-            render: (_, tag) => <Typography.Text code>{tag.tag}</Typography.Text>,
-          },
-          {
-            key: 'status',
-            title: t('charger.status'),
-            render: (_, tag) => t(`charger.tagStatus.${tag.status}`),
-          },
-          { key: 'expires', title: t('charger.expiresAt'), render: (_, tag) => f.dateTime(tag.expiresAt) },
-          { key: 'parent', title: t('charger.parentTag'), render: (_, tag) => tag.parentTag ?? '' },
-          { key: 'label', title: t('charger.label'), render: (_, tag) => tag.label ?? '' },
-          ...(admin
-            ? [
-                {
-                  key: 'actions',
-                  title: t('common.actions'),
-                  render: (_: unknown, tag: IdTag) => (
-                    <Space size={4}>
-                      <Button
-                        size="small"
-                        icon={<EditOutlined />}
-                        aria-label={`${t('common.edit')} ${tag.tag}`}
-                        onClick={() => setEditing(tag)}
-                      />
-                      <Popconfirm
-                        title={t('common.confirmDelete', { name: tag.tag })}
-                        okText={t('common.delete')}
-                        cancelText={t('common.cancel')}
-                        onConfirm={() => remove.mutateAsync(tag.tag)}
-                      >
-                        <Button
-                          size="small"
-                          danger
-                          icon={<DeleteOutlined />}
-                          aria-label={`${t('common.delete')} ${tag.tag}`}
-                        />
-                      </Popconfirm>
-                    </Space>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
-      <IdTagForm tag={editing} onClose={() => setEditing(null)} />
-    </Space>
-  )
-}
-
-function IdTagForm({ tag, onClose }: { tag: IdTag | 'new' | null; onClose: () => void }) {
-  const { t } = useFormat()
-  const [form] = Form.useForm<TagValues>()
-  const put = useApiMutation(
-    (values: TagValues) =>
-      api(`/api/id-tags/${encodeURIComponent(values.tag)}`, {
-        method: 'PUT',
-        body: {
-          status: values.status,
-          expiresAt: values.expiresAt ? values.expiresAt.toISOString() : null,
-          parentTag: values.parentTag || null,
-          label: values.label || null,
-        },
-      }),
-    [keys.idTags],
-  )
-  const existing = tag !== null && tag !== 'new' ? tag : undefined
-  return (
-    <Modal
-      open={tag !== null}
-      title={existing ? `${t('common.edit')} ${existing.tag}` : t('charger.addTag')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={put.isPending}
-      destroyOnHidden
-    >
-      <Form<TagValues>
-        form={form}
-        layout="vertical"
-        preserve={false}
-        initialValues={
-          existing
-            ? { ...existing, expiresAt: existing.expiresAt ? dayjs(existing.expiresAt) : null }
-            : { status: 'accepted' }
-        }
-        onFinish={(values) => put.mutate(values, { onSuccess: onClose })}
-      >
-        <Form.Item name="tag" label={t('charger.tag')} rules={[{ required: true, max: 20 }]}>
-          <Input disabled={existing !== undefined} />
-        </Form.Item>
-        <Form.Item name="status" label={t('charger.status')} rules={[{ required: true }]}>
-          <Select
-            options={(['accepted', 'blocked', 'expired'] as const).map((status) => ({
-              value: status,
-              label: t(`charger.tagStatus.${status}`),
-            }))}
-          />
-        </Form.Item>
-        <Form.Item name="expiresAt" label={t('charger.expiresAt')}>
-          <DatePicker showTime style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item name="parentTag" label={t('charger.parentTag')}>
-          <Input />
-        </Form.Item>
-        <Form.Item name="label" label={t('charger.label')}>
-          <Input />
-        </Form.Item>
-      </Form>
-      <ApiErrorAlert error={put.error} />
     </Modal>
   )
 }
