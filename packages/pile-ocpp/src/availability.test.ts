@@ -17,19 +17,11 @@ import {
   type OcppClientHandlers,
 } from '@chargechain/ocpp'
 import { addTestCharger, type ServedOcpp, serveOcpp } from '@chargechain/ocpp/testing'
-import { createPileAgent, type PileAgent, pileJournal } from '@chargechain/pile'
+import { type PileAgent, pileJournal } from '@chargechain/pile'
 import { createLinkBroker } from '@chargechain/pile/testing'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Chain,
-  channelLedgerFor,
-  pileConfig,
-  runSession,
-  silent,
-  startChain,
-  waitFor,
-} from '../../pile/test/fixture.js'
+import { type Chain, runSession, startChain, testPileAgent, waitFor } from '../../pile/test/fixture.js'
 import { pileCommandHandlers } from './pileCommands.js'
 import { type PileReport, reportPile } from './reportPile.js'
 
@@ -106,16 +98,7 @@ describe("a pile's availability across restarts", () => {
   async function restarted(journalPath: string) {
     const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
     const journal = await openJournal(journalPath, pileJournal)
-    const pile = createPileAgent({
-      config: pileConfig(chain),
-      hardware: { ...world.pile, linkStatus: world.pile.link },
-      link: createLinkBroker().pile,
-      chain: chain.pileAgentClient,
-      journal,
-      logger: silent,
-      clock: world.clock,
-      channelLedger: channelLedgerFor(chain),
-    })
+    const pile = testPileAgent(chain, { world, link: createLinkBroker().pile, journal })
     const controller = new AbortController()
     return {
       world,

@@ -28,6 +28,7 @@ import { pino } from 'pino'
 import { createWalletClient, defineChain, type Hex, http } from 'viem'
 import {
   type ChannelLedger,
+  type CreatePileAgentOptions,
   chainChannelSettler,
   createMemoryChannelLedger,
   createPileAgent,
@@ -153,6 +154,31 @@ export function pileConfig(chain: Chain, overrides: Partial<PileConfigInput> = {
   })
 }
 
+/**
+ * A pile agent on `chain` in `world` (its hardware, meter and clock) with the tests' defaults: the test pile's
+ * config, the pile's chain client, no log, and a fresh ledger of the operator's channels unless one is given.
+ */
+export function testPileAgent(
+  chain: Chain,
+  parts: Pick<CreatePileAgentOptions, 'link' | 'journal'> &
+    Partial<Pick<CreatePileAgentOptions, 'chain' | 'channelLedger'>> & {
+      world: ChargingSimulation
+      config?: Partial<PileConfigInput>
+    },
+): PileAgent {
+  const { world } = parts
+  return createPileAgent({
+    config: pileConfig(chain, parts.config),
+    hardware: { ...world.pile, linkStatus: world.pile.link },
+    link: parts.link,
+    chain: parts.chain ?? chain.pileAgentClient,
+    journal: parts.journal,
+    logger: silent,
+    clock: world.clock,
+    channelLedger: parts.channelLedger ?? channelLedgerFor(chain),
+  })
+}
+
 export function vehicleConfig(chain: Chain, overrides: Partial<VehicleConfigInput> = {}) {
   return vehicleConfigSchema.parse({
     chain: { chainId: chain.anvil.chainId, deployment: chain.deployment },
@@ -202,15 +228,13 @@ export async function runSession(
     ...(options.wrapLink ? { wrap: options.wrapLink } : {}),
   })
   const journals = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
-  const pile = createPileAgent({
-    config: pileConfig(chain, options.pile),
-    hardware: { ...world.pile, linkStatus: world.pile.link },
+  const pile = testPileAgent(chain, {
+    world,
     link: broker.pile,
-    chain: options.pileChain ?? chain.pileAgentClient,
     journal: await openJournal(journals.pile, pileJournal),
-    logger: silent,
-    clock: world.clock,
-    channelLedger: options.ledger ?? channelLedgerFor(chain),
+    ...(options.pile ? { config: options.pile } : {}),
+    ...(options.pileChain ? { chain: options.pileChain } : {}),
+    ...(options.ledger ? { channelLedger: options.ledger } : {}),
   })
   const vehicle = createVehicleAgent({
     config: vehicleConfig(chain, options.vehicle),
@@ -296,15 +320,11 @@ export type { Hex }
 export async function startPileAlone(chain: Chain, overrides: Partial<PileConfigInput> = {}) {
   const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
   const broker = createLinkBroker()
-  const pile = createPileAgent({
-    config: pileConfig(chain, overrides),
-    hardware: { ...world.pile, linkStatus: world.pile.link },
+  const pile = testPileAgent(chain, {
+    world,
     link: broker.pile,
-    chain: chain.pileAgentClient,
     journal: await openJournal(await tempJournal('pile'), pileJournal),
-    logger: silent,
-    clock: world.clock,
-    channelLedger: channelLedgerFor(chain),
+    config: overrides,
   })
   const controller = new AbortController()
   const run = pile.run(controller.signal)

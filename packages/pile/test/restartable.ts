@@ -14,7 +14,6 @@ import {
 import { expect } from 'vitest'
 import {
   type ChannelLedger,
-  createPileAgent,
   type PileAgent,
   type PileConfigInput,
   type PileSnapshot,
@@ -25,9 +24,9 @@ import {
   type Chain,
   channelLedgerFor,
   PRICE_PER_KWH,
-  pileConfig,
   silent,
   tempJournal,
+  testPileAgent,
   vehicleConfig,
   waitFor,
 } from './fixture.js'
@@ -77,18 +76,15 @@ export async function restartableWorld(
   const startPile = async (hooks: StartOptions<PileSnapshot> = {}) => {
     const controller = new AbortController()
     const journal = await openJournal(paths.pile, pileJournal)
-    const agent = createPileAgent({
+    const agent = testPileAgent(chain, {
+      world,
       // Long enough (in real time, at 60×) for a restarted car to come back.
-      config: pileConfig(chain, {
+      config: {
         link: { voucherWaitMs: 1_000, answerTimeoutMs: 60_000, reconnectTimeoutMs: 600_000 },
         ...pile,
-      }),
-      hardware: { ...world.pile, linkStatus: world.pile.link },
+      },
       link: broker.pile,
-      chain: chain.pileAgentClient,
       journal: hooked(journal, controller, hooks),
-      logger: silent,
-      clock: world.clock,
       channelLedger,
     })
     lastPile = running(agent, controller, (signal) => agent.run(signal), journal)
