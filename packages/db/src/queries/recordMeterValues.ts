@@ -21,11 +21,13 @@ export interface MeterValueInput {
 
 /**
  * What became of one reading: stored (counted when `flag` is null) under `orderId` (null when none was given or the
- * order is not the pile's), or dropped because its pile is gone.
+ * order is not the pile's), or not stored: its pile is gone, or it is a `duplicate` — the same pile, connector,
+ * measured time and register as a reading stored before or earlier in the batch (a charger sends a message again
+ * when it lost the answer), which changes nothing.
  */
 export type RecordedReading =
   | { stored: true; flag: MeterFlag | null; orderId: number | null }
-  | { stored: false; reason: 'unknownPile' }
+  | { stored: false; reason: 'unknownPile' | 'duplicate' }
 
 /** A meter_values row under its column names, as jsonb_populate_recordset matches them. */
 interface StoredRow {
@@ -41,6 +43,7 @@ interface StoredRow {
 }
 
 const unknownPile: RecordedReading = { stored: false, reason: 'unknownPile' }
+const duplicate: RecordedReading = { stored: false, reason: 'duplicate' }
 
 /** A connector's row as the batch found it, locked, with its pile's rated power. */
 interface Found {
@@ -55,6 +58,8 @@ interface Found {
  * (`checkReading`); readings of one connector in the batch are judged in order, each against the last counted
  * before it. A counted reading becomes the connector's current meter value; a flagged one is stored for the record
  * and changes nothing else. Connector rows are locked, so concurrent batches judge one connector one at a time.
+ * A reading stored already (same pile, connector, measuredAt and energyWh) is not stored again and changes nothing:
+ * one equal to the connector's last counted reading is known from the lock, any other is looked for by the insert.
  * A batch costs two statements however many readings it holds (three when some name an order, two more when a
  * connector reports for the first time), so the OCPP endpoint can gather a few milliseconds of MeterValues and store
  * them together. Inside a caller's transaction it runs in that transaction (no savepoint: a failure fails the
@@ -107,9 +112,12 @@ async function record(
         ).map((order) => [order.id, order.pileId]),
   )
 
-  const counted = new Map<string, { pileId: number; connector: number; reading: Reading }>()
+  const countedPiles = new Set<number>()
   const results: RecordedReading[] = []
   const stored: StoredRow[] = []
+  /** For each stored row, its reading's place in `results`. */
+  const places: number[] = []
+  const seen = new Set<string>()
   for (const input of inputs) {
     const connector = found.get(key(input))
     if (connector === undefined) {
@@ -117,10 +125,16 @@ async function record(
       continue
     }
     const reading = { energyWh: input.energyWh, at: input.measuredAt }
+    const sameness = `${key(input)}:${reading.at.getTime()}:${reading.energyWh}`
+    if (seen.has(sameness) || sameReading(connector.reference, reading)) {
+      results.push(duplicate)
+      continue
+    }
+    seen.add(sameness)
     const flag = checkReading(connector.reference, reading, { ...limits, ratedPowerW: connector.ratedPowerW })
     if (flag === null) {
       connector.reference = reading
-      counted.set(key(input), { pileId: input.pileId, connector: input.connector, reading })
+      countedPiles.add(input.pileId)
     }
     const orderId =
       input.orderId != null && orderPile.get(input.orderId) === input.pileId ? input.orderId : null
@@ -135,33 +149,58 @@ async function record(
       current_a: input.currentA ?? null,
       flag,
     })
+    places.push(results.length)
     results.push({ stored: true, flag, orderId })
   }
   if (stored.length === 0) return results
-  // The rows and the counted connectors' new meter values in one statement (a data-modifying WITH runs in full).
-  const insert = sql`insert into ${meterValues} (pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag)
-    select pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag
-    from jsonb_populate_recordset(null::meter_values, ${JSON.stringify(stored)}::jsonb)`
-  if (counted.size === 0) {
-    await tx.execute(insert)
-    return results
+  // One statement: each reading looked for among the stored ones, the others inserted, and the counted connectors'
+  // meter values moved to their last counted row that was inserted (a data-modifying WITH runs in full; what it
+  // inserts is seen only through its RETURNING). The lookup is a lateral subquery with a limit, so it probes
+  // meter_values_pile_time for each reading: as EXISTS, PGlite's planner (no statistics) hashes the whole table.
+  // The connectors' locks keep other batches of them from inserting meanwhile.
+  const meter =
+    countedPiles.size === 0
+      ? sql``
+      : // `pile_id = any(…)` lets the planner reach the rows through the key even without statistics (PGlite never
+        // analyzes); joined to the counted rows alone it scans every connector of the fleet.
+        sql`, meter as (
+          update ${connectors} set meter_wh = last.energy_wh, meter_at = last.measured_at
+          from (
+            select distinct on (pile_id, connector) pile_id, connector, energy_wh, measured_at from inserted
+            where flag is null order by pile_id, connector, measured_at desc
+          ) last
+          where ${connectors.pileId} = any(${integerArray([...countedPiles])})
+            and ${connectors.pileId} = last.pile_id and ${connectors.connector} = last.connector
+        )`
+  const again = await queryRows(
+    tx,
+    sql`with batch as (
+        select b.*, found.again is not null as again
+        from jsonb_populate_recordset(null::meter_values, ${JSON.stringify(stored)}::jsonb) with ordinality b
+        left join lateral (
+          select true as again from ${meterValues} m
+          where m.pile_id = b.pile_id and m.measured_at = b.measured_at
+            and m.connector = b.connector and m.energy_wh = b.energy_wh
+          limit 1
+        ) found on true
+      ), inserted as (
+        insert into ${meterValues} (pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag)
+        select pile_id, connector, order_id, measured_at, energy_wh, power_w, voltage_v, current_a, flag
+        from batch where not again
+        returning pile_id, connector, measured_at, energy_wh, flag
+      )${meter}
+      select ordinality from batch where again`,
+  )
+  for (const row of again) {
+    const place = places[Number(row.ordinality) - 1]
+    if (place !== undefined) results[place] = duplicate
   }
-  const values = [...counted.values()].map(({ pileId, connector, reading }) => ({
-    pile_id: pileId,
-    connector,
-    energy_wh: reading.energyWh,
-    at: reading.at,
-  }))
-  // `pile_id = any(…)` lets the planner reach the rows through the key even without statistics (PGlite never
-  // analyzes); joined to the JSON alone it scans every connector of the fleet.
-  await tx.execute(sql`
-    with stored as (${insert})
-    update ${connectors} set meter_wh = v.energy_wh, meter_at = v.at
-    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
-      as v (pile_id integer, connector smallint, energy_wh bigint, at timestamptz)
-    where ${connectors.pileId} = any(${integerArray(values.map((v) => v.pile_id))})
-      and ${connectors.pileId} = v.pile_id and ${connectors.connector} = v.connector`)
   return results
+}
+
+/** Whether `reading` is `reference` itself: sent again, its row is stored already. */
+function sameReading(reference: Reading | undefined, reading: Reading): boolean {
+  return reference?.energyWh === reading.energyWh && reference.at.getTime() === reading.at.getTime()
 }
 
 type Key = { pileId: number; connector: number }
@@ -213,15 +252,19 @@ function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value)
 }
 
-/** One reading; throws NotFoundError if its pile does not exist. Returns its flag (null: counted). */
+/**
+ * One reading; throws NotFoundError if its pile does not exist. Returns its flag (null: counted), or 'duplicate' when
+ * it is stored already.
+ */
 export async function recordMeterValue(
   db: Db,
   input: MeterValueInput,
   limits: Omit<ReadingLimits, 'ratedPowerW'> = {},
-): Promise<MeterFlag | null> {
+): Promise<MeterFlag | 'duplicate' | null> {
   const [result] = await recordMeterValues(db, [input], limits)
-  if (!result?.stored) throw new NotFoundError(`pile ${input.pileId}`)
-  return result.flag
+  if (result?.stored) return result.flag
+  if (result?.reason === 'duplicate') return 'duplicate'
+  throw new NotFoundError(`pile ${input.pileId}`)
 }
 
 function key(reading: Key): string {
