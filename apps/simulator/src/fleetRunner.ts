@@ -128,6 +128,8 @@ export async function runFleet(options: RunFleetOptions): Promise<FleetRun> {
       try {
         // Nobody at the pile for a while.
         await clock.sleep(options.scenario?.hurried ? 1_000 : random.between(0.5, 5) * 60_000, signal)
+        // A pile the operator made Inoperative takes no car, as a busy one: the cars charge elsewhere meanwhile.
+        await station.untilAvailable(signal)
       } catch {
         break
       }

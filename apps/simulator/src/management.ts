@@ -13,6 +13,7 @@ import {
   createServer,
   ensureFirstAdmin,
   type RunningServer,
+  type ServerLogger,
 } from '@chargechain/server'
 import { type ChannelSettler, createChannelSettler } from '@chargechain/settler'
 import { createClient, http } from 'viem'
@@ -40,6 +41,8 @@ export interface StartManagementOptions {
   /** 0 picks a free port. */
   port: number
   seed: number
+  /** Where the server logs (its OCPP endpoint's boots, connections); silent by default. */
+  logger?: ServerLogger
 }
 
 /** Where each site of the demo fleet stands (the cities the piles are named after). */
@@ -104,6 +107,7 @@ export async function startManagement(options: StartManagementOptions): Promise<
       database,
       port: options.port,
       indexer,
+      ...(options.logger ? { logger: options.logger } : {}),
       ocpp: { verifyChannelVoucher: channelVoucherVerifier(options.devnet.deployment) },
       ...(existsSync(join(dashboardDist, 'index.html')) ? { staticDir: dashboardDist } : {}),
       // The demo token is an 18-decimal ERC-20; the dashboard shows it by its symbol rather than in raw units.

@@ -107,7 +107,6 @@ export async function openStation(options: StationOptions) {
       clock,
     })
 
-    const unwatch = options.reporter?.watch(pileAgent)
     let result: VisitResult | undefined
     const states: PileState[] = []
     const stateWaiters = new Set<() => void>()
@@ -149,9 +148,13 @@ export async function openStation(options: StationOptions) {
 
     // An agent that fails ends the visit: the scenario must not wait for a state that will never come.
     const failed = (error: unknown) => agentsStop.abort(error)
-    const pileRun = pileAgent.run(agentsStop.signal).catch(failed)
+    let unwatch: (() => void) | undefined
+    let pileRun: Promise<void> | undefined
     let vehicleRun: Promise<void> | undefined
     try {
+      // Before the agent runs: it takes the pile's availability, which the operator may have changed since.
+      unwatch = await options.reporter?.watch(pileAgent)
+      pileRun = pileAgent.run(agentsStop.signal).catch(failed)
       world.arrive()
       await reached(['connecting'])
       await waitFor(() => world.pile.bluetoothPower.physical(), clock, agentsStop.signal)
@@ -201,6 +204,8 @@ export async function openStation(options: StationOptions) {
   return {
     pile,
     visit,
+    /** Resolves once the operator has the pile in service (at once without a management server). */
+    untilAvailable: async (signal: AbortSignal) => options.reporter?.untilAvailable(signal),
     async close() {
       await options.reporter?.close()
       await options.link.close()
