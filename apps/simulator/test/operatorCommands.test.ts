@@ -9,8 +9,10 @@
 // RemoteStopTransaction Rejected: the API says 409 and the charge runs on to the car's full energy); the line
 // `while (agent.status().available !== available) …` dropped (visit 2's agent, restored from the pile's journal,
 // stays Inoperative: charging never resumes); `if (visit) return … visit.commands.availability …` dropped (the
-// visit's agent never hears of it: Inoperative is answered Accepted, not Scheduled, and the idle pile shows
-// `available`); `restart: reboot` → `restart: () => {}` (the charge still ends settled, but no second boot).
+// visit's agent never hears of it: the idle pile never shows Unavailable); `restart: reboot` → `restart: () => {}`
+// (the charge still ends settled, but no second boot); fleetRunner without `await station.untilAvailable(signal)`
+// (the server sees the same, for the visit's agent, Inoperative, holds the car; but the car came: the agent logs it).
+import { createLogger } from '@chargechain/agent-core'
 import { chargers, connectors, orders } from '@chargechain/db'
 import type { SessionFinished } from '@chargechain/pile'
 import type { ServerLogger } from '@chargechain/server'
@@ -43,6 +45,17 @@ describe("the operator's commands to a simulated pile", () => {
     warn() {},
     error() {},
   }
+  /** Cars that came to the pile while it was out of service, as its agents log them. */
+  let heldCars = 0
+  const agentLogger = createLogger({
+    name: 'simulator',
+    level: 'info',
+    destination: {
+      write(line: string) {
+        if (line.includes('car arrived while the pile is unavailable')) heldCars++
+      },
+    },
+  })
   const answers: Record<string, { status: number; body: unknown }> = {}
   let firstOrder: number | undefined
   let secondOrder: number | undefined
@@ -73,6 +86,7 @@ describe("the operator's commands to a simulated pile", () => {
       progress: createProgress(),
       signal: abort.signal,
       visitsPerPile: 2,
+      logger: agentLogger,
       scenario: { energyWh: [30_000, 40_000], hurried: true },
       reporterFor: async (pile, logger) => {
         const credentials = management.chargers.get(pile.dmid)
@@ -131,8 +145,10 @@ describe("the operator's commands to a simulated pile", () => {
         .from(connectors)
         .where(eq(connectors.pileId, first.pileId))
         .then(([row]) => row)
-    await until('the connector out of service', async () =>
-      (await unavailable())?.status === 'offline' ? true : undefined,
+    await until(
+      'the connector out of service',
+      async () => ((await unavailable())?.status === 'offline' ? true : undefined),
+      30_000,
     )
     const ordersBefore = await pileOrders(first.pileId)
     await sleep(outOfServiceMs)
@@ -188,6 +204,8 @@ describe("the operator's commands to a simulated pile", () => {
     expect(outOfService?.charger).toEqual({ disconnectedAt: null })
     expect(outOfService?.ordersBefore).toContain(firstOrder)
     expect(outOfService?.ordersAfter).toEqual(outOfService?.ordersBefore)
+    // No car came to it meanwhile: the cars charge elsewhere, as when a pile is busy.
+    expect(heldCars).toBe(0)
     expect(answers.operative).toEqual({ status: 200, body: { result: { status: 'Accepted' } } })
     // Charging resumed: the beforeAll found the second order charging.
     expect(secondOrder).toBeGreaterThan(firstOrder ?? Number.POSITIVE_INFINITY)
