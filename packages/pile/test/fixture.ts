@@ -228,10 +228,15 @@ export async function runSession(
     ...(options.wrapLink ? { wrap: options.wrapLink } : {}),
   })
   const journals = { pile: await tempJournal('pile'), vehicle: await tempJournal('vehicle') }
+  // Closed when the run is done, as a stopped agent's process would close them.
+  const open = {
+    pile: await openJournal(journals.pile, pileJournal),
+    vehicle: await openJournal(journals.vehicle, vehicleJournal),
+  }
   const pile = testPileAgent(chain, {
     world,
     link: broker.pile,
-    journal: await openJournal(journals.pile, pileJournal),
+    journal: open.pile,
     ...(options.pile ? { config: options.pile } : {}),
     ...(options.pileChain ? { chain: options.pileChain } : {}),
     ...(options.ledger ? { channelLedger: options.ledger } : {}),
@@ -241,7 +246,7 @@ export async function runSession(
     hardware: options.carMeterLagMs ? lagging(world.car, options.carMeterLagMs) : world.car,
     link: broker.car,
     chain: options.car,
-    journal: await openJournal(journals.vehicle, vehicleJournal),
+    journal: open.vehicle,
     logger: silent,
     clock: world.clock,
   })
@@ -287,6 +292,7 @@ export async function runSession(
     await waitFor(() => pile.status().state === 'idle')
     controller.abort()
     await pileRun
+    await Promise.all([open.pile.close(), open.vehicle.close()])
     await world.close()
   })()
   return { ...harness, done }
