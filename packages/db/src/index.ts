@@ -27,6 +27,7 @@ export {
 export * from './queries/chargers.js'
 export { isReferenceViolation, sqlState } from './queries/constraint.js'
 export * from './queries/disputes.js'
+export * from './queries/instances.js'
 export * from './queries/meterValues.js'
 export * from './queries/ocpp.js'
 export * from './queries/orders.js'

@@ -104,4 +104,14 @@ export const migrations: readonly Migration[] = [
       "UPDATE \"chargers\" SET \"disconnected_at\" = \"last_connected_at\" WHERE \"last_connected_at\" IS NOT NULL;",
     ],
   },
+  {
+    tag: "0005_ocpp_instances",
+    hash: "406a37d28129e71cf810b61cfe3621e67cde7d1e6d721624f6012c30fb4962f9",
+    statements: [
+      "-- A charger is connected only while its server instance's row is alive. Connections open before this migration\n-- name no instance, so nothing would ever take them offline: they are closed now, with their piles' connectors,\n-- as a close would. A charger still connected connects again after the upgrade's restart.\nCREATE TABLE \"ocpp_instances\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"started_at\" timestamp (3) with time zone NOT NULL,\n\t\"alive_at\" timestamp (3) with time zone NOT NULL\n);",
+      "ALTER TABLE \"chargers\" ADD COLUMN \"instance_id\" text;",
+      "UPDATE \"connectors\" SET \"status\" = 'offline', \"status_at\" = now() WHERE \"status\" <> 'offline' AND \"pile_id\" IN (SELECT \"pile_id\" FROM \"chargers\" WHERE \"last_connected_at\" IS NOT NULL AND \"disconnected_at\" IS NULL);",
+      "UPDATE \"chargers\" SET \"disconnected_at\" = now() WHERE \"last_connected_at\" IS NOT NULL AND \"disconnected_at\" IS NULL;",
+    ],
+  },
 ]

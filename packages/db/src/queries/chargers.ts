@@ -1,9 +1,10 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../database.js'
 import { NotFoundError } from '../errors.js'
-import { chargers, idTags } from '../schema/index.js'
+import { chargers, idTags, ocppInstances } from '../schema/index.js'
 import { type Actor, writeAudit } from './audit.js'
 import { conflict } from './constraint.js'
+import { instanceAlive, instanceLivenessDefaults } from './instances.js'
 
 export type Charger = typeof chargers.$inferSelect
 export type IdTag = typeof idTags.$inferSelect
@@ -36,31 +37,37 @@ export async function findCharger(db: Db, id: string): Promise<Charger | undefin
   return row
 }
 
-/** A charger as listed: never its password hash; connected while its newest connection has not recorded a close. */
-export type ChargerView = Omit<Charger, 'passwordHash'> & { connected: boolean }
+/**
+ * A charger as listed: never its password hash nor its instance. Connected while its newest connection has not
+ * recorded a close and the server instance holding it is alive.
+ */
+export type ChargerView = Omit<Charger, 'passwordHash' | 'instanceId'> & { connected: boolean }
 
-/** A charger's row as the operator sees it. */
-export function chargerView({ passwordHash: _hash, ...row }: Charger): ChargerView {
-  return { ...row, connected: isConnected(row) }
+/** A charger's row as the operator sees it just after `addCharger`: not connected yet (it could not have). */
+export function chargerView({ passwordHash: _hash, instanceId: _instance, ...row }: Charger): ChargerView {
+  return { ...row, connected: false }
 }
 
-/** Every registered charger, by identity. */
-export async function listChargers(db: Db): Promise<ChargerView[]> {
-  const rows = await db
+/**
+ * Every registered charger, by identity; `lapseMs`: how old an instance's `aliveAt` may be for its chargers to
+ * count as connected (the instances' setting).
+ */
+export async function listChargers(
+  db: Db,
+  lapseMs: number = instanceLivenessDefaults.lapseMs,
+): Promise<ChargerView[]> {
+  return db
     .select({
       id: chargers.id,
       pileId: chargers.pileId,
       createdAt: chargers.createdAt,
       lastConnectedAt: chargers.lastConnectedAt,
       disconnectedAt: chargers.disconnectedAt,
+      connected: sql<boolean>`coalesce(${chargers.lastConnectedAt} is not null and ${chargers.disconnectedAt} is null and ${instanceAlive(lapseMs)}, false)`,
     })
     .from(chargers)
+    .leftJoin(ocppInstances, eq(ocppInstances.id, chargers.instanceId))
     .orderBy(asc(chargers.id))
-  return rows.map((row) => ({ ...row, connected: isConnected(row) }))
-}
-
-function isConnected(row: Pick<Charger, 'lastConnectedAt' | 'disconnectedAt'>): boolean {
-  return row.lastConnectedAt !== null && row.disconnectedAt === null
 }
 
 export async function setChargerPassword(
@@ -85,9 +92,21 @@ export async function removeCharger(db: Db, id: string, actor: Actor): Promise<v
   })
 }
 
-/** A connection of the charger opened at `at`: it is the newest, and open until markChargerOffline closes it. */
-export async function recordChargerConnected(db: Db, id: string, at: Date): Promise<void> {
-  await db.update(chargers).set({ lastConnectedAt: at, disconnectedAt: null }).where(eq(chargers.id, id))
+/**
+ * A connection of the charger opened at `at` on server instance `instanceId`: it is the newest, and open until
+ * markChargerOffline closes it or the instance lapses. The instance is written with `lastConnectedAt`, so the close
+ * of an older connection (guarded by its `lastConnectedAt`) and an instance's lapse never touch this one.
+ */
+export async function recordChargerConnected(
+  db: Db,
+  id: string,
+  at: Date,
+  instanceId: string,
+): Promise<void> {
+  await db
+    .update(chargers)
+    .set({ lastConnectedAt: at, disconnectedAt: null, instanceId })
+    .where(eq(chargers.id, id))
 }
 
 export type IdTagInput = Pick<

@@ -10,6 +10,7 @@ import type { Database } from '../database.js'
 import { channels, chargers, connectors, orders } from '../schema/index.js'
 import { hexOf, insertPile, testEngines } from '../testing/index.js'
 import { listChargers, recordChargerConnected } from './chargers.js'
+import { registerInstance } from './instances.js'
 import {
   linkChainSession,
   markChargerOffline,
@@ -126,9 +127,14 @@ for (const engine of testEngines) {
     it('leaves a newer connection’s connectors alone, and the charger connected', async () => {
       const { db } = database
       const pile = await insertPile(db)
-      await db
-        .insert(chargers)
-        .values({ id: 'CP-OFF', pileId: pile.id, passwordHash: 'x', lastConnectedAt: t(5) })
+      await registerInstance(db, 'I-OFF')
+      await db.insert(chargers).values({
+        id: 'CP-OFF',
+        pileId: pile.id,
+        passwordHash: 'x',
+        lastConnectedAt: t(5),
+        instanceId: 'I-OFF',
+      })
       await setConnectorStatus(db, { pileId: pile.id, connector: 1, status: 'available', at: t(6) })
       const listed = async () => {
         const charger = (await listChargers(db)).find((row) => row.id === 'CP-OFF')
@@ -141,7 +147,7 @@ for (const engine of testEngines) {
       const offline = await markChargerOffline(db, 'CP-OFF', t(5), t(8))
       expect(offline?.connectors.map((c) => [c.connector, c.status])).toEqual([[1, 'offline']])
       expect(await listed()).toEqual([false, t(8)])
-      await recordChargerConnected(db, 'CP-OFF', t(9))
+      await recordChargerConnected(db, 'CP-OFF', t(9), 'I-OFF')
       expect(await listed()).toEqual([true, null])
     })
 
