@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import {
   type Database,
+  instanceLivenessDefaults,
   type LiveEvent,
   type MeterValueInput,
   markChargerOffline,
@@ -23,11 +24,22 @@ import { createBus } from './bus.js'
 import { type ChargerCommands, callCharger, createCommands, outcomeOf } from './commands.js'
 import type { ChannelVoucherVerifier } from './dataTransfer.js'
 import { chargerHandlers } from './handlers.js'
+import { publishOffline, startInstanceLiveness } from './liveness.js'
 
 export interface CreateOcppServerOptions {
   database: Database
-  /** Names this instance to the others on the same database; random by default. */
+  /**
+   * Names this instance to the others on the same database; random by default. Two running instances never share
+   * one: an instance starting closes the connections recorded under its name.
+   */
   instanceId?: string
+  /** How often this instance tells the others it is alive (10 s by default). */
+  instanceRefreshMs?: number
+  /**
+   * How long an instance may go without telling before its chargers count as disconnected and the others take
+   * them offline (30 s by default); more than `instanceRefreshMs`. The API's `connected` needs the same value.
+   */
+  instanceLapseMs?: number
   /** Frames above this size are refused: the websocket closes with 1009. */
   maxPayloadBytes: number
   /** The Heartbeat interval BootNotification hands out. */
@@ -84,6 +96,12 @@ export async function createOcppServer(options: CreateOcppServerOptions): Promis
   if (!Number.isInteger(heartbeatIntervalSeconds) || heartbeatIntervalSeconds < 1)
     throw new OcppOptionsError(
       `heartbeatIntervalSeconds must be a whole number of at least 1; got ${heartbeatIntervalSeconds}.`,
+    )
+  const refreshMs = options.instanceRefreshMs ?? instanceLivenessDefaults.refreshMs
+  const lapseMs = options.instanceLapseMs ?? instanceLivenessDefaults.lapseMs
+  if (!Number.isInteger(refreshMs) || refreshMs < 100 || !Number.isInteger(lapseMs) || lapseMs <= refreshMs)
+    throw new OcppOptionsError(
+      `instanceRefreshMs must be a whole number of at least 100 and instanceLapseMs a larger one; got ${refreshMs} and ${lapseMs}.`,
     )
   const { db } = database
   const logger = options.logger ?? silentLogger
@@ -147,7 +165,7 @@ export async function createOcppServer(options: CreateOcppServerOptions): Promis
 
   async function connected(chargerId: string, pileId: number, connectedAt: Date): Promise<void> {
     await db.transaction(async (tx) => {
-      await recordChargerConnected(tx, chargerId, connectedAt)
+      await recordChargerConnected(tx, chargerId, connectedAt, instanceId)
       await publishLive(tx, { type: 'charger', chargerId, pileId, connected: true })
       await bus.announceConnection(tx, chargerId, connectedAt.getTime())
     })
@@ -157,17 +175,7 @@ export async function createOcppServer(options: CreateOcppServerOptions): Promis
     const at = new Date()
     await db.transaction(async (tx) => {
       const offline = await markChargerOffline(tx, chargerId, connectedAt, at)
-      if (!offline) return
-      await publishLive(tx, { type: 'charger', chargerId, pileId: offline.pileId, connected: false })
-      for (const row of offline.connectors)
-        await publishLive(tx, {
-          type: 'connector',
-          pileId: offline.pileId,
-          connector: row.connector,
-          status: 'offline',
-          orderId: row.orderId,
-          at: at.toISOString(),
-        })
+      if (offline) await publishOffline(tx, [{ chargerId, ...offline }], at)
     })
   }
 
@@ -215,6 +223,19 @@ export async function createOcppServer(options: CreateOcppServerOptions): Promis
     },
   })
 
+  const liveness = await startInstanceLiveness({
+    db,
+    instanceId,
+    refreshMs,
+    lapseMs,
+    logger,
+    onPresumedGone() {
+      for (const { connection } of held.values()) void connection.close(1012, 'Server instance restarting')
+    },
+  }).catch(async (error: unknown) => {
+    await bus.close()
+    throw error
+  })
   const commands = createCommands({ db, bus, local: (chargerId) => held.get(chargerId)?.connection })
   let shutdown: Promise<void> | undefined
 
@@ -234,6 +255,7 @@ export async function createOcppServer(options: CreateOcppServerOptions): Promis
         await rpc.close()
         await Promise.all([readings.drain(), heartbeats.drain()])
         while (closing.size > 0) await Promise.all(closing)
+        await liveness.close()
         await bus.close()
       })()
       return shutdown
