@@ -44,6 +44,8 @@ export interface AppOptions {
   now?: () => Date
   /** What GET /api/config tells the dashboard (map tiles, explorer, currency symbols). */
   dashboard?: DashboardConfig
+  /** The OCPP instances' lapse (`OcppSettings.instanceLapseMs`): a charger's `connected` follows it. */
+  instanceLapseMs?: number
 }
 
 /** The API as a Hono app: every route validated and in the OpenAPI document, every error `{ error }`. */
@@ -93,7 +95,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   registerCommandRoutes(app, database, options.commands)
   registerOrderRoutes(app, database, logger)
   registerTotalsRoutes(app, database, now)
-  registerChargerRoutes(app, database)
+  registerChargerRoutes(app, database, options.instanceLapseMs)
   registerAuditRoutes(app, database, options.dashboard ?? {})
   registerLiveRoute(app, {
     hub: options.live,

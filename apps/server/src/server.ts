@@ -42,6 +42,13 @@ export interface CreateServerOptions
 export interface OcppSettings {
   /** Names this instance to the others on the same PostgreSQL (commands across instances); random by default. */
   instanceId?: string
+  /** How often this instance tells the others it is alive; 10 s by default. */
+  instanceRefreshMs?: number
+  /**
+   * After how long without that an instance's chargers count as disconnected and are taken offline; 30 s by
+   * default. Every instance on one database should use the same.
+   */
+  instanceLapseMs?: number
   /** The Heartbeat interval BootNotification hands out; 60 s by default. */
   heartbeatIntervalSeconds?: number
   /** Larger frames close the connection (1009); 64 KiB by default. */
@@ -73,6 +80,8 @@ export async function createServer(options: CreateServerOptions): Promise<Runnin
     tls: options.tls !== undefined,
     logger,
     ...(options.ocpp?.instanceId === undefined ? {} : { instanceId: options.ocpp.instanceId }),
+    instanceRefreshMs: options.ocpp?.instanceRefreshMs,
+    instanceLapseMs: options.ocpp?.instanceLapseMs,
     ...(options.ocpp?.verifyChannelVoucher === undefined
       ? {}
       : { verifyChannelVoucher: options.ocpp.verifyChannelVoucher }),
@@ -88,6 +97,7 @@ export async function createServer(options: CreateServerOptions): Promise<Runnin
     liveHeartbeatMs: options.liveHeartbeatMs ?? 15_000,
     secureCookies: options.tls !== undefined,
     commands: ocpp.commands,
+    instanceLapseMs: options.ocpp?.instanceLapseMs,
   })
   if (options.staticDir !== undefined) serveDashboard(app, options.staticDir)
 

@@ -18,6 +18,8 @@ export interface StartOptions {
   confirmations: string
   operatorKeystore?: string
   settleInterval: string
+  instanceRefresh: string
+  instanceLapse?: string
   static?: string
   tlsCert?: string
   tlsKey?: string
@@ -49,6 +51,11 @@ export function registerStartCommand(program: Command, context: StartContext): v
       "the operator's keystore (password: env CHARGECHAIN_KEY_PASSWORD): settles its channels on chain (env CHARGECHAIN_OPERATOR_KEYSTORE)",
     )
     .option('--settle-interval <seconds>', 'settle every channel with a new voucher this often', '3600')
+    .option('--instance-refresh <seconds>', 'tell the other instances this one is alive this often', '10')
+    .option(
+      '--instance-lapse <seconds>',
+      'an instance silent this long counts as gone: its chargers are disconnected (3 refreshes by default; the same on every instance)',
+    )
     .option('--static <dir>', "the dashboard's built files, served outside /api")
     .option(
       '--tls-cert <file>',
@@ -73,6 +80,19 @@ async function start(given: StartOptions, context: StartContext): Promise<void> 
     options.settleInterval,
     '--settle-interval',
   )
+  const instanceRefreshSeconds = parse(
+    countText('--instance-refresh', 1, 3600),
+    options.instanceRefresh,
+    '--instance-refresh',
+  )
+  const instanceLapseSeconds =
+    options.instanceLapse === undefined
+      ? 3 * instanceRefreshSeconds
+      : parse(
+          countText('--instance-lapse', instanceRefreshSeconds + 1, 3 * 3600),
+          options.instanceLapse,
+          '--instance-lapse',
+        )
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
     throw new UsageError(
       'Give both --tls-cert and --tls-key (or CHARGECHAIN_TLS_CERT and CHARGECHAIN_TLS_KEY), or neither.',
@@ -104,7 +124,11 @@ async function start(given: StartOptions, context: StartContext): Promise<void> 
       logger,
       ...(tls ? { tls } : {}),
       ...(indexer ? { indexer } : {}),
-      ...(verifyChannelVoucher ? { ocpp: { verifyChannelVoucher } } : {}),
+      ocpp: {
+        instanceRefreshMs: instanceRefreshSeconds * 1000,
+        instanceLapseMs: instanceLapseSeconds * 1000,
+        ...(verifyChannelVoucher ? { verifyChannelVoucher } : {}),
+      },
       ...(options.static === undefined ? {} : { staticDir: options.static }),
       ...(options.trustProxy ? { trustProxy: true } : {}),
     })

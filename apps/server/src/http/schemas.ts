@@ -226,7 +226,7 @@ export const ChargerSchema = z
       .openapi({ description: 'when the last connection closed; null while it is open' }),
     connected: z.boolean().openapi({
       description:
-        'its newest connection is open (after a crash of the server holding it: until it connects again)',
+        'its newest connection is open and the server instance holding it is alive (it refreshed within the lapse, 30 s by default)',
     }),
   })
   .openapi('Charger')

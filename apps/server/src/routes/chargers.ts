@@ -147,10 +147,15 @@ const removeTagRoute = apiRoute({
   responses: { 204: { description: 'Removed' }, ...errorResponses(404) },
 })
 
-export function registerChargerRoutes(app: OpenAPIHono<AppEnv>, database: Database): void {
+/** `instanceLapseMs`: the OCPP instances' lapse, after which a silent instance's chargers are not connected. */
+export function registerChargerRoutes(
+  app: OpenAPIHono<AppEnv>,
+  database: Database,
+  instanceLapseMs?: number,
+): void {
   const { db } = database
 
-  app.openapi(listChargersRoute, async (c) => c.json(toJson(await listChargers(db)), 200))
+  app.openapi(listChargersRoute, async (c) => c.json(toJson(await listChargers(db, instanceLapseMs)), 200))
 
   app.openapi(addChargerRoute, async (c) => {
     const { id, pileId, password } = c.req.valid('json')

@@ -3678,7 +3678,7 @@ export interface components {
              * @description when the last connection closed; null while it is open
              */
             disconnectedAt: string | null;
-            /** @description its newest connection is open (after a crash of the server holding it: until it connects again) */
+            /** @description its newest connection is open and the server instance holding it is alive (it refreshed within the lapse, 30 s by default) */
             connected: boolean;
         };
         IdTag: {
