@@ -6,7 +6,7 @@
 // - visit 2 charging: Reset is Accepted; the charge ends as an operator stop, settled on chain, and the pile's OCPP
 //   connection boots a second time.
 // Breaks tried (seen failing, restored): reporting.ts without `Object.assign(handlers, …)` (the pile answers the
-// RemoteStopTransaction Rejected: the API says 409 and the charge runs on to the car's full energy); the line
+// RemoteStopTransaction Rejected, and the charge runs on: visit 1 has not ended after 2 minutes); the line
 // `while (agent.status().available !== available) …` dropped (visit 2's agent, restored from the pile's journal,
 // stays Inoperative: charging never resumes); `if (visit) return … visit.commands.availability …` dropped (the
 // visit's agent never hears of it: the idle pile never shows Unavailable); `restart: reboot` → `restart: () => {}`
