@@ -2,16 +2,18 @@
 // on one pile and one car over two visits (real management server, anvil, the simulator's fleet):
 // - visit 1 charging: ChangeAvailability Inoperative is Scheduled; a remote stop ends the visit as stopped by the
 //   operator, settling what was delivered; the pile, now idle, shows Unavailable (the server's `offline` while the
-//   charger is connected) and takes no car; Operative (answered with no agent at the pile) brings the car back;
+//   charger is connected) and takes no car; a Reset then reboots its connection at once; Operative (answered with
+//   no agent at the pile) brings the car back;
 // - visit 2 charging: Reset is Accepted; the charge ends as an operator stop, settled on chain, and the pile's OCPP
-//   connection boots a second time.
+//   connection boots a third time.
 // Breaks tried (seen failing, restored): reporting.ts without `Object.assign(handlers, …)` (the pile answers the
 // RemoteStopTransaction Rejected, and the charge runs on: visit 1 has not ended after 2 minutes); the line
 // `while (agent.status().available !== available) …` dropped (visit 2's agent, restored from the pile's journal,
 // stays Inoperative: charging never resumes); `if (visit) return … visit.commands.availability …` dropped (the
 // visit's agent never hears of it: the idle pile never shows Unavailable); `restart: reboot` → `restart: () => {}`
-// (the charge still ends settled, but no second boot); fleetRunner without `await station.untilAvailable(signal)`
-// (the server sees the same, for the visit's agent, Inoperative, holds the car; but the car came: the agent logs it).
+// (the charge still ends settled, but it boots no more); `reboot(type)` dropped from the Reset with no visit (the idle
+// pile does not boot again); fleetRunner without `await station.untilAvailable(signal)` (the server sees the same,
+// for the visit's agent, Inoperative, holds the car; but the car came: the agent logs it).
 import { createLogger } from '@chargechain/agent-core'
 import { chargers, connectors, orders } from '@chargechain/db'
 import type { SessionFinished } from '@chargechain/pile'
@@ -163,6 +165,9 @@ describe("the operator's commands to a simulated pile", () => {
       ordersBefore,
       ordersAfter: await pileOrders(first.pileId),
     }
+    // A Reset with nobody at the pile: the connection reboots at once; the pile stays out of service.
+    answers.idleReset = await command('reset', first.pileId, { type: 'Hard' })
+    await until('the idle pile booted again', async () => (boots.length === 2 ? true : undefined), 30_000)
     answers.operative = await command('availability', first.pileId, { connector: 0, type: 'Operative' })
 
     const second = await charging(first.id)
@@ -211,7 +216,8 @@ describe("the operator's commands to a simulated pile", () => {
     expect(secondOrder).toBeGreaterThan(firstOrder ?? Number.POSITIVE_INFINITY)
   })
 
-  it('Reset of a charging pile is Accepted: the charge ends as an operator stop, settled, and the pile boots again', () => {
+  it('Reset is Accepted: an idle pile boots again at once, a charging one once its charge ended as an operator stop, settled', () => {
+    expect(answers.idleReset).toEqual({ status: 200, body: { result: { status: 'Accepted' } } })
     expect(answers.reset).toEqual({ status: 200, body: { result: { status: 'Accepted' } } })
     expect(sessions).toHaveLength(2)
     const session = sessions[1]
@@ -223,6 +229,6 @@ describe("the operator's commands to a simulated pile", () => {
       { state: 'settled', amountDue: sessions[0]?.amount },
       { state: 'settled', amountDue: session?.amount },
     ])
-    expect(boots).toEqual(['CC-0001', 'CC-0001'])
+    expect(boots).toEqual(['CC-0001', 'CC-0001', 'CC-0001'])
   })
 })
