@@ -35,6 +35,8 @@ export interface StartedServer {
   readonly output: string[]
   /** SIGTERM, and its exit code once it has closed (SIGKILL after 60 s). */
   stop(): Promise<number | null>
+  /** SIGKILL, a crash: resolves once it is gone, having written nothing more. */
+  kill(): Promise<void>
 }
 
 /** A `chargechain-server start …` child process, once it listens and has printed its URLs. */
@@ -56,6 +58,10 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<S
     })()
     return stopping
   }
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+  }
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       const text = chunk.toString()
@@ -67,7 +73,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<S
         const url = listening[1]
         child.stdout.off('data', onData)
         child.stdout.on('data', (more: Buffer) => output.push(more.toString()))
-        resolve({ url, ocppUrl: `${url.replace(/^http/, 'ws')}/ocpp`, output, stop })
+        resolve({ url, ocppUrl: `${url.replace(/^http/, 'ws')}/ocpp`, output, stop, kill })
       }
     }
     child.stdout.on('data', onData)
