@@ -13,12 +13,14 @@
 // visit's agent never hears of it: the idle pile never shows Unavailable); `restart: reboot` → `restart: () => {}`
 // (the charge still ends settled, but it boots no more); `reboot(type)` dropped from the Reset with no visit (the idle
 // pile does not boot again); fleetRunner without `await station.untilAvailable(signal)` (the server sees the same,
-// for the visit's agent, Inoperative, holds the car; but the car came: the agent logs it).
+// for the visit's agent, Inoperative, holds the car; but the car came: the agent logs it); pile-ocpp reportPile.ts
+// `session: { sessionId, … }` → `sessionId: id` (each escrow's OCPP transaction becomes a second order, filed under
+// the pile's own id and left charging: the pile's orders are never all settled).
 import { createLogger } from '@chargechain/agent-core'
 import { chargers, connectors, orders } from '@chargechain/db'
 import type { SessionFinished } from '@chargechain/pile'
 import type { ServerLogger } from '@chargechain/server'
-import { and, eq, isNotNull } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DevNet, startDevNet } from '../src/devnet.js'
 import { planFleet } from '../src/fleet.js'
@@ -61,7 +63,9 @@ describe("the operator's commands to a simulated pile", () => {
   const answers: Record<string, { status: number; body: unknown }> = {}
   let firstOrder: number | undefined
   let secondOrder: number | undefined
-  let escrowOrders: { state: string; amountDue: bigint | null }[] | undefined
+  let escrowOrders:
+    | { state: string; amountDue: bigint | null; fromChain: boolean; stopped: boolean }[]
+    | undefined
   let outOfService:
     | {
         connector: { status: string; orderId: number | null } | undefined
@@ -174,16 +178,23 @@ describe("the operator's commands to a simulated pile", () => {
     secondOrder = second.id
     answers.reset = await command('reset', second.pileId, { type: 'Soft' })
     await running
-    // Both escrows settled, as the indexer reads them from the chain.
+    // Both escrows settled, as the indexer reads them from the chain: the pile's only orders.
     escrowOrders = await until(
       'both escrows settled',
       async () => {
         const rows = await db
-          .select({ state: orders.state, amountDue: orders.amountDue })
+          .select({
+            state: orders.state,
+            amountDue: orders.amountDue,
+            fromChain: sql<boolean>`${orders.chainBlock} is not null`,
+            stopped: sql<boolean>`${orders.meterStopWh} is not null`,
+          })
           .from(orders)
-          .where(and(eq(orders.pileId, first.pileId), isNotNull(orders.chainBlock)))
+          .where(eq(orders.pileId, first.pileId))
           .orderBy(orders.openedAt)
-        return rows.length === 2 && rows.every((row) => row.state === 'settled') ? rows : undefined
+        return rows.length >= 2 && rows.every((row) => row.state === 'settled' && row.stopped)
+          ? rows
+          : undefined
       },
       30_000,
     )
@@ -224,10 +235,10 @@ describe("the operator's commands to a simulated pile", () => {
     expect(session?.stopReason).toBe('operatorStopped')
     expect(session?.energyWh).toBeGreaterThan(0)
     expect(session?.energyWh).toBeLessThan(30_000)
-    // The escrow's order, filed from the chain (the pile's OCPP transaction is filed under its own session id).
+    // One order per escrow: the chain's, which the pile's OCPP transaction joined (its stop register on it).
     expect(escrowOrders).toEqual([
-      { state: 'settled', amountDue: sessions[0]?.amount },
-      { state: 'settled', amountDue: session?.amount },
+      { state: 'settled', amountDue: sessions[0]?.amount, fromChain: true, stopped: true },
+      { state: 'settled', amountDue: session?.amount, fromChain: true, stopped: true },
     ])
     expect(boots).toEqual(['CC-0001', 'CC-0001', 'CC-0001'])
   })

@@ -9,7 +9,9 @@
 // `if (ours(connectorId)) agent.readMeter()…` → `if (false)` (no reading arrives); reportPile.ts
 // `const transaction = open ?? null` → `null` (the reading is not filed under the order); pileCommands.ts
 // `.then(() => restart(type))` → `restart(type)` at once (the restart comes before the session finished); reset.ts
-// `live.has(state) && session` → `false &&` (the charge is never stopped: it ends depositExhausted).
+// `live.has(state) && session` → `false &&` (the charge is never stopped: it ends depositExhausted); reportPile.ts
+// `session: { sessionId, … }` → `sessionId: id` (the escrow order filed under the pile's own 16-byte id: a second
+// order beside the one the indexer completes, left charging forever).
 import { type Database, meterValues, orders } from '@chargechain/db'
 import { testEngines } from '@chargechain/db/testing'
 import {
@@ -113,6 +115,17 @@ describe('the server stops a charge through OCPP', () => {
     if (!escrow) throw new Error('no escrow session')
     const { state } = await chain.owner.getSession({ sessionId: escrow.sessionId })
     expect(state).toMatchObject({ status: 'settled', amount: pileSide.amount })
+    // Filed under the chain's session id: the order the server's indexer completes from the chain, not a second one.
+    await delivered()
+    const [order] = await database.db
+      .select()
+      .from(orders)
+      .where(eq(orders.id, transactionId ?? 0))
+    expect(order).toMatchObject({
+      kind: 'escrow',
+      sessionId: escrow.sessionId,
+      meterStopWh: expect.any(Number),
+    })
   }, 240_000)
 
   it('stopAt: the charge ends at the first reading at or above the limit', async () => {

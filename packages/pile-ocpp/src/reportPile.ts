@@ -83,7 +83,7 @@ export function reportPile(
       available = change.available
       reportStatus()
     }),
-    agent.on('sessionStarted', ({ id, kind, vehicle, meterStartWh, at }) => {
+    agent.on('sessionStarted', ({ id, kind, vehicle, meterStartWh, at, sessionId, channelId }) => {
       lastMeterAt.set(id, at)
       open = id
       report(() =>
@@ -94,7 +94,8 @@ export function reportPile(
           meterStartWh,
           at: dateOf(at),
           ref: id,
-          session: { sessionId: id, kind, vehicle },
+          // Under the chain's id an escrow order is the one the server's indexer completes from the chain.
+          session: { sessionId, kind, vehicle, ...(channelId === undefined ? {} : { channelId }) },
         }),
       )
     }),

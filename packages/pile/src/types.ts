@@ -95,7 +95,19 @@ export interface SessionFinished {
 export interface PileAgentEvents {
   state: [{ state: PileState; from?: PileState; event?: string }]
   /** The relay closed: `meterStartWh` is the energy register then, `at` the clock ms. */
-  sessionStarted: [{ id: Hex; kind: SessionKind; vehicle: Address; meterStartWh: number; at: number }]
+  sessionStarted: [
+    {
+      id: Hex
+      kind: SessionKind
+      vehicle: Address
+      meterStartWh: number
+      at: number
+      /** What the operator's books file the session under: the escrow's session id on chain, else the pile's `id`. */
+      sessionId: Hex
+      /** The payment channel of a channel session. */
+      channelId?: Hex
+    },
+  ]
   /** A reading while charging: `energyWh` the session's, `registerWh` the meter's, `at` the reading's clock ms. */
   meter: [
     {

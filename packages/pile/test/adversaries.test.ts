@@ -103,7 +103,7 @@ describe('the car against a pile that over-reads', () => {
       unplugAtWh: 400,
       vehicleMeterError: -0.45,
       vehicle: {
-        tolerance: { wh: 5, fraction: 0.05 },
+        tolerance: { wh: 5, fraction: 0.05, seconds: 120 },
         payment: { maxPricePerKWh: String(PRICE_PER_KWH), deposit: '2000000000000000', preference: 'escrow' },
       },
       during: ({ vehicle }) => {

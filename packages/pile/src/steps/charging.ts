@@ -52,6 +52,8 @@ export const starting: PileStep<'starting'> =
       vehicle: session.vehicle,
       meterStartWh: start.energyWh,
       at: start.at,
+      sessionId: session.kind === 'escrow' ? session.escrow.sessionId : session.id,
+      ...(session.kind === 'channel' ? { channelId: session.channel.channelId } : {}),
     })
     return {
       event: 'STARTED',
