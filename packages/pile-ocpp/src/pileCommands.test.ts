@@ -11,7 +11,8 @@
 // `.then(() => restart(type))` → `restart(type)` at once (the restart comes before the session finished); reset.ts
 // `live.has(state) && session` → `false &&` (the charge is never stopped: it ends depositExhausted); reportPile.ts
 // `session: { sessionId, … }` → `sessionId: id` (the escrow order filed under the pile's own 16-byte id: a second
-// order beside the one the indexer completes, left charging forever).
+// order beside the one the indexer completes, left charging forever); `case 'operatorStopped': return 'Remote'`
+// dropped (the operator's stop reaches the server as Other).
 import { type Database, meterValues, orders } from '@chargechain/db'
 import { testEngines } from '@chargechain/db/testing'
 import {
@@ -125,6 +126,7 @@ describe('the server stops a charge through OCPP', () => {
       kind: 'escrow',
       sessionId: escrow.sessionId,
       meterStopWh: expect.any(Number),
+      stopReason: 'Remote',
     })
   }, 240_000)
 

@@ -1,4 +1,4 @@
-import type { ChargePointStatus, OcppClient } from '@chargechain/ocpp'
+import type { ChargePointStatus, OcppClient, StopReason } from '@chargechain/ocpp'
 import type { PileAgent, PileState } from '@chargechain/pile'
 
 /** What OCPP 1.6 calls each of the pile agent's states (a pile with one connector). */
@@ -107,7 +107,7 @@ export function reportPile(
       lastMeterAt.set(id, at)
       report(() => client.meterValues(connector, id, [{ at: dateOf(at), energyWh: registerWh, powerW }]))
     }),
-    agent.on('sessionFinished', ({ id, energyWh, meterStartWh, endedAt }) => {
+    agent.on('sessionFinished', ({ id, energyWh, meterStartWh, endedAt, stopReason }) => {
       lastMeterAt.delete(id)
       if (open === id) open = undefined
       // A session that never charged has no transaction to stop.
@@ -117,7 +117,7 @@ export function reportPile(
       report(() =>
         client.stopTransaction(id, {
           meterStopWh,
-          reason: 'EVDisconnected',
+          reason: ocppStopReason(stopReason),
           at: stoppedAt,
           // The final register goes with the stop, so the curve ends where the bill does.
           readings: [{ at: stoppedAt, energyWh: meterStopWh }],
@@ -135,5 +135,26 @@ export function reportPile(
       const transaction = open ?? null
       report(() => client.meterValues(connector, transaction, [{ at: dateOf(at), energyWh, powerW }]))
     },
+  }
+}
+
+/**
+ * OCPP 1.6's reason for the pile's stop: the operator's (RemoteStop, Reset) is Remote; a limit reached at the pile
+ * (the car's or the operator's stop at N Wh) or the car's own request, Local; the gun pulled, EVDisconnected; the
+ * rest (payment, meter, link or fault) has no reason of its own in OCPP.
+ */
+function ocppStopReason(stopReason: string | undefined): StopReason {
+  switch (stopReason) {
+    case 'operatorStopped':
+      return 'Remote'
+    case 'targetReached':
+    case 'vehicleRequested':
+    case 'batteryFull':
+      return 'Local'
+    case 'gunRemoved':
+    case undefined:
+      return 'EVDisconnected'
+    default:
+      return 'Other'
   }
 }
