@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../database.js'
-import { chargers, connectors, ocppInstances } from '../schema/index.js'
+import { chargers, ocppInstances } from '../schema/index.js'
+import { takeConnectorsOffline } from './ocpp.js'
 import type { Connector } from './piles.js'
 
 // Liveness of OCPP server instances. Each instance keeps a row in ocpp_instances fresh; a charger counts as
@@ -105,19 +106,11 @@ export async function closeInstanceConnections(
     .where(and(inArray(chargers.instanceId, instances), isNull(chargers.disconnectedAt)))
     .returning({ chargerId: chargers.id, pileId: chargers.pileId })
   if (closed.length === 0) return []
-  const rows = await db
-    .update(connectors)
-    .set({ status: 'offline', statusAt: at })
-    .where(
-      and(
-        inArray(
-          connectors.pileId,
-          closed.map((row) => row.pileId),
-        ),
-        ne(connectors.status, 'offline'),
-      ),
-    )
-    .returning()
+  const rows = await takeConnectorsOffline(
+    db,
+    closed.map((row) => row.pileId),
+    at,
+  )
   return closed
     .sort((x, y) => (x.chargerId < y.chargerId ? -1 : x.chargerId > y.chargerId ? 1 : 0))
     .map(({ chargerId, pileId }) => ({

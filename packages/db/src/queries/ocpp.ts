@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, max, ne, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lt, max, ne, sql } from 'drizzle-orm'
 import { checkReading } from '../checkReading.js'
 import type { Db } from '../database.js'
 import { NotFoundError } from '../errors.js'
@@ -263,13 +263,17 @@ export async function markChargerOffline(
       .for('update')
     if (!charger || charger.lastConnectedAt?.getTime() !== connectedAt.getTime()) return undefined
     await tx.update(chargers).set({ disconnectedAt: at }).where(eq(chargers.id, chargerId))
-    const rows = await tx
-      .update(connectors)
-      .set({ status: 'offline', statusAt: at })
-      .where(and(eq(connectors.pileId, charger.pileId), ne(connectors.status, 'offline')))
-      .returning()
-    return { pileId: charger.pileId, connectors: rows }
+    return { pileId: charger.pileId, connectors: await takeConnectorsOffline(tx, [charger.pileId], at) }
   })
+}
+
+/** The connectors of `pileIds` not offline yet go offline at `at`, their charger's connection closed; returned. */
+export async function takeConnectorsOffline(db: Db, pileIds: number[], at: Date): Promise<Connector[]> {
+  return db
+    .update(connectors)
+    .set({ status: 'offline', statusAt: at })
+    .where(and(inArray(connectors.pileId, pileIds), ne(connectors.status, 'offline')))
+    .returning()
 }
 
 export type Channel = typeof channels.$inferSelect
