@@ -329,12 +329,8 @@ export type { Hex }
 export async function startPileAlone(chain: Chain, overrides: Partial<PileConfigInput> = {}) {
   const world = createChargingSimulation({ speed: 60, charger: chargers.ac7kW })
   const broker = createLinkBroker()
-  const pile = testPileAgent(chain, {
-    world,
-    link: broker.pile,
-    journal: await openJournal(await tempJournal('pile'), pileJournal),
-    config: overrides,
-  })
+  const journal = await openJournal(await tempJournal('pile'), pileJournal)
+  const pile = testPileAgent(chain, { world, link: broker.pile, journal, config: overrides })
   const controller = new AbortController()
   const run = pile.run(controller.signal)
   const abandoned: string[] = []
@@ -344,6 +340,7 @@ export async function startPileAlone(chain: Chain, overrides: Partial<PileConfig
   const stop = async () => {
     controller.abort()
     await run
+    await journal.close()
     await world.close()
   }
   return { world, pile, connect, stop, abandoned }
